@@ -152,6 +152,17 @@ impl<'de> Deserialize<'de> for DataField {
     }
 }
 
+/// Anything but an object: a message of our own, so that no float is ever
+/// formatted (serde's default message would, pulling float formatting into
+/// every wasm build).
+macro_rules! not_an_object {
+    ($($method:ident($ty:ty)),*) => {
+        $(fn $method<E: serde::de::Error>(self, _: $ty) -> Result<AnswerEnvelope, E> {
+            Err(E::custom("the answer is not a JSON object"))
+        })*
+    };
+}
+
 struct EnvelopeVisitor;
 
 impl<'de> Visitor<'de> for EnvelopeVisitor {
@@ -196,12 +207,28 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         }
         Ok(env)
     }
+
+    not_an_object!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str)
+    );
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<AnswerEnvelope, E> {
+        Err(E::custom("the answer is not a JSON object"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<AnswerEnvelope, A::Error> {
+        Err(serde::de::Error::custom("the answer is not a JSON object"))
+    }
 }
 
 impl<'de> Deserialize<'de> for AnswerEnvelope {
     /// Only a JSON object is accepted; its fields are read leniently.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(EnvelopeVisitor)
+        d.deserialize_any(EnvelopeVisitor)
     }
 }
 

@@ -68,11 +68,11 @@ fn server_said(code: &Option<ApiCode>, msg: &Option<String>) -> String {
 }
 
 fn minutes(secs: i64) -> String {
-    let m = secs.abs() as f64 / 60.0;
-    if m >= 1.0 {
-        format!("{m:.0} minutes")
+    let secs = secs.unsigned_abs();
+    if secs >= 60 {
+        format!("{} minutes", (secs + 30) / 60)
     } else {
-        format!("{} seconds", secs.abs())
+        format!("{secs} seconds")
     }
 }
 

@@ -34,7 +34,7 @@ pub fn split_url(url: &str) -> Result<UrlParts, String> {
     let default_port = match scheme.as_str() {
         "https" => "443",
         "http" => "80",
-        other => return Err(format!("the scheme {other:?} is not http or https")),
+        other => return Err(format!("the scheme \"{other}\" is not http or https")),
     };
     let rest = rest.split('#').next().unwrap_or_default();
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
@@ -90,7 +90,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
             && p.bytes().all(|b| b.is_ascii_digit())
             && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
         if !ok {
-            return Err(format!("its port {p:?} is not a number from 1 to 65535"));
+            return Err(format!("its port \"{p}\" is not a number from 1 to 65535"));
         }
     }
     let host_ok = host
@@ -98,7 +98,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
         .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b));
     if !host_ok {
         return Err(format!(
-            "its host {host:?} has characters a host cannot have"
+            "its host \"{host}\" has characters a host cannot have"
         ));
     }
     Ok((host, port))

@@ -79,7 +79,7 @@ pub use signing::{
 pub use traceid::{TRACE_ID_LEN, check_trace_id, new_trace_id};
 pub use validate::ValidationError;
 pub use xdate::{
-    format_http_date, format_x_date, parse_http_date, parse_iso8601, parse_x_date,
+    format_http_date, format_iso8601, format_x_date, parse_http_date, parse_iso8601, parse_x_date,
     unix_ms_to_datetime,
 };
 

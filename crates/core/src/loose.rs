@@ -25,9 +25,12 @@ impl Loose {
         match self {
             Self::Null => "null".into(),
             Self::Bool(b) => b.to_string(),
-            Self::Int(i) => i.to_string(),
-            Self::Float(f) => f.to_string(),
-            Self::Str(s) => format!("{:?}", s.chars().take(40).collect::<String>()),
+            Self::Int(i) => int_text(*i),
+            // Whole numbers are shown; fractions only described, which keeps
+            // float formatting (some 15 KB of wasm) out of the builds.
+            Self::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => int_text(*f as i128),
+            Self::Float(_) => "a fractional number".into(),
+            Self::Str(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
             Self::Array => "an array".into(),
             Self::Object => "an object".into(),
         }
@@ -39,6 +42,14 @@ impl Loose {
             Self::Float(f) => Some(*f),
             _ => None,
         }
+    }
+}
+
+/// An integer as text, without 128-bit formatting for the common range.
+pub(crate) fn int_text(i: i128) -> String {
+    match i64::try_from(i) {
+        Ok(v) => v.to_string(),
+        Err(_) => "a number beyond 64 bits".into(),
     }
 }
 

@@ -87,14 +87,14 @@ impl UserSpaceQuota {
             return Some(p.clone());
         }
         if self.quota.is_empty() || !self.quota.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(RecordProblem::QuotaNotDigits(format!("{:?}", self.quota)));
+            return Some(RecordProblem::QuotaNotDigits(format!("\"{}\"", self.quota)));
         }
         if self.quota.parse::<u64>().is_err() {
             return Some(RecordProblem::QuotaTooLarge);
         }
         match self.used {
             None => Some(RecordProblem::UsedNotANumber("(absent)".into())),
-            Some(u) if !u.is_finite() => Some(RecordProblem::UsedNotANumber(u.to_string())),
+            Some(u) if !u.is_finite() => Some(RecordProblem::UsedNotANumber("(not finite)".into())),
             Some(u) if u < 0.0 => Some(RecordProblem::UsedNegative),
             Some(_) => None,
         }
@@ -287,7 +287,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
             Some(Loose::Str(id)) => record.user_id = id,
             other => {
                 record.user_id = match other {
-                    Some(Loose::Int(i)) => i.to_string(),
+                    Some(Loose::Int(i)) => crate::loose::int_text(i),
                     _ => String::new(),
                 };
                 record.decode_problem = Some(RecordProblem::UserIdNotAString);

@@ -214,7 +214,7 @@ impl fmt::Display for AuthorizationError {
                 f.write_str("Authorization is not an HMAC-SHA256 app signature")
             }
             Self::MissingField(name) => write!(f, "Authorization has no {name}"),
-            Self::Malformed(part) => write!(f, "Authorization part {part:?} is not Name=value"),
+            Self::Malformed(part) => write!(f, "Authorization part \"{part}\" is not Name=value"),
         }
     }
 }
@@ -273,7 +273,7 @@ impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Authorization(e) => e.fmt(f),
-            Self::UnknownAppId(id) => write!(f, "AppId {id:?} is not known"),
+            Self::UnknownAppId(id) => write!(f, "AppId \"{id}\" is not known"),
             Self::RequiredHeaderUnsigned(h) => write!(f, "SignedHeaders must include {h}"),
             Self::SignedHeaderMissing(h) => write!(f, "signed header {h} is not in the request"),
             Self::SignatureMismatch => f.write_str(

@@ -121,14 +121,16 @@ impl fmt::Display for ValidationError {
             Self::EmptyCredential { name } => write!(f, "{name} is empty"),
             Self::InvalidBaseUrl { url, reason } => write!(
                 f,
-                "baseUrl {url:?} cannot be used: {reason} (expected e.g. https://intl.myhuaweicloud-koodrive.com)"
+                "baseUrl \"{url}\" cannot be used: {reason} (expected e.g. https://intl.myhuaweicloud-koodrive.com)"
             ),
             Self::InvalidThresholds {
                 nearing_at,
                 critical_at,
             } => write!(
                 f,
-                "thresholds nearingAt={nearing_at} and criticalAt={critical_at} are invalid: both must be in (0, 1] and nearingAt ≤ criticalAt"
+                "thresholds nearingAt {} ‰ and criticalAt {} ‰ are invalid: both must be in (0, 1] and nearingAt ≤ criticalAt",
+                permille(*nearing_at),
+                permille(*critical_at)
             ),
             Self::InvalidTraceId { reason } => write!(
                 f,
@@ -140,3 +142,8 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+/// A ratio in per mille, as an integer (no float formatting in the wasm).
+fn permille(ratio: f64) -> i64 {
+    (ratio * 1000.0).round() as i64
+}

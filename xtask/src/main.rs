@@ -2,11 +2,16 @@
 //!
 //! - `cargo xtask test`: installs what is missing and runs every test, stage by
 //!   stage (`--list` shows them, `--stage NAME` picks some, `--skip-tools`).
-//! - `cargo xtask serve`, `dist`, `bench`: not available yet in this version.
+//! - `cargo xtask serve`: builds the sandbox and serves the API (and the admin
+//!   page once built) on 127.0.0.1:8080 (`--addr`), printing the credentials.
+//! - `cargo xtask dist`, `bench`: not available yet in this version.
 //!
 //! Every command runs from the workspace root and is printed before it runs.
 
+mod npm;
 mod run;
+mod sandbox;
+mod serve;
 mod stages;
 mod tools;
 
@@ -26,8 +31,8 @@ struct Cli {
 enum Command {
     /// Install what is missing and run every test, stage by stage.
     Test(TestArgs),
-    /// Start the sandbox serving the admin page (not available yet).
-    Serve(Placeholder),
+    /// Build the sandbox (release) and serve the API and the admin page on 127.0.0.1:8080.
+    Serve(ServeArgs),
     /// Build the npm tarball and the admin page into target/dist/ (not available yet).
     Dist(Placeholder),
     /// Run the benchmarks and print their table (not available yet).
@@ -47,6 +52,16 @@ struct TestArgs {
     list: bool,
 }
 
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Where the sandbox listens (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// More flags for koodrive-sandbox, after `--` (e.g. `-- --users 100000`).
+    #[arg(last = true, value_name = "SANDBOX_FLAGS")]
+    sandbox_flags: Vec<String>,
+}
+
 /// Arguments of a command that is not available yet, accepted so that it can say so.
 #[derive(Debug, Args)]
 struct Placeholder {
@@ -58,10 +73,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Test(args) => test(&args),
-        Command::Serve(_) => not_yet(
-            "serve",
-            "the sandbox server and the admin page are not built yet",
-        ),
+        Command::Serve(args) => match serve::serve(&args.addr, &args.sandbox_flags) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Dist(_) => not_yet(
             "dist",
             "the npm module and the admin page are not built yet",

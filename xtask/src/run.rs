@@ -207,9 +207,12 @@ impl TestCounts {
         self.suites += other.suites;
     }
 
-    /// Reads one output line; counts it when it is a `test result:` line.
+    /// Reads one output line; counts it when it is a `test result:` line,
+    /// or the `# pass N` / `# fail N` summary of Node's test runner (TAP).
     pub fn observe_line(&mut self, line: &str) {
         if let Some(found) = parse_test_result(line) {
+            self.add(found);
+        } else if let Some(found) = parse_tap_summary(line) {
             self.add(found);
         }
     }
@@ -246,6 +249,27 @@ pub fn parse_test_result(line: &str) -> Option<TestCounts> {
         any = true;
     }
     any.then_some(counts)
+}
+
+/// Parses the closing `# pass N` and `# fail N` lines of Node's test runner
+/// with the TAP reporter (`# pass` counts the suite once).
+pub fn parse_tap_summary(line: &str) -> Option<TestCounts> {
+    let line = strip_ansi(line);
+    let rest = line.strip_prefix("# ")?;
+    let (word, number) = rest.split_once(' ')?;
+    let number = number.trim().parse::<u64>().ok()?;
+    match word {
+        "pass" => Some(TestCounts {
+            passed: number,
+            suites: 1,
+            ..TestCounts::default()
+        }),
+        "fail" => Some(TestCounts {
+            failed: number,
+            ..TestCounts::default()
+        }),
+        _ => None,
+    }
 }
 
 /// Removes ANSI escape sequences (colours) from a line.

@@ -35,6 +35,9 @@ pub struct WasmSuite {
     pub tests: &'static [&'static str],
     /// Where they run.
     pub host: Host,
+    /// Whether they talk to a sandbox (started for the stage on
+    /// [`crate::sandbox::test_url`], reset by the tests themselves).
+    pub sandbox: bool,
 }
 
 /// Every wasm test run. `tests/wasm.rs` holds the tests for both hosts;
@@ -45,14 +48,36 @@ pub const WASM_SUITES: &[WasmSuite] = &[
         package: "koodrive-core",
         tests: &["wasm", "wasm_node"],
         host: Host::Node,
+        sandbox: false,
+    },
+    WasmSuite {
+        stage: "wasm-node",
+        package: "koodrive-client",
+        tests: &["sandbox"],
+        host: Host::Node,
+        sandbox: true,
     },
     WasmSuite {
         stage: "wasm-chromium",
         package: "koodrive-core",
         tests: &["wasm", "wasm_browser"],
         host: Host::Chromium,
+        sandbox: false,
+    },
+    WasmSuite {
+        stage: "wasm-chromium",
+        package: "koodrive-client",
+        tests: &["sandbox", "wasm_browser"],
+        host: Host::Chromium,
+        sandbox: true,
     },
 ];
+
+/// Packages whose library must also build for wasm32 without their default
+/// (native) features, checked by the clippy stage: the sandbox's handler runs
+/// in memory in the browser and in the npm module; the npm binding is
+/// wasm-only.
+pub const WASM_LIBRARIES: &[&str] = &["koodrive-sandbox", "koodrive-js"];
 
 /// What the stages share while they run.
 #[derive(Debug, Default)]
@@ -118,6 +143,12 @@ pub const STAGES: &[Stage] = &[
         about: "wasm tests in headless Chromium",
         runs_tests: true,
         run: wasm_stage,
+    },
+    Stage {
+        name: "npm",
+        about: "the packed npm module in a fresh project: Node tests against the sandbox, tsc --strict, Vite and plain pages in Chromium",
+        runs_tests: true,
+        run: npm_stage,
     },
 ];
 
@@ -285,7 +316,21 @@ fn clippy_stage(_stage: &Stage, _ctx: &mut StageCtx) -> Result<()> {
         "--",
         "-D",
         "warnings",
-    ]))
+    ]))?;
+    for package in WASM_LIBRARIES {
+        run::run(&Cmd::cargo().args([
+            "clippy",
+            "-p",
+            package,
+            "--no-default-features",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+    Ok(())
 }
 
 fn native_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
@@ -304,6 +349,12 @@ fn wasm_stage(stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
     if suites.is_empty() {
         return Err(format!("WASM_SUITES has no row for stage {}", stage.name));
     }
+    let sandbox_url = crate::sandbox::test_url();
+    let _sandbox = if suites.iter().any(|s| s.sandbox) {
+        Some(crate::sandbox::start(&sandbox_url, &[])?)
+    } else {
+        None
+    };
     for suite in suites {
         let mut cmd = Cmd::cargo().args([
             "test",
@@ -313,6 +364,9 @@ fn wasm_stage(stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
             "--target",
             WASM_TARGET,
         ]);
+        if suite.sandbox {
+            cmd = cmd.env("KOODRIVE_SANDBOX_URL", &sandbox_url);
+        }
         for test in suite.tests {
             cmd = cmd.args(["--test", test]);
         }
@@ -332,6 +386,14 @@ fn wasm_stage(stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
         run::run_streaming(&cmd, &mut ctx.counts)?;
     }
     Ok(())
+}
+
+/// Consumer tests of the npm module, against a sandbox on a free port.
+fn npm_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
+    let binary = crate::sandbox::build()?;
+    let url = format!("http://127.0.0.1:{}", run::free_port()?);
+    let _sandbox = crate::sandbox::start(&url, &[])?;
+    crate::npm::consumer_tests(&mut ctx.counts, &url, &binary)
 }
 
 #[cfg(test)]

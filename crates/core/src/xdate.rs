@@ -8,13 +8,8 @@
 //! machinery would add some 40 KB to every wasm build (measured with twiggy),
 //! most of the npm module's budget.
 
-use time::format_description::FormatItem;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
-
-const ISO_8601_MS: &[FormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -168,9 +163,23 @@ pub fn parse_iso8601(value: &str) -> Option<OffsetDateTime> {
 /// Formats a UTC instant as the answer's times are written: ISO-8601 with
 /// milliseconds, e.g. `2025-11-12T08:37:14.613Z`.
 pub fn format_iso8601(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(ISO_8601_MS)
-        .unwrap_or_default()
+    let t = t.to_offset(UtcOffset::UTC);
+    let mut out = String::with_capacity(24);
+    push_digits(&mut out, year_of(&t), 4);
+    out.push('-');
+    push_digits(&mut out, u32::from(u8::from(t.month())), 2);
+    out.push('-');
+    push_digits(&mut out, u32::from(t.day()), 2);
+    out.push('T');
+    push_digits(&mut out, u32::from(t.hour()), 2);
+    out.push(':');
+    push_digits(&mut out, u32::from(t.minute()), 2);
+    out.push(':');
+    push_digits(&mut out, u32::from(t.second()), 2);
+    out.push('.');
+    push_digits(&mut out, u32::from(t.millisecond()), 3);
+    out.push('Z');
+    out
 }
 
 #[cfg(test)]
@@ -225,6 +234,7 @@ mod tests {
 mod properties {
     use super::*;
     use proptest::prelude::*;
+    use time::macros::format_description;
 
     proptest! {
         #[test]
@@ -246,6 +256,17 @@ mod properties {
                 ))
                 .unwrap();
             prop_assert_eq!(format_http_date(t), http);
+        }
+
+        #[test]
+        fn iso8601_matches_times_own_formatting(ms in 0i64..253_402_300_799_999) {
+            let t = unix_ms_to_datetime(ms);
+            let iso = t
+                .format(format_description!(
+                    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+                ))
+                .unwrap();
+            prop_assert_eq!(format_iso8601(t), iso);
         }
 
         #[test]

@@ -1,0 +1,129 @@
+//! The test-control endpoints under `/__sandbox/` (never part of the KooDrive
+//! API, never faulted or counted):
+//!
+//! - `GET /__sandbox/health`: `{"sandbox": true, "users": n, "auth": [...], ...}`;
+//! - `GET|POST|DELETE /__sandbox/faults`: see, set or clear pending faults;
+//! - `GET|POST /__sandbox/clock`: read or move the sandbox clock (`{"offsetSecs": n}`);
+//! - `GET /__sandbox/stats`: requests, counts by status, recent arrivals;
+//! - `POST /__sandbox/reset`: zero the stats, clear faults and the clock offset.
+
+use serde_json::{Value, json};
+
+use crate::faults::parse_fault_orders;
+use crate::handler::Sandbox;
+use crate::http::{Request, Response};
+use crate::users::DataSource;
+use koodrive_core::USAGE_PATH;
+
+/// The largest clock offset accepted, in seconds (about ten years).
+pub const MAX_CLOCK_OFFSET_SECS: i64 = 315_360_000;
+
+/// A control endpoint's error: `{"error": msg}`.
+pub(crate) fn error(status: u16, msg: &str) -> Response {
+    Response::json(status, json!({ "error": msg }).to_string())
+}
+
+fn ok(value: &Value) -> Response {
+    Response::json(200, value.to_string())
+}
+
+fn method_not_allowed(request: &Request<'_>, allow: &'static str) -> Response {
+    let mut answer = error(
+        405,
+        &format!(
+            "method {} is not allowed on {}: use {allow}",
+            request.method, request.path
+        ),
+    );
+    answer.set_header("Allow", format!("{allow}, OPTIONS"));
+    answer
+}
+
+/// Answers a request to a control endpoint.
+pub(crate) fn answer(sandbox: &Sandbox, request: &Request<'_>, machine_now_ms: i64) -> Response {
+    let name = request.path.trim_start_matches("/__sandbox/");
+    match (name, request.method) {
+        ("health", "GET" | "HEAD") => ok(&health(sandbox)),
+        ("health", _) => method_not_allowed(request, "GET"),
+        ("faults", "GET") => ok(&sandbox.fault_summary(machine_now_ms)),
+        ("faults", "POST") => match parse_fault_orders(request.body) {
+            Ok(orders) => {
+                sandbox.set_faults(orders, machine_now_ms);
+                ok(&sandbox.fault_summary(machine_now_ms))
+            }
+            Err(msg) => error(400, &msg),
+        },
+        ("faults", "DELETE") => {
+            sandbox.clear_faults();
+            ok(&sandbox.fault_summary(machine_now_ms))
+        }
+        ("faults", _) => method_not_allowed(request, "GET, POST, DELETE"),
+        ("clock", "GET") => ok(&clock(sandbox, machine_now_ms)),
+        ("clock", "POST") => match clock_offset(request.body) {
+            Ok(secs) => {
+                sandbox.set_clock_offset_secs(secs);
+                ok(&clock(sandbox, machine_now_ms))
+            }
+            Err(msg) => error(400, &msg),
+        },
+        ("clock", _) => method_not_allowed(request, "GET, POST"),
+        ("stats", "GET") => match serde_json::to_string(&sandbox.stats()) {
+            Ok(body) => Response::json(200, body),
+            Err(e) => error(500, &e.to_string()),
+        },
+        ("stats", _) => method_not_allowed(request, "GET"),
+        ("reset", "POST") => {
+            sandbox.reset();
+            ok(&json!({"reset": true}))
+        }
+        ("reset", _) => method_not_allowed(request, "POST"),
+        _ => error(
+            404,
+            &format!(
+                "there is no control endpoint at {}: try health, faults, clock, stats or reset",
+                request.path
+            ),
+        ),
+    }
+}
+
+fn health(sandbox: &Sandbox) -> Value {
+    let config = sandbox.config();
+    let users = sandbox.users();
+    let data = match users.source() {
+        DataSource::Generated { seed } => json!({"source": "generated", "seed": seed}),
+        DataSource::Given => json!({"source": "given"}),
+    };
+    json!({
+        "sandbox": true,
+        "version": env!("CARGO_PKG_VERSION"),
+        "endpoint": USAGE_PATH,
+        "users": users.len(),
+        "data": data,
+        "auth": ["token", "app"],
+        "appId": config.app_id,
+        "defaultCredentials": config.has_default_credentials(),
+        "clockOffsetSecs": sandbox.clock_offset_secs(),
+    })
+}
+
+fn clock(sandbox: &Sandbox, machine_now_ms: i64) -> Value {
+    json!({
+        "offsetSecs": sandbox.clock_offset_secs(),
+        "nowMs": sandbox.now_ms(machine_now_ms),
+        "date": sandbox.date_header(machine_now_ms),
+    })
+}
+
+fn clock_offset(body: &[u8]) -> Result<i64, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let secs = value
+        .get("offsetSecs")
+        .ok_or("send {\"offsetSecs\": n}, n seconds from the machine's clock")?;
+    secs.as_i64()
+        .filter(|s| s.abs() <= MAX_CLOCK_OFFSET_SECS)
+        .ok_or_else(|| {
+            format!("offsetSecs is {secs} but must be a whole number of seconds within ±{MAX_CLOCK_OFFSET_SECS}")
+        })
+}

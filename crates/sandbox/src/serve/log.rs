@@ -1,0 +1,78 @@
+//! The request log: one line per request on stderr, with the method, the
+//! path (never the query string), the status (or `dropped`), the latency and
+//! the trace id. Never a header value: no token, secret or signature reaches
+//! the log.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+/// One request as the log shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct LogLine<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// The path, without the query string.
+    pub path: &'a str,
+    /// The status sent; `None` when the connection was dropped unanswered.
+    pub status: Option<u16>,
+    /// From the request's arrival to its answer.
+    pub latency: Duration,
+    /// The trace id, from the answer's or the request's `X-Traceid`.
+    pub trace_id: Option<&'a str>,
+}
+
+impl core::fmt::Display for LogLine<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let status = self
+            .status
+            .map_or_else(|| "dropped".to_owned(), |s| s.to_string());
+        // Paths are printed as received, minus control characters.
+        let path: String = self
+            .path
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        write!(
+            f,
+            "{} {path} {status} {:.1}ms trace={}",
+            self.method,
+            self.latency.as_secs_f64() * 1000.0,
+            self.trace_id.unwrap_or("-")
+        )
+    }
+}
+
+impl LogLine<'_> {
+    /// Writes the line to stderr; a closed stderr is ignored.
+    pub fn write(&self) {
+        let _ = writeln!(std::io::stderr().lock(), "{self}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_line_has_method_path_status_latency_and_trace() {
+        let line = LogLine {
+            method: "POST",
+            path: "/koodrive/ose/v1/space/usage/user",
+            status: Some(401),
+            latency: Duration::from_micros(1_250),
+            trace_id: Some("abc"),
+        };
+        assert_eq!(
+            line.to_string(),
+            "POST /koodrive/ose/v1/space/usage/user 401 1.2ms trace=abc"
+        );
+        let dropped = LogLine {
+            status: None,
+            trace_id: None,
+            path: "/a\nb",
+            ..line
+        };
+        assert_eq!(dropped.to_string(), "POST /ab dropped 1.2ms trace=-");
+    }
+}

@@ -1,0 +1,175 @@
+//! What happens around every request, whatever the app: the body is read
+//! under the limits, the app (an `axum::Router`) is called with a panic
+//! caught as a 500, an app's "drop this connection" answer closes the
+//! connection unanswered, answers without CORS headers or `Date` get them,
+//! and one log line is written.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
+use hyper::body::Incoming;
+use tower::ServiceExt as _;
+
+use super::ServeOptions;
+use super::body::{BodyProblem, read_capped_body};
+use super::catch_panic::{CatchPanic, panic_message};
+use super::log::LogLine;
+
+/// Marks an answer that must not be sent: the connection is closed instead
+/// (see [`drop_connection`]).
+#[derive(Debug, Clone, Copy)]
+struct DropConnectionMarker;
+
+/// An answer that tells the server to close the connection without
+/// answering: what a `drop` fault or a crashed upstream looks like.
+pub fn drop_connection() -> Response<Body> {
+    let mut answer = Response::new(Body::empty());
+    answer.extensions_mut().insert(DropConnectionMarker);
+    answer
+}
+
+/// The error that makes hyper close a connection without an answer.
+#[derive(Debug)]
+pub struct ConnectionDropped;
+
+impl core::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the connection was dropped on purpose")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// What every connection's requests share.
+pub(crate) struct Shared {
+    pub(crate) app: Router,
+    pub(crate) options: ServeOptions,
+}
+
+fn json_error(status: StatusCode, code: i64, msg: &str) -> Response<Body> {
+    let body = serde_json::json!({ "code": code, "msg": msg }).to_string();
+    let mut answer = Response::new(Body::from(body));
+    *answer.status_mut() = status;
+    answer.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::JSON_CONTENT_TYPE),
+    );
+    answer
+}
+
+fn body_problem_answer(problem: BodyProblem, limits: &super::Limits) -> Response<Body> {
+    let mut answer = match problem {
+        BodyProblem::TooLarge => json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            crate::CODE_BAD_PARAMETERS,
+            &format!(
+                "the body is larger than the {} bytes allowed",
+                limits.max_body_bytes
+            ),
+        ),
+        BodyProblem::TooSlow => json_error(
+            StatusCode::REQUEST_TIMEOUT,
+            crate::CODE_BAD_PARAMETERS,
+            &format!(
+                "the body did not arrive within {} s",
+                limits.body_read_timeout.as_secs()
+            ),
+        ),
+        BodyProblem::Broken => json_error(
+            StatusCode::BAD_REQUEST,
+            crate::CODE_BAD_PARAMETERS,
+            "the body could not be read",
+        ),
+    };
+    answer
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    answer
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Serves one request.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, ConnectionDropped> {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let path = parts.uri.path().to_owned();
+    let origin = header_text(&parts.headers, "origin").map(str::to_owned);
+    let request_trace = header_text(&parts.headers, "x-traceid").map(str::to_owned);
+    let content_length =
+        header_text(&parts.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let limits = shared.options.limits;
+
+    let mut answer = match read_capped_body(body, content_length, &limits).await {
+        Ok(bytes) => {
+            let request = Request::from_parts(parts, Body::from(bytes));
+            match CatchPanic::new(shared.app.clone().oneshot(request)).await {
+                Ok(Ok(answer)) => answer,
+                Ok(Err(never)) => match never {},
+                Err(panic) => {
+                    let _ = std::io::Write::write_all(
+                        &mut std::io::stderr().lock(),
+                        format!("request handler panicked: {}\n", panic_message(&*panic))
+                            .as_bytes(),
+                    );
+                    json_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        500,
+                        "the server failed while answering; see its log",
+                    )
+                }
+            }
+        }
+        Err(problem) => body_problem_answer(problem, &limits),
+    };
+
+    let trace_id = header_text(answer.headers(), "x-traceid")
+        .map(str::to_owned)
+        .or(request_trace);
+    let mut line = LogLine {
+        method: method.as_str(),
+        path: &path,
+        status: Some(answer.status().as_u16()),
+        latency: started.elapsed(),
+        trace_id: trace_id.as_deref(),
+    };
+    if answer.extensions().get::<DropConnectionMarker>().is_some() {
+        line.status = None;
+        if shared.options.log_requests {
+            line.write();
+        }
+        return Err(ConnectionDropped);
+    }
+    let headers = answer.headers_mut();
+    if let Some(cors) = &shared.options.cors
+        && !headers.contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS)
+    {
+        for (name, value) in cors.answer_headers(origin.as_deref()) {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.append(name, value);
+            }
+        }
+    }
+    if let Some(date) = &shared.options.date
+        && !headers.contains_key(header::DATE)
+        && let Ok(value) = HeaderValue::from_str(&date())
+    {
+        headers.insert(header::DATE, value);
+    }
+    if shared.options.log_requests {
+        line.write();
+    }
+    Ok(answer)
+}

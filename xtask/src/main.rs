@@ -3,11 +3,19 @@
 //! - `cargo xtask test`: installs what is missing and runs every test, stage by
 //!   stage (`--list` shows them, `--stage NAME` picks some, `--skip-tools`).
 //! - `cargo xtask serve`: builds the sandbox and serves the API (and the admin
-//!   page once built) on 127.0.0.1:8080 (`--addr`), printing the credentials.
-//! - `cargo xtask dist`, `bench`: not available yet in this version.
+//!   page once built) on 127.0.0.1:8080 (`--addr`), printing the credentials;
+//!   with `--upstream URL`, the gateway in front of a real tenant instead.
+//! - `cargo xtask dist`: builds the admin page into `target/dist/admin/` and
+//!   prints its first-load size (raw and gzip).
+//! - `cargo xtask fuzz [SECONDS]`: every fuzz target of `fuzz/` on nightly.
+//! - `cargo xtask bench`: not available yet in this version.
 //!
 //! Every command runs from the workspace root and is printed before it runs.
 
+mod admin;
+mod dist;
+mod fuzz;
+mod gateway;
 mod npm;
 mod run;
 mod sandbox;
@@ -33,8 +41,10 @@ enum Command {
     Test(TestArgs),
     /// Build the sandbox (release) and serve the API and the admin page on 127.0.0.1:8080.
     Serve(ServeArgs),
-    /// Build the npm tarball and the admin page into target/dist/ (not available yet).
+    /// Build the release artefacts into target/dist/ (the admin page) and print their sizes.
     Dist(Placeholder),
+    /// Fuzz every target of fuzz/ for SECONDS each (default 30; needs nightly).
+    Fuzz(FuzzArgs),
     /// Run the benchmarks and print their table (not available yet).
     Bench(Placeholder),
 }
@@ -54,12 +64,56 @@ struct TestArgs {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Where the sandbox listens (port 0 picks a free one).
+    /// Where the sandbox (or the gateway) listens (port 0 picks a free one).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
-    /// More flags for koodrive-sandbox, after `--` (e.g. `-- --users 100000`).
+    /// Serve the page through koodrive-gateway in front of this KooDrive
+    /// endpoint instead of the sandbox (e.g. https://intl.myhuaweicloud-koodrive.com).
+    #[arg(long, value_name = "URL")]
+    upstream: Option<String>,
+    /// Gateway app mode: the app's id (with --app-secret-file).
+    #[arg(long = "app-id", value_name = "ID", requires_all = ["upstream", "app_secret_file"])]
+    app_id: Option<String>,
+    /// Gateway app mode: a file holding the app's secret.
+    #[arg(long = "app-secret-file", value_name = "FILE", requires_all = ["upstream", "app_id"])]
+    app_secret_file: Option<std::path::PathBuf>,
+    /// Gateway: the X-User-Id of every request (default: the page's).
+    #[arg(long = "acting-user-id", value_name = "ID", requires = "upstream")]
+    acting_user_id: Option<String>,
+    /// Gateway: a file holding the token every API request must carry.
+    #[arg(
+        long = "gateway-token-file",
+        value_name = "FILE",
+        requires = "upstream"
+    )]
+    gateway_token_file: Option<std::path::PathBuf>,
+    /// More flags for koodrive-sandbox (or koodrive-gateway), after `--` (e.g. `-- --users 100000`).
     #[arg(last = true, value_name = "SANDBOX_FLAGS")]
     sandbox_flags: Vec<String>,
+}
+
+/// `cargo xtask serve`: the sandbox, or the gateway when `--upstream` is given.
+fn serve(args: ServeArgs) -> run::Result<()> {
+    match args.upstream {
+        Some(upstream) => {
+            let flags = gateway::GatewayFlags {
+                upstream,
+                app_id: args.app_id,
+                app_secret_file: args.app_secret_file,
+                acting_user_id: args.acting_user_id,
+                gateway_token_file: args.gateway_token_file,
+            };
+            gateway::serve(&flags, &args.addr, &args.sandbox_flags)
+        }
+        None => serve::serve(&args.addr, &args.sandbox_flags),
+    }
+}
+
+#[derive(Debug, Args)]
+struct FuzzArgs {
+    /// Seconds per target.
+    #[arg(value_name = "SECONDS", default_value_t = fuzz::DEFAULT_SECONDS)]
+    seconds: u64,
 }
 
 /// Arguments of a command that is not available yet, accepted so that it can say so.
@@ -73,17 +127,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Test(args) => test(&args),
-        Command::Serve(args) => match serve::serve(&args.addr, &args.sandbox_flags) {
+        Command::Serve(args) => match serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
                 eprintln!("error: {err}");
                 ExitCode::FAILURE
             }
         },
-        Command::Dist(_) => not_yet(
-            "dist",
-            "the npm module and the admin page are not built yet",
-        ),
+        Command::Fuzz(args) => exit_code(fuzz::fuzz(args.seconds)),
+        Command::Dist(_) => match dist::dist() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench(_) => not_yet("bench", "the benchmarks are not written yet"),
     }
 }
@@ -105,6 +163,17 @@ fn test(args: &TestArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // `run_all` has already printed which stage failed, above the summary.
         Err(_) => ExitCode::FAILURE,
+    }
+}
+
+/// Prints an error once and turns a command's result into its exit code.
+fn exit_code(result: run::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -199,7 +199,11 @@ pub fn build() -> Result<Package> {
 pub fn print_sizes(p: &Package) {
     let s = p.sizes;
     let kb = |b: u64| format!("{:.1} KB", b as f64 / 1024.0);
-    println!("npm package {} (unpacked in {})", p.tarball.display(), p.dir.display());
+    println!(
+        "npm package {} (unpacked in {})",
+        p.tarball.display(),
+        p.dir.display()
+    );
     println!(
         "  main entry JS    {:>10} raw {:>10} gzip",
         kb(s.js_raw),
@@ -218,11 +222,14 @@ pub fn print_sizes(p: &Package) {
     );
 }
 
-/// The `npm` test stage: consumer tests of the packed tarball.
+/// The `npm` test stage: consumer tests of the packed tarball (against the
+/// sandbox, and through `koodrive-gateway`, which the tests start from
+/// `GATEWAY_BIN`).
 pub fn consumer_tests(
     counts: &mut TestCounts,
     sandbox_url: &str,
     sandbox_bin: &Path,
+    gateway_bin: &Path,
 ) -> Result<()> {
     let package = build()?;
     print_sizes(&package);
@@ -263,6 +270,7 @@ pub fn consumer_tests(
             .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
             .env("SANDBOX_URL", sandbox_url)
             .env("SANDBOX_BIN", sandbox_bin)
+            .env("GATEWAY_BIN", gateway_bin)
             .env("DEV_NODE_MODULES", root.join("web/node_modules"))
             .dir(&consumer),
         counts,

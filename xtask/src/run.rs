@@ -361,6 +361,29 @@ fn echo_lines(stream: impl Read + Send + 'static, to_stderr: bool) -> JoinHandle
     })
 }
 
+/// Runs a command with its stdout and stderr written to `log` (created or
+/// truncated) instead of the terminal, for tools that print too much to
+/// follow (libFuzzer, load generators); fails when it exits non-zero.
+pub fn run_logged(cmd: &Cmd, log: &Path) -> Result<()> {
+    println!("$ {} > {}", cmd.display(), log.display());
+    let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = file
+        .try_clone()
+        .map_err(|e| format!("{}: {e}", log.display()))?;
+    let status = cmd
+        .command()
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        .status()
+        .map_err(|e| cmd.spawn_error(&e))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("command `{}` failed ({status})", cmd.display()))
+    }
+}
+
 /// Runs a command quietly and returns its trimmed stdout; fails when it cannot
 /// start or exits non-zero. Used for cheap checks such as `tool --version`.
 pub fn capture(cmd: &Cmd) -> Result<String> {

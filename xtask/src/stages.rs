@@ -71,7 +71,27 @@ pub const WASM_SUITES: &[WasmSuite] = &[
         host: Host::Chromium,
         sandbox: true,
     },
+    // The admin page's components (tests/wasm_browser.rs): table, filters, thresholds, units.
+    WasmSuite {
+        stage: "wasm-chromium",
+        package: "koodrive-admin",
+        tests: &["wasm_browser"],
+        host: Host::Chromium,
+        sandbox: false,
+    },
+    // The fault matrix (tests/fault_matrix/): every fault against the contract, printed.
+    WasmSuite {
+        stage: "wasm-chromium",
+        package: "koodrive-client",
+        tests: &["fault_matrix"],
+        host: Host::Chromium,
+        sandbox: true,
+    },
 ];
+
+/// Wasm test targets whose console output is shown even when they pass
+/// (`--nocapture`): the fault matrix prints its table.
+pub const SHOW_OUTPUT: &[&str] = &["fault_matrix"];
 
 /// Packages whose library must also build for wasm32 without their default
 /// (native) features, checked by the clippy stage: the sandbox's handler runs
@@ -146,9 +166,15 @@ pub const STAGES: &[Stage] = &[
     },
     Stage {
         name: "npm",
-        about: "the packed npm module in a fresh project: Node tests against the sandbox, tsc --strict, Vite and plain pages in Chromium",
+        about: "the packed npm module in a fresh project: Node tests against the sandbox and through the gateway, tsc --strict, Vite and plain pages in Chromium",
         runs_tests: true,
         run: npm_stage,
+    },
+    Stage {
+        name: "e2e",
+        about: "the admin page built with Trunk, served by the sandbox, driven in headless Chromium (node --test web/e2e/; screenshots in target/screenshots/)",
+        runs_tests: true,
+        run: e2e_stage,
     },
 ];
 
@@ -370,6 +396,9 @@ fn wasm_stage(stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
         for test in suite.tests {
             cmd = cmd.args(["--test", test]);
         }
+        if suite.tests.iter().any(|t| SHOW_OUTPUT.contains(t)) {
+            cmd = cmd.args(["--", "--nocapture"]);
+        }
         match suite.host {
             Host::Node => {}
             Host::Chromium => {
@@ -391,9 +420,15 @@ fn wasm_stage(stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
 /// Consumer tests of the npm module, against a sandbox on a free port.
 fn npm_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
     let binary = crate::sandbox::build()?;
+    let gateway = crate::gateway::build(false)?;
     let url = format!("http://127.0.0.1:{}", run::free_port()?);
     let _sandbox = crate::sandbox::start(&url, &[])?;
-    crate::npm::consumer_tests(&mut ctx.counts, &url, &binary)
+    crate::npm::consumer_tests(&mut ctx.counts, &url, &binary, &gateway)
+}
+
+/// Browser end-to-end tests of the admin page.
+fn e2e_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
+    crate::admin::e2e(&mut ctx.counts)
 }
 
 #[cfg(test)]

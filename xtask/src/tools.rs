@@ -37,6 +37,7 @@ pub fn ensure_all() -> Result<Tools> {
     let (chromedriver, browser_versions) = ensure_chromium()?;
     versions.extend(browser_versions);
     versions.extend(ensure_node_packages()?);
+    versions.push(crate::admin::ensure_trunk()?);
     println!("tools ready:");
     for line in &versions {
         println!("  {line}");
@@ -280,7 +281,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Waits while `pgrep ARGS` finds a process (another install in the background);
 /// returns whether it had to wait. Without pgrep it does not wait.
-fn wait_for_process(pgrep_args: &[&str], what: &str) -> bool {
+pub fn wait_for_process(pgrep_args: &[&str], what: &str) -> bool {
     let running = || {
         std::process::Command::new("pgrep")
             .args(pgrep_args)

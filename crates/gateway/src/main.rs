@@ -1,0 +1,128 @@
+//! `koodrive-gateway`: the admin page's same-origin gateway to a real
+//! KooDrive tenant. It serves the built page (`--static`, with the sandbox's
+//! hashed-script CSP), forwards only `POST /koodrive/ose/v1/space/usage/user`
+//! through the client crate on its native platform (a fresh `X-Date` from
+//! its own skew-corrected clock; in app mode it signs over the upstream's
+//! host, so the secret never reaches a browser; in token mode it passes the
+//! caller's `Authorization` on unchanged), and answers
+//! `GET /__gateway/health`. Serving (limits, CORS, `Date`, the request log,
+//! graceful shutdown, static files) is the sandbox's `serve` module, shared.
+//!
+//! It reads its flags, binds (loopback only unless a gateway token is
+//! configured), prints `listening on http://ADDR` as its first line, and
+//! serves until Ctrl-C or SIGTERM. It never prints a token, secret or
+//! signature.
+
+mod app;
+mod cli;
+mod forward;
+mod relay;
+mod settings;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser as _;
+use koodrive_core::USAGE_PATH;
+use koodrive_sandbox::serve::{Limits, ServeOptions, StaticSite, serve, shutdown_signal};
+
+use crate::app::{GatewayApp, HEALTH_PATH, router};
+use crate::cli::Cli;
+use crate::forward::Forwarder;
+use crate::settings::{Mode, Settings};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli.settings() {
+        Ok(settings) => settings,
+        Err(e) => return fail(&e),
+    };
+    let site = match &cli.static_dir {
+        Some(dir) => match StaticSite::open(dir, &cli.connect_src) {
+            Ok(site) => Some(site),
+            Err(e) => return fail(&e.to_string()),
+        },
+        None => None,
+    };
+    let forwarder = match Forwarder::start(settings.upstream.to_string()) {
+        Ok(forwarder) => forwarder,
+        Err(e) => return fail(&e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(&cli.addr).await {
+            Ok(listener) => listener,
+            Err(e) => return fail(&format!("cannot listen on {}: {e}", cli.addr)),
+        };
+        let addr = match listener.local_addr() {
+            Ok(addr) => addr,
+            Err(e) => return fail(&format!("cannot read the bound address: {e}")),
+        };
+        print_banner(&addr.to_string(), &settings, site.as_ref());
+        let options = ServeOptions {
+            limits: Limits::default(),
+            cors: Some(settings.cors.clone()),
+            date: None,
+            log_requests: true,
+        };
+        let app = GatewayApp {
+            loopback_hosts_only: settings.gateway_token.is_none(),
+            settings,
+            site,
+            forwarder,
+        };
+        match serve(listener, router(Arc::new(app)), options, shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("serving failed: {e}")),
+        }
+    })
+}
+
+/// Prints the start-up lines in one write, `listening on http://ADDR` first.
+/// Names the app id, never the secret or the gateway token.
+fn print_banner(addr: &str, settings: &Settings, site: Option<&StaticSite>) {
+    let upstream = settings.upstream.to_string();
+    let mut banner = format!("listening on http://{addr}\n");
+    banner.push_str(&format!(
+        "forwards:     POST http://{addr}{USAGE_PATH} -> {upstream}{USAGE_PATH}\n"
+    ));
+    banner.push_str(&match &settings.mode {
+        Mode::App { app_id, .. } => format!(
+            "auth:         app mode: the gateway signs with app id {app_id}; callers send no credentials\n"
+        ),
+        Mode::Token => {
+            "auth:         token mode: each caller's Authorization is passed on unchanged\n".into()
+        }
+    });
+    banner.push_str(&match &settings.acting_user_id {
+        Some(id) => format!("X-User-Id:    {id}, on every request\n"),
+        None => "X-User-Id:    the caller's\n".into(),
+    });
+    banner.push_str(if settings.gateway_token.is_some() {
+        "access:       every API request must carry X-Gateway-Token\n"
+    } else {
+        "access:       this machine only (loopback), no gateway token\n"
+    });
+    match site {
+        Some(site) => banner.push_str(&format!(
+            "admin page:   http://{addr}/ (from {})\n",
+            site.root().display()
+        )),
+        None => banner.push_str("admin page:   not served (give --static DIR)\n"),
+    }
+    banner.push_str(&format!("health:       http://{addr}{HEALTH_PATH}\n"));
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+}
+
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr().lock(), "koodrive-gateway: {message}");
+    ExitCode::from(2)
+}

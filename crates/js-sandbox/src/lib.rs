@@ -1,0 +1,17 @@
+//! # koodrive-js-sandbox
+//!
+//! The wasm behind `koodrive-space-usage/sandbox`: the sandbox's pure
+//! handler (`koodrive-sandbox` without its server) in memory, so consumers
+//! can test their code against a contract-faithful KooDrive without a
+//! network. The package's JavaScript turns [`WasmSandbox::handle`] into a
+//! `fetch` function. A separate wasm file: the main entry never loads it.
+//!
+//! Only built for wasm32; on other targets this crate is empty.
+
+#![warn(missing_docs)]
+
+#[cfg(target_arch = "wasm32")]
+mod binding;
+
+#[cfg(target_arch = "wasm32")]
+pub use binding::WasmSandbox;

@@ -15,6 +15,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// Where the built page goes, relative to the workspace root (`Trunk.toml`'s `dist`).
 pub const DIST_DIR: &str = "target/dist/admin";
 
+/// Where the page with the in-browser demo (cargo feature `demo`) goes.
+pub const DEMO_DIST_DIR: &str = "target/dist/admin-demo";
+
 /// Where the browser tests write their screenshots, relative to the workspace root.
 pub const SCREENSHOTS_DIR: &str = "target/screenshots";
 
@@ -70,16 +73,26 @@ fn trunk_path() -> Result<OsString> {
 
 /// Builds the page with `trunk build --release` into [`DIST_DIR`] and returns that folder.
 pub fn build() -> Result<PathBuf> {
+    build_into(DIST_DIR, &[])
+}
+
+/// Builds the page with the in-browser demo into [`DEMO_DIST_DIR`] and returns that folder.
+pub fn build_demo() -> Result<PathBuf> {
+    build_into(DEMO_DIST_DIR, &["--features", "demo"])
+}
+
+fn build_into(dir: &str, extra: &[&str]) -> Result<PathBuf> {
     ensure_trunk()?;
     // Trunk's `cargo metadata` wants the crates of every platform, offline.
     run::run(&Cmd::cargo().arg("fetch"))?;
     run::run(
         &Cmd::new("trunk")
-            .args(["build", "--release"])
+            .args(["build", "--release", "--dist", dir])
+            .args(extra)
             .env("PATH", trunk_path()?)
             .env("TRUNK_TOOLS_WASM_OPT", "version_132"),
     )?;
-    let dist = workspace_root().join(DIST_DIR);
+    let dist = workspace_root().join(dir);
     if dist.join("index.html").is_file() {
         Ok(dist)
     } else {
@@ -130,11 +143,11 @@ pub fn first_load(dist: &Path) -> Result<Vec<LoadedFile>> {
     Ok(files)
 }
 
-/// Prints the first-load table and its total against [`FIRST_LOAD_BUDGET`];
-/// returns the total (raw, gzip).
-pub fn print_first_load(files: &[LoadedFile]) -> (u64, u64) {
+/// Prints the first-load table of the page in `dir` and its total against
+/// [`FIRST_LOAD_BUDGET`]; returns the total (raw, gzip).
+pub fn print_first_load(dir: &str, files: &[LoadedFile]) -> (u64, u64) {
     let kib = |b: u64| format!("{:.1} KiB", b as f64 / 1024.0);
-    println!("admin page, first load ({DIST_DIR}):");
+    println!("admin page, first load ({dir}):");
     for f in files {
         println!(
             "  {:<44} {:>12} {:>12} gzip",
@@ -163,19 +176,30 @@ pub fn print_first_load(files: &[LoadedFile]) -> (u64, u64) {
     (raw, gzip)
 }
 
-/// `cargo xtask dist`'s admin-page artefact: builds it and prints its sizes.
+/// `cargo xtask dist`'s admin-page artefacts: the page, and the page with the
+/// in-browser demo (for static hosts); builds both and prints their sizes.
 pub fn dist() -> Result<()> {
-    let dist = build()?;
-    print_first_load(&first_load(&dist)?);
+    let demo = build_demo()?;
+    let demo_total = print_first_load(DEMO_DIST_DIR, &first_load(&demo)?);
+    let page = build()?;
+    let total = print_first_load(DIST_DIR, &first_load(&page)?);
+    println!(
+        "the in-browser demo adds {:.1} KiB gzip ({DEMO_DIST_DIR} against {DIST_DIR})",
+        demo_total.1.saturating_sub(total.1) as f64 / 1024.0
+    );
     Ok(())
 }
 
-/// The `e2e` test stage: builds the page, starts the sandbox serving it on a
-/// free port, and runs `node --test web/e2e/` against it in headless Chromium.
+/// The `e2e` test stage: builds the page (and the one with the in-browser
+/// demo) and the gateway (debug, for the tests that put it in front of a
+/// sandbox), starts the sandbox serving the page on a free port, and runs
+/// `node --test web/e2e/` against it in headless Chromium.
 pub fn e2e(counts: &mut TestCounts) -> Result<()> {
+    let demo = build_demo()?;
     let dist = build()?;
-    print_first_load(&first_load(&dist)?);
+    print_first_load(DIST_DIR, &first_load(&dist)?);
     let sandbox_bin = crate::sandbox::build()?;
+    let gateway_bin = crate::gateway::build(false)?;
     let cmd = Cmd::new(&sandbox_bin).args(["--addr", "127.0.0.1:0", "--static", DIST_DIR]);
     let sandbox = ServiceGuard::start("sandbox", &cmd, Duration::from_secs(60))?;
     let url = sandbox
@@ -198,7 +222,9 @@ pub fn e2e(counts: &mut TestCounts) -> Result<()> {
             ])
             .env("KOODRIVE_SANDBOX_URL", &url)
             .env("KOODRIVE_SANDBOX_BIN", &sandbox_bin)
+            .env("KOODRIVE_GATEWAY_BIN", &gateway_bin)
             .env("KOODRIVE_ADMIN_DIST", root.join(DIST_DIR))
+            .env("KOODRIVE_ADMIN_DEMO_DIST", &demo)
             .env("KOODRIVE_SCREENSHOTS", root.join(SCREENSHOTS_DIR))
             .env("CHROMIUM", crate::tools::CHROMIUM),
         counts,

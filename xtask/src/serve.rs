@@ -13,7 +13,7 @@ pub const ADMIN_DIR: &str = "target/dist/admin";
 /// Builds and runs the sandbox on `addr` with `extra` flags until it stops.
 pub fn serve(addr: &str, extra: &[String]) -> Result<()> {
     let dist = crate::admin::build()?;
-    crate::admin::print_first_load(&crate::admin::first_load(&dist)?);
+    crate::admin::print_first_load(crate::admin::DIST_DIR, &crate::admin::first_load(&dist)?);
     let started = Instant::now();
     run::run(&Cmd::cargo().args([
         "build",

@@ -1,0 +1,19 @@
+//! The few browser calls the page makes, each behind a small function so the
+//! components stay about the page: the clock and time zone ([`clock`]),
+//! files in and out and the clipboard ([`files`]), this tab's session
+//! storage ([`session`]) and the sandbox's health check ([`health`]).
+//! Nothing here writes to `localStorage`, the URL or the console.
+
+pub mod clock;
+pub mod files;
+pub mod health;
+pub mod session;
+
+/// This page's origin (`http://127.0.0.1:8080`); empty when it has none
+/// (opened from a file).
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .filter(|o| o.starts_with("http"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,148 @@
+//! The filters above the table — text, state, quota range, usage range,
+//! "Expires within (days)", the histogram bucket when one is picked — and
+//! the exports of what the filters leave.
+
+use koodrive_core::UsageState;
+use leptos::prelude::*;
+
+use crate::browser::clock::now_ms;
+use crate::browser::files::download;
+use crate::state::export::{ExportInput, to_csv, to_json};
+use crate::state::filters::{Filters, bucket_range};
+use crate::state::i18n::Texts;
+use crate::state::numbers::{parse_number, shortest};
+use crate::state::store::{Notice, Store};
+
+/// A number input bound to one optional number of the filters.
+#[component]
+fn NumberFilter(
+    id: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    get: fn(&Filters) -> Option<f64>,
+    set: fn(&mut Filters, Option<f64>),
+) -> impl IntoView {
+    let store = Store::get();
+    view! {
+        <div class="field small-field">
+            <label for=id>{label(store.t())}</label>
+            <input id=id type="number" min="0" step="any" inputmode="decimal"
+                prop:value=move || store.filters.with(get).map(shortest).unwrap_or_default()
+                on:input=move |ev| {
+                    let value = parse_number(&event_target_value(&ev));
+                    if store.filters.with_untracked(get) != value {
+                        store.filters.update(|f| set(f, value));
+                    }
+                } />
+        </div>
+    }
+}
+
+/// Exports what is shown, as CSV or JSON.
+fn export(store: Store, json: bool) {
+    let now = now_ms();
+    let unfiltered = !store.filters.with_untracked(Filters::is_active);
+    let failed = store.results.with_untracked(|r| r.failed_ids());
+    let written = store.results.with_untracked(|r| {
+        store.states.with_untracked(|states| {
+            store.shown.with_untracked(|shown| {
+                let input = ExportInput {
+                    rows: &r.rows,
+                    states,
+                    shown,
+                    missing: &r.missing,
+                    failed: &failed,
+                    with_unsettled: unfiltered,
+                    unit: store.unit.get_untracked(),
+                    thresholds: store.thresholds.get_untracked(),
+                    now_ms: now,
+                };
+                if json {
+                    Ok(to_json(&input))
+                } else {
+                    to_csv(&input)
+                }
+            })
+        })
+    });
+    let stamp: String = crate::state::times::iso_utc(now)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(15)
+        .collect();
+    let (name, mime) = if json {
+        (format!("koodrive-usage-{stamp}.json"), "application/json")
+    } else {
+        (format!("koodrive-usage-{stamp}.csv"), "text/csv")
+    };
+    if let Err(problem) = written.and_then(|text| download(&name, mime, &text)) {
+        store.notice.set(Some(Notice::Problem(problem)));
+    }
+}
+
+/// The filters bar.
+#[component]
+pub fn FiltersBar() -> impl IntoView {
+    let store = Store::get();
+    let t = store.t();
+    let state_value = move || {
+        store
+            .filters
+            .with(|f| f.state.map(UsageState::as_str).unwrap_or("").to_owned())
+    };
+    view! {
+        <div class="filters" role="group" aria-label=t.filters>
+            <div class="field grow">
+                <label for="filter-text" class="sr-only">{t.filter}</label>
+                <input id="filter-text" type="search" placeholder=t.filter
+                    prop:value=move || store.filters.with(|f| f.text.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        store.filters.update(|f| f.text = text);
+                    } />
+            </div>
+            <div class="field small-field">
+                <label for="filter-state">{t.state}</label>
+                <select id="filter-state" prop:value=state_value on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let state = UsageState::ALL.into_iter().find(|s| s.as_str() == value);
+                    store.filters.update(|f| f.state = state);
+                }>
+                    <option value="" prop:selected=move || state_value().is_empty()>{t.all_states}</option>
+                    {UsageState::ALL.into_iter().enumerate().map(|(i, s)| view! {
+                        <option value=s.as_str() prop:selected=move || state_value() == s.as_str()>
+                            {move || t.state_names[i]}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <NumberFilter id="expires-within" label=|t| t.expires_within
+                get=|f| f.expires_within_days set=|f, v| f.expires_within_days = v />
+            <NumberFilter id="quota-from" label=|t| t.quota_from
+                get=|f| f.quota_min_gib set=|f, v| f.quota_min_gib = v />
+            <NumberFilter id="quota-to" label=|t| t.quota_to
+                get=|f| f.quota_max_gib set=|f, v| f.quota_max_gib = v />
+            <NumberFilter id="usage-from" label=|t| t.usage_from
+                get=|f| f.usage_min_pct set=|f, v| f.usage_min_pct = v />
+            <NumberFilter id="usage-to" label=|t| t.usage_to
+                get=|f| f.usage_max_pct set=|f, v| f.usage_max_pct = v />
+            <div class="buttons">
+                {move || store.filters.with(|f| f.bucket).map(|b| {
+                    let (text, action) = t.bucket_chip(&bucket_range(b));
+                    view! {
+                        <button type="button" class="chip" aria-label=action
+                            on:click=move |_| store.filters.update(|f| f.bucket = None)>
+                            {text}
+                            <span aria-hidden="true">" ×"</span>
+                        </button>
+                    }
+                })}
+                <button type="button" disabled=move || !store.filters.with(Filters::is_active)
+                    on:click=move |_| store.filters.set(Filters::default())>
+                    {t.clear_filters}
+                </button>
+                <button type="button" on:click=move |_| export(store, false)>{t.export_csv}</button>
+                <button type="button" on:click=move |_| export(store, true)>{t.export_json}</button>
+            </div>
+        </div>
+    }
+}

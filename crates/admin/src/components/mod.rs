@@ -1,0 +1,29 @@
+//! The parts of the admin page, one per file. Each reads and writes the
+//! page's [`crate::state::store::Store`] from context; none talks to the
+//! network itself (the buttons call [`crate::state::actions`]).
+
+mod banner;
+mod connection_form;
+mod display_settings;
+mod filters_bar;
+mod histogram;
+mod notice;
+mod query_form;
+mod results_table;
+mod status_line;
+mod summary_panel;
+mod top_users;
+mod unsettled;
+
+pub use banner::EndpointBanner;
+pub use connection_form::{ConnectionForm, check_endpoint};
+pub use display_settings::DisplaySettings;
+pub use filters_bar::FiltersBar;
+pub use histogram::UsageHistogram;
+pub use notice::NoticeBox;
+pub use query_form::QueryForm;
+pub use results_table::{ROW_HEIGHT_PX, ResultsTable};
+pub use status_line::StatusLine;
+pub use summary_panel::SummaryPanel;
+pub use top_users::TopUsers;
+pub use unsettled::{FailedList, MissingList};

@@ -1,0 +1,150 @@
+//! What to ask: the User IDs box (checked as you type: how many ids,
+//! duplicates removed, empty entries ignored), a CSV import whose id column
+//! is found by its header or chosen here, and the buttons Query, List all
+//! users, Cancel and Retry failed, with the progress bar of a bulk query.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::browser::files::read_bytes;
+use crate::state::actions;
+use crate::state::ids::{CsvImport, parse_ids};
+use crate::state::store::{Notice, Store};
+
+/// Puts the ids of `column` of an imported file in the User IDs box.
+fn use_column(store: Store, import: &CsvImport, column: usize) {
+    let list = import.ids(column);
+    store.ids_text.set(list.ids.join("\n"));
+    store.csv.set(None);
+}
+
+/// Reads the file picked in the Import CSV input.
+fn import_file(store: Store, ev: leptos::ev::Event) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let read = read_bytes(&file)
+            .await
+            .and_then(|bytes| CsvImport::read(&bytes));
+        match read {
+            Ok(import) => match import.id_column {
+                Some(column) => use_column(store, &import, column),
+                None => store.csv.set(Some(import)),
+            },
+            Err(problem) => store
+                .notice
+                .set(Some(Notice::Problem(format!("{}: {problem}", file.name())))),
+        }
+        // The same file can be picked again.
+        input.set_value("");
+    });
+}
+
+/// The chooser of the id column, when the CSV's headers do not name it.
+#[component]
+fn ColumnChooser() -> impl IntoView {
+    let store = Store::get();
+    move || {
+        store.csv.get().map(|import| {
+            let names = import.column_names();
+            let chosen = import.clone();
+            view! {
+                <div class="field">
+                    <label for="id-column">{store.t().id_column}</label>
+                    <select id="id-column" on:change=move |ev| {
+                        if let Ok(column) = event_target_value(&ev).parse::<usize>() {
+                            use_column(store, &chosen, column);
+                        }
+                    }>
+                        <option value="" selected>"—"</option>
+                        {names.into_iter().enumerate().map(|(i, name)| view! {
+                            <option value=i.to_string()>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            }
+        })
+    }
+}
+
+/// The progress bar of a bulk query or listing.
+#[component]
+fn QueryProgress() -> impl IntoView {
+    let store = Store::get();
+    move || {
+        store.busy.get().map(|busy| {
+            let label = store.t().progress_of(busy.done, busy.total);
+            view! {
+                <div class="progress">
+                    {match busy.total {
+                        Some(total) => view! {
+                            <progress aria-label=store.t().progress max=total.max(1).to_string() value=busy.done.to_string()></progress>
+                        }.into_any(),
+                        None => view! { <progress aria-label=store.t().progress></progress> }.into_any(),
+                    }}
+                    <span>{label}</span>
+                </div>
+            }
+        })
+    }
+}
+
+/// The query form.
+#[component]
+pub fn QueryForm() -> impl IntoView {
+    let store = Store::get();
+    let t = store.t();
+    let busy = move || store.busy.with(Option::is_some);
+    let check = move || {
+        let list = store.ids_text.with(|text| parse_ids(text));
+        t.id_check(list.ids.len(), list.duplicates, list.empty)
+    };
+    let no_failed = move || store.results.with(|r| r.failed.is_empty());
+    view! {
+        <section class="panel query" aria-labelledby="query-heading">
+            <h2 id="query-heading">{t.users}</h2>
+            <div class="field">
+                <label for="user-ids">{t.user_ids}</label>
+                <textarea
+                    id="user-ids"
+                    rows="6"
+                    spellcheck="false"
+                    aria-describedby="user-ids-help user-ids-check"
+                    prop:value=move || store.ids_text.get()
+                    on:input=move |ev| store.ids_text.set(event_target_value(&ev))
+                ></textarea>
+                <p class="help" id="user-ids-help">{t.user_ids_help}</p>
+                <p class="check" id="user-ids-check" aria-live="polite">{check}</p>
+            </div>
+            <div class="field">
+                <label for="import-csv">{t.import_csv}</label>
+                <input id="import-csv" type="file" accept=".csv,text/csv,text/plain"
+                    on:change=move |ev| import_file(store, ev) />
+            </div>
+            <ColumnChooser />
+            <div class="buttons">
+                <button type="button" class="primary" on:click=move |_| actions::query(store)>
+                    {t.query}
+                </button>
+                <button type="button" on:click=move |_| actions::list_all(store)>
+                    {t.list_all}
+                </button>
+                <button type="button" disabled=move || !busy() on:click=move |_| actions::cancel(store)>
+                    {t.cancel}
+                </button>
+                <button type="button" disabled=move || busy() || no_failed()
+                    on:click=move |_| actions::retry_failed(store)>
+                    {t.retry_failed}
+                </button>
+            </div>
+            <QueryProgress />
+        </section>
+    }
+}

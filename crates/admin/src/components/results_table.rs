@@ -1,0 +1,214 @@
+//! The results table, virtualised: only the rows in view (and a few around
+//! them) exist in the document; spacer rows above and below keep the
+//! scrollbar true to all rows. Its order and rows come from the store's
+//! memos, so scrolling never sorts or filters. Every column header is a
+//! button that sorts by it, again to reverse.
+
+use leptos::prelude::*;
+
+use crate::browser::clock::local_offset_minutes;
+use crate::state::numbers::{shortest, trimmed};
+use crate::state::rows::state_index;
+use crate::state::sort::{Sort, SortColumn};
+use crate::state::store::Store;
+use crate::state::times::{TimeZoneView, date_only, exact_time, iso_utc, relative_expiry};
+use crate::state::units::{format_amount, format_ratio};
+
+/// The height of one row, in CSS pixels (the stylesheet sets the same).
+pub const ROW_HEIGHT_PX: f64 = 40.0;
+/// Rows kept above and below the visible ones.
+const OVERSCAN: usize = 6;
+/// How many rows are drawn before the first measure of the viewport.
+const FIRST_VIEWPORT_PX: f64 = 640.0;
+
+fn header_label(column: SortColumn, t: &crate::state::i18n::Texts) -> &'static str {
+    match column {
+        SortColumn::UserId => t.col_user_id,
+        SortColumn::Quota => t.col_quota,
+        SortColumn::Used => t.col_used,
+        SortColumn::Usage => t.col_usage,
+        SortColumn::State => t.col_state,
+        SortColumn::Effective => t.col_effective,
+        SortColumn::Expires => t.col_expires,
+    }
+}
+
+/// One column header: a button that sorts.
+#[component]
+fn Header(column: SortColumn) -> impl IntoView {
+    let store = Store::get();
+    let sorted = move || store.sort.get().filter(|s| s.column == column);
+    let aria_sort = move || match sorted() {
+        Some(s) if s.descending => "descending",
+        Some(_) => "ascending",
+        None => "none",
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort class=column.class()>
+            <button type="button" on:click=move |_| store.sort.update(|s| *s = Some(Sort::clicked(*s, column)))>
+                {move || header_label(column, store.t())}
+                <span class="arrow" aria-hidden="true">
+                    {move || match sorted() {
+                        Some(s) if s.descending => "▼",
+                        Some(_) => "▲",
+                        None => "↕",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// A time cell: short text, the exact time with its zone on hover and on
+/// keyboard focus.
+fn time_cell(ms: Option<i64>, short: impl Fn(i64) -> String, zone: &TimeZoneView) -> AnyView {
+    match ms {
+        None => view! { <span class="none">"—"</span> }.into_any(),
+        Some(ms) => {
+            let exact = exact_time(ms, zone, local_offset_minutes(ms));
+            view! {
+                <time datetime=iso_utc(ms) tabindex="0" title=exact.clone() data-exact=exact.clone()>
+                    {short(ms)}
+                    <span class="sr-only">{format!(" ({exact})")}</span>
+                </time>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// One row of the table, drawn once for its position and settings.
+fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
+    let unit = store.unit.get_untracked();
+    let zone = store.zone.get_untracked();
+    let now = store.now_ms.get_untracked();
+    let lang = store.connection.with_untracked(|c| c.lang);
+    let t = lang.texts();
+    let state = store
+        .states
+        .with_untracked(|s| s.get(index as usize).copied())
+        .unwrap_or(koodrive_core::UsageState::Unknown);
+    store.results.with_untracked(|r| {
+        let Some(row) = r.rows.get(index as usize) else {
+            return ().into_any();
+        };
+        let record = &row.record;
+        let amount = |value: Option<f64>, raw: String| match value {
+            Some(v) => view! { <span title=format!("{raw} {}", unit.symbol())>{format_amount(v, unit)}</span> }.into_any(),
+            None => {
+                let shown = if raw.is_empty() { "—".to_owned() } else { raw.clone() };
+                view! { <span class="bad" title=raw>{shown}</span> }.into_any()
+            }
+        };
+        let quota = amount(row.quota.map(|q| q as f64), record.quota.clone());
+        let used = amount(row.used, record.used.map(shortest).unwrap_or_default());
+        let pct = row.ratio.map_or(0.0, |r| (r * 100.0).clamp(0.0, 100.0));
+        let state_class = format!("state state-{}", state.as_str());
+        let problem = record.problem().map(|p| p.to_string());
+        let effective = time_cell(row.effective_ms, |ms| date_only(ms, &zone, local_offset_minutes(ms)), &zone);
+        let expires = time_cell(row.expires_ms, |ms| relative_expiry(ms - now, lang), &zone);
+        view! {
+            <tr aria-rowindex=(position + 2).to_string() class=if position % 2 == 1 { "odd" } else { "" }>
+                <td class="mono id">{record.user_id.clone()}</td>
+                <td class="num">{quota}</td>
+                <td class="num">{used}</td>
+                <td class="usage">
+                    <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+                        <rect class="track" x="0" y="0" width="100" height="8"></rect>
+                        <rect class=format!("fill fill-{}", state.as_str()) x="0" y="0" width=trimmed(pct, 1) height="8"></rect>
+                    </svg>
+                    <span class="num">{format_ratio(row.ratio)}</span>
+                </td>
+                <td><span class=state_class title=problem>{t.state_names[state_index(state)]}</span></td>
+                <td>{effective}</td>
+                <td>{expires}</td>
+            </tr>
+        }
+        .into_any()
+    })
+}
+
+/// The results table.
+#[component]
+pub fn ResultsTable() -> impl IntoView {
+    let store = Store::get();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(FIRST_VIEWPORT_PX);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            let h = f64::from(el.client_height());
+            if h > 0.0 {
+                viewport.set(h);
+            }
+            scroll_top.set(f64::from(el.scroll_top()));
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    // A new order or filter starts at the top; the viewport is measured
+    // again once the new rows are drawn (the table's height follows them).
+    Effect::new(move |_| {
+        store.shown.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll_top.set(0.0);
+        request_animation_frame(measure);
+    });
+    let count = move || store.shown.with(Vec::len);
+    let range = Memo::new(move |_| {
+        let len = count();
+        let first = ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize)
+            .saturating_sub(OVERSCAN)
+            .min(len);
+        let visible = (viewport.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + visible).min(len))
+    });
+    let visible = move || {
+        let (first, end) = range.get();
+        let key = store.render_key.get();
+        store.shown.with(|shown| {
+            shown[first..end]
+                .iter()
+                .enumerate()
+                .map(|(k, &index)| (first + k, index, key))
+                .collect::<Vec<_>>()
+        })
+    };
+    // Whole pixels: integer text, no float formatting.
+    let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
+    let spacer_top = move || px(range.get().0);
+    let spacer_bottom = move || {
+        let (_, end) = range.get();
+        px(count().saturating_sub(end))
+    };
+    view! {
+        <div class="table-scroll" node_ref=scroller tabindex="0" role="region"
+            aria-label=store.t().results_table
+            on:scroll=move |_| measure()>
+            <table class="results" aria-rowcount=move || (count() + 1).to_string()>
+                <thead>
+                    <tr aria-rowindex="1">
+                        {SortColumn::ALL.into_iter().map(|column| view! { <Header column /> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr class="spacer" aria-hidden="true"><td colspan="7" style:height=spacer_top></td></tr>
+                    <For each=visible key=|item| *item let:item>
+                        {row_view(store, item.0, item.1)}
+                    </For>
+                    <tr class="spacer" aria-hidden="true"><td colspan="7" style:height=spacer_bottom></td></tr>
+                </tbody>
+            </table>
+            <Show when=move || count() == 0>
+                <p class="empty">{store.t().no_rows}</p>
+            </Show>
+        </div>
+    }
+}

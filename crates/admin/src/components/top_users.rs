@@ -1,0 +1,47 @@
+//! The ten shown users with the most space used.
+
+use leptos::prelude::*;
+
+use crate::state::store::Store;
+use crate::state::summary::top_by_used;
+use crate::state::units::{format_amount, format_ratio};
+
+/// The top-10 list.
+#[component]
+pub fn TopUsers() -> impl IntoView {
+    let store = Store::get();
+    let top = Memo::new(move |_| {
+        store
+            .results
+            .with(|r| store.shown.with(|s| top_by_used(&r.rows, s, 10)))
+    });
+    view! {
+        <section class="panel top" aria-labelledby="top-heading">
+            <h2 id="top-heading">{store.t().top_used}</h2>
+            <Show when=move || top.with(Vec::is_empty)>
+                <p class="empty">"—"</p>
+            </Show>
+            <ol>
+                {move || {
+                    let unit = store.unit.get();
+                    store.results.with(|r| {
+                        top.get()
+                            .into_iter()
+                            .map(|i| {
+                                let row = &r.rows[i as usize];
+                                let used = format_amount(row.used.unwrap_or(0.0), unit);
+                                let ratio = format_ratio(row.ratio);
+                                view! {
+                                    <li>
+                                        <span class="mono id">{row.user_id().to_owned()}</span>
+                                        <span class="num">{used}" · "{ratio}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,73 @@
+//! The ids that found no row: missing (the server does not know them) and
+//! failed (their request failed after its retries, or was cancelled), each
+//! failed request with its reason and trace id.
+
+use koodrive_core::ErrorKind;
+use leptos::prelude::*;
+
+use super::notice::TraceId;
+use crate::state::store::Store;
+
+/// Ids listed at most (the rest are counted).
+const MAX_LISTED: usize = 500;
+
+/// The missing ids.
+#[component]
+pub fn MissingList() -> impl IntoView {
+    let store = Store::get();
+    move || {
+        let missing = store.results.with(|r| r.missing.clone());
+        (!missing.is_empty()).then(|| {
+            let more = missing.len().saturating_sub(MAX_LISTED);
+            view! {
+                <section class="panel unsettled missing" aria-labelledby="missing-heading">
+                    <h2 id="missing-heading">{store.t().missing_heading}" ("{missing.len().to_string()}")"</h2>
+                    <ul class="ids" tabindex="0" aria-labelledby="missing-heading">
+                        {missing.into_iter().take(MAX_LISTED).map(|id| view! { <li class="mono">{id}</li> }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="help">"+ "{more.to_string()}</p> })}
+                </section>
+            }
+        })
+    }
+}
+
+/// The failed requests.
+#[component]
+pub fn FailedList() -> impl IntoView {
+    let store = Store::get();
+    move || {
+        let failed = store.results.with(|r| r.failed.clone());
+        (!failed.is_empty()).then(|| {
+            let t = store.t();
+            view! {
+                <section class="panel unsettled failed" aria-labelledby="failed-heading">
+                    <h2 id="failed-heading">{t.failed_heading}</h2>
+                    <ul class="chunks">
+                        {failed.into_iter().map(|chunk| {
+                            let e = &chunk.error;
+                            let reason = if e.kind == ErrorKind::Aborted {
+                                t.cancelled_chunk.to_owned()
+                            } else {
+                                match e.status {
+                                    Some(status) => format!("{} · HTTP {status}", e.kind),
+                                    None => e.kind.to_string(),
+                                }
+                            };
+                            let first = chunk.user_ids.first().cloned().unwrap_or_default();
+                            let last = chunk.user_ids.last().cloned().unwrap_or_default();
+                            view! {
+                                <li>
+                                    <span class="reason">{reason}</span>" · "
+                                    <span>{t.chunk_ids(chunk.user_ids.len())}</span>" "
+                                    <span class="mono">{first}" … "{last}</span>
+                                    {e.trace_id.clone().map(|id| view! { " " <TraceId trace_id=id /> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,324 @@
+//! Exports of what is shown: CSV (RFC 4180, quoted by `csv-core`, the core of
+//! the `csv` crate that reads the imports)
+//! and JSON. Both start from the raw wire values, exactly as received
+//! (`quota` stays its digit string), then add the derived and formatted
+//! values; times are ISO-8601 UTC.
+//!
+//! CSV header, per the contract: `userId,quota,used,usedRatio,state,`
+//! `createTime,effectiveTime,expirationTime,quota (GiB),used (GiB),usage (%)`.
+//! Ids the server did not know (missing) and ids whose request failed are
+//! added as rows of state `missing` / `failed` when no filter is set, so an
+//! audit list exports every id it was given.
+
+use std::fmt::Write as _;
+
+use koodrive_core::{Thresholds, UsageState, parse_iso8601};
+
+use super::numbers::{fixed, shortest};
+use super::rows::Row;
+use super::times::iso_utc;
+use super::units::{WireUnit, amount_in};
+
+/// The CSV's header row.
+pub const CSV_HEADER: [&str; 11] = [
+    "userId",
+    "quota",
+    "used",
+    "usedRatio",
+    "state",
+    "createTime",
+    "effectiveTime",
+    "expirationTime",
+    "quota (GiB)",
+    "used (GiB)",
+    "usage (%)",
+];
+
+/// What to export.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportInput<'a> {
+    /// All rows.
+    pub rows: &'a [Row],
+    /// Their states under the current thresholds.
+    pub states: &'a [UsageState],
+    /// The rows shown, in the table's order.
+    pub shown: &'a [u32],
+    /// Ids the server did not know (exported when `with_unsettled`).
+    pub missing: &'a [String],
+    /// Ids whose request failed (exported when `with_unsettled`).
+    pub failed: &'a [String],
+    /// Whether to add the missing and failed ids (no filter is set).
+    pub with_unsettled: bool,
+    /// What the wire numbers count.
+    pub unit: WireUnit,
+    /// The thresholds the states were derived with.
+    pub thresholds: Thresholds,
+    /// When, Unix ms (JSON only).
+    pub now_ms: i64,
+}
+
+/// A time as ISO-8601 UTC when readable, else as received.
+fn time_utc(text: Option<&str>) -> String {
+    match text {
+        None => String::new(),
+        Some(t) => parse_iso8601(t)
+            .and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
+            .map_or_else(|| t.to_owned(), iso_utc),
+    }
+}
+
+fn number(n: f64) -> String {
+    if n.is_finite() {
+        shortest(n)
+    } else {
+        String::new()
+    }
+}
+
+/// Writes one CSV record: fields separated by commas, quoted (RFC 4180, by
+/// `csv-core`'s quoting) when they hold a comma, a quote or a line break;
+/// CRLF at the end. (`csv::Writer` is not used: its other quoting styles
+/// bring Rust's float parser, tens of kilobytes, into the page.)
+fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
+    for (k, field) in fields.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        let field = field.as_ref().as_bytes();
+        if field
+            .iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
+            // Every byte at most doubled, so one call quotes the whole field.
+            let mut quoted = vec![0; field.len() * 2];
+            let (_, _, written) = csv_core::quote(field, &mut quoted, b'"', b'\\', true);
+            out.push(b'"');
+            out.extend_from_slice(&quoted[..written]);
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(field);
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The shown rows as CSV text (CRLF line ends, quoted where needed).
+pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
+    let mut writer = Vec::with_capacity(128 + input.shown.len() * 160);
+    write_record(&mut writer, &CSV_HEADER);
+    for &i in input.shown {
+        let row = &input.rows[i as usize];
+        let r = &row.record;
+        let state = input
+            .states
+            .get(i as usize)
+            .copied()
+            .unwrap_or(UsageState::Unknown);
+        let gib = |amount: Option<f64>| {
+            amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
+        };
+        write_record(
+            &mut writer,
+            &[
+                r.user_id.clone(),
+                r.quota.clone(),
+                r.used.map_or_else(String::new, number),
+                row.ratio.map_or_else(String::new, number),
+                state.as_str().to_owned(),
+                time_utc(r.create_time.as_deref()),
+                time_utc(r.effective_time.as_deref()),
+                time_utc(r.expiration_time.as_deref()),
+                gib(row.quota.map(|q| q as f64)),
+                gib(row.used),
+                row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
+            ],
+        );
+    }
+    if input.with_unsettled {
+        for (ids, state) in [(input.missing, "missing"), (input.failed, "failed")] {
+            for id in ids {
+                let mut record = vec![String::new(); CSV_HEADER.len()];
+                record[0] = id.clone();
+                record[4] = state.to_owned();
+                write_record(&mut writer, &record);
+            }
+        }
+    }
+    String::from_utf8(writer).map_err(|_| "could not write the CSV".to_owned())
+}
+
+/// A JSON string literal.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_number(out: &mut String, n: Option<f64>) {
+    match n {
+        Some(n) if n.is_finite() => out.push_str(&shortest(n)),
+        _ => out.push_str("null"),
+    }
+}
+
+fn json_ids(out: &mut String, ids: &[String]) {
+    out.push('[');
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        json_string(out, id);
+    }
+    out.push(']');
+}
+
+/// The shown rows as JSON: `{"exportedAt", "unit", "nearingAt", "criticalAt",
+/// "users": [UserSpaceQuota with usedRatio and state], "missing", "failed"}`.
+pub fn to_json(input: &ExportInput<'_>) -> String {
+    let mut out = String::with_capacity(64 + input.shown.len() * 200);
+    out.push_str("{\"exportedAt\":");
+    json_string(&mut out, &iso_utc(input.now_ms));
+    out.push_str(",\"unit\":");
+    json_string(&mut out, input.unit.symbol());
+    out.push_str(",\"nearingAt\":");
+    json_number(&mut out, Some(input.thresholds.nearing_at()));
+    out.push_str(",\"criticalAt\":");
+    json_number(&mut out, Some(input.thresholds.critical_at()));
+    out.push_str(",\"users\":[");
+    for (k, &i) in input.shown.iter().enumerate() {
+        let row = &input.rows[i as usize];
+        let r = &row.record;
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str("\n{\"userId\":");
+        json_string(&mut out, &r.user_id);
+        out.push_str(",\"quota\":");
+        json_string(&mut out, &r.quota);
+        out.push_str(",\"used\":");
+        json_number(&mut out, r.used);
+        for (name, value) in [
+            ("createTime", &r.create_time),
+            ("effectiveTime", &r.effective_time),
+            ("expirationTime", &r.expiration_time),
+        ] {
+            if let Some(v) = value {
+                let _ = write!(out, ",\"{name}\":");
+                json_string(&mut out, &time_utc(Some(v)));
+            }
+        }
+        out.push_str(",\"usedRatio\":");
+        json_number(&mut out, row.ratio);
+        out.push_str(",\"state\":");
+        let state = input
+            .states
+            .get(i as usize)
+            .copied()
+            .unwrap_or(UsageState::Unknown);
+        json_string(&mut out, state.as_str());
+        out.push('}');
+    }
+    out.push_str("\n],\"missing\":");
+    json_ids(
+        &mut out,
+        if input.with_unsettled {
+            input.missing
+        } else {
+            &[]
+        },
+    );
+    out.push_str(",\"failed\":");
+    json_ids(
+        &mut out,
+        if input.with_unsettled {
+            input.failed
+        } else {
+            &[]
+        },
+    );
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use koodrive_core::UserSpaceQuota;
+
+    use super::*;
+
+    fn sample() -> (Vec<Row>, Vec<UsageState>) {
+        let mut a = UserSpaceQuota::new("1001", 1_048_576, 996_147.2);
+        a.expiration_time = Some("2025-12-12T16:37:14.613+08:00".into());
+        let mut b = UserSpaceQuota::new("x\"y,z", 0, 0.0);
+        b.quota = "18446744073709551615".into();
+        let rows = vec![Row::new(a), Row::new(b)];
+        let t = Thresholds::default();
+        let states = rows.iter().map(|r| r.state(&t)).collect();
+        (rows, states)
+    }
+
+    fn input<'a>(
+        rows: &'a [Row],
+        states: &'a [UsageState],
+        missing: &'a [String],
+    ) -> ExportInput<'a> {
+        ExportInput {
+            rows,
+            states,
+            shown: &[1, 0],
+            missing,
+            failed: &[],
+            with_unsettled: true,
+            unit: WireUnit::KiB,
+            thresholds: Thresholds::default(),
+            now_ms: 0,
+        }
+    }
+
+    #[test]
+    fn csv_has_the_contract_header_raw_values_then_formatted_ones() -> Result<(), String> {
+        let (rows, states) = sample();
+        let missing = vec!["404".to_owned()];
+        let csv = to_csv(&input(&rows, &states, &missing))?;
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0].starts_with("userId,quota,used,usedRatio,state,"));
+        assert!(lines[0].ends_with(",quota (GiB),used (GiB),usage (%)"));
+        assert_eq!(
+            lines[1],
+            "\"x\"\"y,z\",18446744073709551615,0,0,normal,,,,17592186044416,0,0.00"
+        );
+        assert_eq!(
+            lines[2],
+            "1001,1048576,996147.2,0.95,nearing,,,2025-12-12T08:37:14.613Z,1,0.95,95.00"
+        );
+        assert_eq!(lines[3], "404,,,,missing,,,,,,");
+        assert_eq!(lines.len(), 5);
+        Ok(())
+    }
+
+    #[test]
+    fn json_keeps_wire_names_and_exact_quotas() {
+        let (rows, states) = sample();
+        let json = to_json(&input(&rows, &states, &[]));
+        assert!(json.contains(r#"{"userId":"x\"y,z","quota":"18446744073709551615","used":0,"usedRatio":0,"state":"normal"}"#), "{json}");
+        assert!(
+            json.contains(
+                r#""expirationTime":"2025-12-12T08:37:14.613Z","usedRatio":0.95,"state":"nearing""#
+            ),
+            "{json}"
+        );
+        assert!(json.starts_with(r#"{"exportedAt":"1970-01-01T00:00:00.000Z","unit":"KiB","nearingAt":0.9,"criticalAt":0.99,"users":["#));
+    }
+}

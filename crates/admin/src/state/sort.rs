@@ -1,0 +1,208 @@
+//! [`Sort`]: the order of the table, by any column, either way. Sorting works
+//! on row indices and on the numbers parsed once in [`Row`]; rows without a
+//! value (a bad record, no expiry) go last in both directions.
+
+use std::cmp::Ordering;
+
+use koodrive_core::UsageState;
+
+use super::rows::{Row, state_index};
+
+/// A column of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// `userId`, numerically when both are digits.
+    UserId,
+    /// `quota`.
+    Quota,
+    /// `used`.
+    Used,
+    /// The usage ratio.
+    Usage,
+    /// The state, by severity.
+    State,
+    /// `effectiveTime`.
+    Effective,
+    /// `expirationTime`.
+    Expires,
+}
+
+impl SortColumn {
+    /// The CSS class of its header: `col-userid`, `col-used`, ….
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::UserId => "col-userid",
+            Self::Quota => "col-quota",
+            Self::Used => "col-used",
+            Self::Usage => "col-usage",
+            Self::State => "col-state",
+            Self::Effective => "col-effective",
+            Self::Expires => "col-expires",
+        }
+    }
+
+    /// Every column, in the table's order.
+    pub const ALL: [SortColumn; 7] = [
+        Self::UserId,
+        Self::Quota,
+        Self::Used,
+        Self::Usage,
+        Self::State,
+        Self::Effective,
+        Self::Expires,
+    ];
+}
+
+/// A column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    /// The column.
+    pub column: SortColumn,
+    /// Largest first when true.
+    pub descending: bool,
+}
+
+impl Sort {
+    /// The sort after clicking `column`'s header: that column ascending, or the
+    /// other direction when it was already sorted by it. Numbers start with
+    /// the largest first (who is fullest), names with A.
+    pub fn clicked(current: Option<Sort>, column: SortColumn) -> Sort {
+        match current {
+            Some(s) if s.column == column => Sort {
+                column,
+                descending: !s.descending,
+            },
+            _ => Sort {
+                column,
+                descending: !matches!(column, SortColumn::UserId),
+            },
+        }
+    }
+}
+
+fn compare_ids(a: &str, b: &str) -> Ordering {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if digits(a) && digits(b) {
+        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Compares two optional values; `None` is last whatever the direction.
+fn by_option<T>(
+    a: Option<T>,
+    b: Option<T>,
+    descending: bool,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let o = cmp(&a, &b);
+            if descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Sorts `indices` (into `rows` and `states`) by `sort`; stable, so equal
+/// rows keep the order the server gave.
+pub fn sort_indices(indices: &mut [u32], rows: &[Row], states: &[UsageState], sort: Sort) {
+    let d = sort.descending;
+    let f64_cmp = |a: &f64, b: &f64| a.total_cmp(b);
+    let severity = |i: usize| {
+        let s = states.get(i).copied().unwrap_or(UsageState::Unknown);
+        (s != UsageState::Unknown).then(|| state_index(s))
+    };
+    // One comparator for every column: one instance of the sort in the page.
+    let compare = |a: &u32, b: &u32| {
+        let (i, j) = (*a as usize, *b as usize);
+        let (x, y) = (&rows[i], &rows[j]);
+        match sort.column {
+            SortColumn::UserId => {
+                let o = compare_ids(x.user_id(), y.user_id());
+                if d { o.reverse() } else { o }
+            }
+            SortColumn::Quota => by_option(x.quota, y.quota, d, Ord::cmp),
+            SortColumn::Used => by_option(x.used, y.used, d, f64_cmp),
+            SortColumn::Usage => by_option(x.ratio, y.ratio, d, f64_cmp),
+            SortColumn::State => by_option(severity(i), severity(j), d, Ord::cmp),
+            SortColumn::Effective => by_option(x.effective_ms, y.effective_ms, d, Ord::cmp),
+            SortColumn::Expires => by_option(x.expires_ms, y.expires_ms, d, Ord::cmp),
+        }
+    };
+    indices.sort_by(compare);
+}
+
+#[cfg(test)]
+mod tests {
+    use koodrive_core::{Thresholds, UserSpaceQuota};
+
+    use super::*;
+
+    fn rows() -> Vec<Row> {
+        let mut bad = UserSpaceQuota::new("30", 10, 1.0);
+        bad.quota = "x".into();
+        vec![
+            Row::new(UserSpaceQuota::new("200", 100, 50.0)),
+            Row::new(bad),
+            Row::new(UserSpaceQuota::new("1000", 100, 99.5)),
+            Row::new(UserSpaceQuota::new("9", 1000, 10.0)),
+        ]
+    }
+
+    fn order(sort: Sort) -> Vec<String> {
+        let rows = rows();
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
+        sort_indices(&mut idx, &rows, &states, sort);
+        idx.iter()
+            .map(|i| rows[*i as usize].user_id().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn used_sorts_both_ways_with_unknown_last() {
+        let up = Sort {
+            column: SortColumn::Used,
+            descending: false,
+        };
+        assert_eq!(order(up), ["9", "200", "1000", "30"]);
+        let down = Sort {
+            column: SortColumn::Used,
+            descending: true,
+        };
+        assert_eq!(order(down), ["1000", "200", "9", "30"]);
+    }
+
+    #[test]
+    fn ids_sort_as_numbers() {
+        let s = Sort {
+            column: SortColumn::UserId,
+            descending: false,
+        };
+        assert_eq!(order(s), ["9", "30", "200", "1000"]);
+    }
+
+    #[test]
+    fn state_sorts_by_severity() {
+        let s = Sort {
+            column: SortColumn::State,
+            descending: true,
+        };
+        assert_eq!(order(s), ["1000", "200", "9", "30"]);
+    }
+
+    #[test]
+    fn clicking_a_header_toggles_its_direction() {
+        let first = Sort::clicked(None, SortColumn::Used);
+        assert!(first.descending);
+        let second = Sort::clicked(Some(first), SortColumn::Used);
+        assert!(!second.descending);
+        assert!(!Sort::clicked(Some(second), SortColumn::UserId).descending);
+    }
+}

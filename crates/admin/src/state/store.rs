@@ -1,0 +1,255 @@
+//! [`Store`]: the page's reactive state, shared by every component through
+//! Leptos's context. Plain signals hold what the administrator set and what
+//! the queries brought; memos derive what the table shows — states under the
+//! thresholds, the sorted order, the filtered rows — so that scrolling and
+//! painting never sort or filter: they only read a slice.
+
+use koodrive_client::CancelSignal;
+use koodrive_core::{KooDriveError, Thresholds, UsageState};
+use leptos::prelude::*;
+
+use super::connection::Connection;
+use super::filters::{BUCKETS, FilterContext, Filters};
+use super::i18n::{Lang, Texts};
+use super::ids::CsvImport;
+use super::messages::AuthKind;
+use super::results::Results;
+use super::sort::{Sort, sort_indices};
+use super::summary;
+use super::times::TimeZoneView;
+use super::units::WireUnit;
+use crate::browser::health::Health;
+
+/// A bulk query or listing under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy {
+    /// Users settled so far.
+    pub done: usize,
+    /// All users, once known.
+    pub total: Option<usize>,
+}
+
+/// Something the page must tell, above the results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// A call failed: explained in the current language, with its trace id.
+    Failure {
+        /// The error.
+        error: KooDriveError,
+        /// How the call authenticated.
+        auth: AuthKind,
+        /// Where it went.
+        endpoint: String,
+    },
+    /// A problem of the page's own (an unreadable CSV file, a bad setting).
+    Problem(String),
+}
+
+/// What the visible rows of the table depend on besides their row: when it
+/// changes, the rows are drawn again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RenderKey {
+    lang: Lang,
+    unit: WireUnit,
+    utc: bool,
+    nearing_bits: u64,
+    critical_bits: u64,
+    now_minute: i64,
+    version: u64,
+}
+
+/// The page's state. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The connection form.
+    pub connection: RwSignal<Connection>,
+    /// "Remember for this tab".
+    pub remember: RwSignal<bool>,
+    /// The User IDs text area.
+    pub ids_text: RwSignal<String>,
+    /// An imported CSV file whose id column must be chosen.
+    pub csv: RwSignal<Option<CsvImport>>,
+    /// What the queries settled.
+    pub results: RwSignal<Results>,
+    /// Bumped on every change of `results`.
+    pub version: RwSignal<u64>,
+    /// The table's filters.
+    pub filters: RwSignal<Filters>,
+    /// The table's order (`None`: as received).
+    pub sort: RwSignal<Option<Sort>>,
+    /// What the wire numbers count.
+    pub unit: RwSignal<WireUnit>,
+    /// Where `nearing` and `critical` begin.
+    pub thresholds: RwSignal<Thresholds>,
+    /// Local time or UTC for exact times.
+    pub zone: RwSignal<TimeZoneView>,
+    /// Now, refreshed every minute.
+    pub now_ms: RwSignal<i64>,
+    /// The bulk query under way.
+    pub busy: RwSignal<Option<Busy>>,
+    /// What the page must tell.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Notes about a listing whose pages did not add up.
+    pub list_notes: RwSignal<Vec<String>>,
+    /// What the endpoint said about itself.
+    pub health: RwSignal<Option<Health>>,
+    /// Whether the in-browser demo answers instead of a server.
+    pub demo: RwSignal<bool>,
+    /// The server's clock minus ours, as the last client learned it.
+    pub server_offset_ms: RwSignal<i64>,
+    /// Each row's state under the thresholds.
+    pub states: Memo<Vec<UsageState>>,
+    /// Every row index, in the table's order.
+    pub sorted: Memo<Vec<u32>>,
+    /// The sorted rows that pass every filter but the histogram bucket.
+    pub unbucketed: Memo<Vec<u32>>,
+    /// The rows shown, in order.
+    pub shown: Memo<Vec<u32>>,
+    /// Users per usage bucket among the rows every other filter leaves.
+    pub histogram: Memo<[usize; BUCKETS]>,
+    /// What the visible rows depend on.
+    pub render_key: Memo<RenderKey>,
+    /// The running query's cancel signal.
+    pub cancel: StoredValue<Option<CancelSignal>, LocalStorage>,
+    /// Numbers the calls: a call that a newer one replaced leaves no trace.
+    pub call_id: StoredValue<u64>,
+}
+
+impl Store {
+    /// A store for a page at `origin`, with `connection` prefilled.
+    pub fn new(connection: Connection, zone_name: String, now_ms: i64) -> Self {
+        let connection = RwSignal::new(connection);
+        let results = RwSignal::new(Results::default());
+        let version = RwSignal::new(0u64);
+        let filters = RwSignal::new(Filters::default());
+        let sort = RwSignal::new(None::<Sort>);
+        let unit = RwSignal::new(WireUnit::default());
+        let thresholds = RwSignal::new(Thresholds::default());
+        let zone = RwSignal::new(TimeZoneView::Local { name: zone_name });
+        let now = RwSignal::new(now_ms);
+
+        let states = Memo::new(move |_| {
+            let t = thresholds.get();
+            results.with(|r| r.rows.iter().map(|row| row.state(&t)).collect::<Vec<_>>())
+        });
+        let sorted = Memo::new(move |_| {
+            let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
+            if let Some(s) = sort.get() {
+                results.with(|r| states.with(|st| sort_indices(&mut order, &r.rows, st, s)));
+            }
+            order
+        });
+        let context = move || FilterContext {
+            unit: unit.get(),
+            now_ms: now.get(),
+        };
+        let unbucketed = Memo::new(move |_| {
+            let ctx = context();
+            filters.with(|f| {
+                results.with(|r| {
+                    states.with(|st| {
+                        sorted.with(|order| {
+                            let unfiltered = Filters {
+                                bucket: None,
+                                ..f.clone()
+                            };
+                            if !unfiltered.is_active() {
+                                return order.clone();
+                            }
+                            order
+                                .iter()
+                                .copied()
+                                .filter(|&i| {
+                                    f.matches_except_bucket(
+                                        &r.rows[i as usize],
+                                        st[i as usize],
+                                        &ctx,
+                                    )
+                                })
+                                .collect()
+                        })
+                    })
+                })
+            })
+        });
+        let shown = Memo::new(move |_| {
+            let bucket = filters.with(|f| f.bucket);
+            unbucketed.with(|order| match bucket {
+                None => order.clone(),
+                Some(b) => results.with(|r| {
+                    order
+                        .iter()
+                        .copied()
+                        .filter(|&i| super::filters::bucket_of(r.rows[i as usize].ratio) == Some(b))
+                        .collect()
+                }),
+            })
+        });
+        let histogram = Memo::new(move |_| {
+            results.with(|r| unbucketed.with(|order| summary::histogram(&r.rows, order)))
+        });
+        let render_key = Memo::new(move |_| {
+            let t = thresholds.get();
+            RenderKey {
+                lang: connection.with(|c| c.lang),
+                unit: unit.get(),
+                utc: zone.with(|z| *z == TimeZoneView::Utc),
+                nearing_bits: t.nearing_at().to_bits(),
+                critical_bits: t.critical_at().to_bits(),
+                now_minute: now.get() / 60_000,
+                version: version.get(),
+            }
+        });
+        Self {
+            connection,
+            remember: RwSignal::new(false),
+            ids_text: RwSignal::new(String::new()),
+            csv: RwSignal::new(None),
+            results,
+            version,
+            filters,
+            sort,
+            unit,
+            thresholds,
+            zone,
+            now_ms: now,
+            busy: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            list_notes: RwSignal::new(Vec::new()),
+            health: RwSignal::new(None),
+            demo: RwSignal::new(false),
+            server_offset_ms: RwSignal::new(0),
+            states,
+            sorted,
+            unbucketed,
+            shown,
+            histogram,
+            render_key,
+            cancel: StoredValue::new_local(None),
+            call_id: StoredValue::new(0),
+        }
+    }
+
+    /// The store of the page (provided by the page view).
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// The current language (tracked: a reactive closure that reads it runs
+    /// again when it changes).
+    pub fn lang(&self) -> Lang {
+        self.connection.with(|c| c.lang)
+    }
+
+    /// The words of the current language, read without tracking: the page is
+    /// drawn anew when the language changes (see `views::AdminPage`).
+    pub fn t(&self) -> &'static Texts {
+        self.connection.with_untracked(|c| c.lang).texts()
+    }
+
+    /// Changes the results and tells the table.
+    pub fn update_results(&self, f: impl FnOnce(&mut Results)) {
+        self.results.update(f);
+        self.version.update(|v| *v += 1);
+    }
+}

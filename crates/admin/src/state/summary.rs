@@ -1,0 +1,125 @@
+//! What the shown rows add up to: [`Summary`] (users, totals, overall usage,
+//! counts per state, expiring soon), the usage [`histogram`] and the
+//! [`top_by_used`] list. Each is one pass over the shown rows.
+
+use koodrive_core::UsageState;
+
+use super::filters::{BUCKETS, bucket_of};
+use super::rows::{Row, state_index};
+use super::times::DAY_MS;
+use super::units::WireUnit;
+
+/// "Expiring soon" in the summary: within this many days (expired ones not counted).
+pub const EXPIRING_SOON_DAYS: i64 = 30;
+
+/// Totals of the shown rows.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Summary {
+    /// Rows shown.
+    pub users: usize,
+    /// Sum of the usable quotas, in bytes.
+    pub total_quota_bytes: f64,
+    /// Sum of the usable `used`, in bytes.
+    pub total_used_bytes: f64,
+    /// Rows per state, in [`UsageState::ALL`] order.
+    pub per_state: [usize; 5],
+    /// Rows whose quota expires within [`EXPIRING_SOON_DAYS`] and has not yet.
+    pub expiring_soon: usize,
+}
+
+impl Summary {
+    /// Total used over total quota; `None` when there is no quota.
+    pub fn overall_ratio(&self) -> Option<f64> {
+        (self.total_quota_bytes > 0.0).then(|| self.total_used_bytes / self.total_quota_bytes)
+    }
+}
+
+/// Adds up the rows at `shown`.
+pub fn summarize(
+    rows: &[Row],
+    states: &[UsageState],
+    shown: &[u32],
+    unit: WireUnit,
+    now_ms: i64,
+) -> Summary {
+    let mut s = Summary {
+        users: shown.len(),
+        ..Summary::default()
+    };
+    for &i in shown {
+        let row = &rows[i as usize];
+        if let (Some(q), Some(u)) = (row.quota, row.used) {
+            s.total_quota_bytes += unit.to_bytes(q as f64);
+            s.total_used_bytes += unit.to_bytes(u);
+        }
+        let state = states
+            .get(i as usize)
+            .copied()
+            .unwrap_or(UsageState::Unknown);
+        s.per_state[state_index(state)] += 1;
+        if row
+            .expires_in_ms(now_ms)
+            .is_some_and(|left| left > 0 && left <= EXPIRING_SOON_DAYS * DAY_MS)
+        {
+            s.expiring_soon += 1;
+        }
+    }
+    s
+}
+
+/// Users per usage bucket (see [`bucket_of`]) among the rows at `shown`.
+pub fn histogram(rows: &[Row], shown: &[u32]) -> [usize; BUCKETS] {
+    let mut counts = [0; BUCKETS];
+    for &i in shown {
+        if let Some(b) = bucket_of(rows[i as usize].ratio) {
+            counts[b] += 1;
+        }
+    }
+    counts
+}
+
+/// The (at most) `n` rows at `shown` with the most used, largest first
+/// (ties keep the shown order). One pass, `n` small: no sort is needed.
+pub fn top_by_used(rows: &[Row], shown: &[u32], n: usize) -> Vec<u32> {
+    let mut top: Vec<(f64, u32)> = Vec::with_capacity(n + 1);
+    for &i in shown {
+        let Some(used) = rows[i as usize].used else {
+            continue;
+        };
+        if top.len() == n && top.last().is_some_and(|&(least, _)| used <= least) {
+            continue;
+        }
+        let at = top.iter().position(|&(u, _)| used > u).unwrap_or(top.len());
+        top.insert(at, (used, i));
+        top.truncate(n);
+    }
+    top.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use koodrive_core::{Thresholds, UserSpaceQuota};
+
+    use super::*;
+
+    #[test]
+    fn sums_counts_and_tops() {
+        let rows: Vec<Row> = [(100, 50.0), (100, 95.0), (0, 0.0), (200, 250.0)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (q, u))| Row::new(UserSpaceQuota::new(i.to_string(), q, u)))
+            .collect();
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let all: Vec<u32> = (0..4).collect();
+        let s = summarize(&rows, &states, &all, WireUnit::B, 0);
+        assert_eq!(s.users, 4);
+        assert_eq!(s.total_quota_bytes, 400.0);
+        assert_eq!(s.total_used_bytes, 395.0);
+        assert_eq!(s.per_state, [2, 1, 0, 1, 0]);
+        let h = histogram(&rows, &all);
+        assert_eq!((h[5], h[9], h[10]), (1, 1, 1));
+        assert_eq!(top_by_used(&rows, &all, 2), [3, 1]);
+        assert_eq!(top_by_used(&rows, &all, 10), [3, 1, 0, 2]);
+    }
+}

@@ -92,6 +92,16 @@ pub fn fuzz(seconds: u64) -> Result<()> {
     }
 }
 
+/// Runs and seconds from libFuzzer's last words, "Done 1660625 runs in 21 second(s)".
+fn done_line(log: &str) -> Option<(u64, u64)> {
+    log.lines().rev().find_map(|line| {
+        let mut words = line.strip_prefix("Done ")?.split_whitespace();
+        let runs = words.next()?.parse().ok()?;
+        let secs = words.nth(2)?.parse().ok()?;
+        Some((runs, secs))
+    })
+}
+
 /// `cargo +nightly fuzz` (through rustup's proxy, not `$CARGO`).
 fn nightly_fuzz() -> Cmd {
     Cmd::new("cargo").args(["+nightly", "fuzz"])
@@ -134,16 +144,8 @@ fn run_target(target: &str, seconds: u64) -> Result<Figures> {
         found: count_files(&found_dir),
         ..Figures::default()
     };
-    for line in log.lines() {
-        // libFuzzer's last words: "Done 1660625 runs in 21 second(s)".
-        if let Some(rest) = line.strip_prefix("Done ") {
-            let mut words = rest.split_whitespace();
-            figures.runs = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            figures.secs = words
-                .nth(2)
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(figures.secs);
-        }
+    if let Some((runs, secs)) = done_line(&log) {
+        (figures.runs, figures.secs) = (runs, secs);
     }
     figures.crashes = fs::read_dir(&artifacts)
         .map(|entries| {
@@ -172,4 +174,16 @@ fn run_target(target: &str, seconds: u64) -> Result<Figures> {
         }
     }
     Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libfuzzers_summary_gives_runs_and_seconds() {
+        let log = "#1024 pulse cov: 10\nDone 1660625 runs in 21 second(s)\nstat::x: 1\n";
+        assert_eq!(done_line(log), Some((1_660_625, 21)));
+        assert_eq!(done_line("INFO: Seed: 1"), None);
+    }
 }

@@ -106,9 +106,14 @@ impl fmt::Display for ValidationError {
             Self::LimitOutOfRange { limit } => {
                 write!(f, "limit is {limit} but must be between 1 and 100")
             }
-            Self::OffsetOutOfRange { offset } => {
+            Self::OffsetOutOfRange { offset } if *offset < 0 => {
                 write!(f, "offset is {offset} but must be 0 or more")
             }
+            Self::OffsetOutOfRange { .. } => write!(
+                f,
+                "offset is larger than {}, the largest the endpoint takes",
+                i64::MAX
+            ),
             Self::MissingActingUserId => f.write_str(
                 "actingUserId is missing: give the KooDrive user id the request acts as (sent as X-User-Id)",
             ),

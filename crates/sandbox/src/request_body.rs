@@ -76,12 +76,21 @@ pub fn parse_request_body(body: &[u8]) -> Result<SpaceUsageRequest, String> {
     Ok(request)
 }
 
+/// Reads a whole number: an integer, or a number written with a fraction
+/// of zero (`89.0`, `1e2`), which JSON Schema counts as an integer too.
 fn whole_number(name: &str, value: &Value) -> Result<i128, String> {
+    /// 2^64: whole floats below it in size convert exactly.
+    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
     match value {
         Value::Number(n) => n
             .as_i64()
             .map(i128::from)
             .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < TWO_POW_64)
+                    .map(|f| f as i128)
+            })
             .ok_or_else(|| format!("{name} is {n} but must be a whole number")),
         other => Err(format!(
             "{name} must be a whole number, not {}",
@@ -126,6 +135,24 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_written_with_a_zero_fraction_are_whole_numbers() {
+        let r = parse_request_body(br#"{"limit":89.0,"offset":1e2}"#).unwrap();
+        assert_eq!((r.limit, r.offset), (Some(89), Some(100)));
+        assert_eq!(
+            refusal(r#"{"limit":101.0}"#),
+            "limit is 101 but must be between 1 and 100"
+        );
+        let r = parse_request_body(br#"{"offset":2251799813685247.0}"#).unwrap();
+        assert_eq!(r.offset, Some(2_251_799_813_685_247), "read exactly");
+        let r = parse_request_body(br#"{"offset":9223372036854775807}"#).unwrap();
+        assert_eq!(r.offset, Some(i64::MAX as u64));
+        assert_eq!(
+            refusal(r#"{"offset":9223372036854775808}"#),
+            "offset is larger than 9223372036854775807, the largest the endpoint takes"
+        );
+    }
+
+    #[test]
     fn each_wrong_type_or_range_is_named() {
         assert_eq!(
             refusal(r#"{"userIds":["1",5]}"#),
@@ -155,6 +182,10 @@ mod tests {
         assert_eq!(
             refusal(r#"{"limit":2.5}"#),
             "limit is 2.5 but must be a whole number"
+        );
+        assert_eq!(
+            refusal(r#"{"limit":1e300}"#),
+            "limit is 1e+300 but must be a whole number"
         );
         assert_eq!(
             refusal(r#"{"limit":"10"}"#),

@@ -1,5 +1,6 @@
 //! The binary as a server: the admin page's files with a hashed CSP and SPA
-//! fallback beside the API, and 200 concurrent requests answered correctly.
+//! fallback beside the API, 200 concurrent requests answered correctly, and
+//! slow clients cut off by the read timeouts without hurting the others.
 #![cfg(feature = "server")]
 
 mod common;
@@ -184,4 +185,57 @@ fn slow_clients_are_cut_off_without_hurting_the_others() {
         closed.is_err() || !String::from_utf8_lossy(&rest).contains(" 200 "),
         "the slow head is not served"
     );
+}
+
+#[test]
+fn many_slow_clients_are_cut_off_while_a_hundred_others_are_served() {
+    use std::io::{Read as _, Write as _};
+    let sb = SandboxProcess::start(&[]);
+    let mut slow_heads: Vec<std::net::TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&sb.addr).unwrap();
+            s.write_all(format!("POST {PATH} HTTP/1.1\r\nHost: x\r\n").as_bytes())
+                .unwrap();
+            s
+        })
+        .collect();
+    let mut slow_bodies: Vec<std::net::TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&sb.addr).unwrap();
+            let head = format!(
+                "POST {PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"limit\""
+            );
+            s.write_all(head.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..100)
+            .map(|i| {
+                let sb = &sb;
+                scope.spawn(move || {
+                    sb.api(&[], &format!(r#"{{"limit":3,"offset":{i}}}"#))
+                        .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+
+    for stream in &mut slow_bodies {
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    for stream in &mut slow_heads {
+        let mut rest = Vec::new();
+        let closed = stream.read_to_end(&mut rest);
+        assert!(
+            closed.is_err() || !String::from_utf8_lossy(&rest).contains(" 200 "),
+            "a stalled head is never served"
+        );
+    }
+    assert_eq!(sb.api(&[], "{}").status, 200, "and the server goes on");
 }

@@ -90,6 +90,20 @@ fn body_problem_answer(problem: BodyProblem, limits: &super::Limits) -> Response
     answer
 }
 
+/// The size of a request's head as sent: request line and header lines.
+/// hyper bounds its read buffer, not the head, so a head that arrives in
+/// few reads can pass its bound; this is the check of
+/// [`super::Limits::max_header_bytes`].
+fn head_bytes(parts: &axum::http::request::Parts) -> usize {
+    let line = parts.method.as_str().len() + parts.uri.to_string().len() + 11;
+    let headers: usize = parts
+        .headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    line + headers + 2
+}
+
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -109,27 +123,42 @@ pub(crate) async fn handle(
         header_text(&parts.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let limits = shared.options.limits;
 
-    let mut answer = match read_capped_body(body, content_length, &limits).await {
-        Ok(bytes) => {
-            let request = Request::from_parts(parts, Body::from(bytes));
-            match CatchPanic::new(shared.app.clone().oneshot(request)).await {
-                Ok(Ok(answer)) => answer,
-                Ok(Err(never)) => match never {},
-                Err(panic) => {
-                    let _ = std::io::Write::write_all(
-                        &mut std::io::stderr().lock(),
-                        format!("request handler panicked: {}\n", panic_message(&*panic))
-                            .as_bytes(),
-                    );
-                    json_error(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        500,
-                        "the server failed while answering; see its log",
-                    )
+    let mut answer = if head_bytes(&parts) > limits.max_header_bytes {
+        let mut answer = json_error(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            crate::CODE_BAD_PARAMETERS,
+            &format!(
+                "the request's head is larger than the {} bytes allowed",
+                limits.max_header_bytes
+            ),
+        );
+        answer
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        answer
+    } else {
+        match read_capped_body(body, content_length, &limits).await {
+            Ok(bytes) => {
+                let request = Request::from_parts(parts, Body::from(bytes));
+                match CatchPanic::new(shared.app.clone().oneshot(request)).await {
+                    Ok(Ok(answer)) => answer,
+                    Ok(Err(never)) => match never {},
+                    Err(panic) => {
+                        let _ = std::io::Write::write_all(
+                            &mut std::io::stderr().lock(),
+                            format!("request handler panicked: {}\n", panic_message(&*panic))
+                                .as_bytes(),
+                        );
+                        json_error(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            500,
+                            "the server failed while answering; see its log",
+                        )
+                    }
                 }
             }
+            Err(problem) => body_problem_answer(problem, &limits),
         }
-        Err(problem) => body_problem_answer(problem, &limits),
     };
 
     let trace_id = header_text(answer.headers(), "x-traceid")

@@ -176,6 +176,17 @@ pub fn build() -> Result<Package> {
         return Err(format!("npm pack did not write {}", tarball.display()));
     }
 
+    let sizes = main_entry_sizes(&dir)?;
+    Ok(Package {
+        dir,
+        tarball,
+        sizes,
+    })
+}
+
+/// The sizes of the main entry of the package unpacked in `dir`: the
+/// browser entry, `api.js` and the wasm-bindgen glue, and the wasm.
+pub fn main_entry_sizes(dir: &Path) -> Result<Sizes> {
     let js: Vec<PathBuf> = ["index.browser.js", "api.js", "wasm/koodrive_space_usage.js"]
         .iter()
         .map(|f| dir.join(f))
@@ -188,11 +199,7 @@ pub fn build() -> Result<Package> {
     }
     sizes.wasm_raw = size(&wasm)?;
     sizes.wasm_gzip = gzip_size(&wasm)?;
-    Ok(Package {
-        dir,
-        tarball,
-        sizes,
-    })
+    Ok(sizes)
 }
 
 /// Prints the package's sizes against the budget.

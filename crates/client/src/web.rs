@@ -298,14 +298,16 @@ async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError
     }
 }
 
-/// Parses with the host's `JSON.parse` and converts with serde-wasm-bindgen:
-/// no JSON parser in the wasm.
+/// Reads the answer with the client's own JSON reader (`crate::json`):
+/// straight from the bytes, no JSON library in the wasm, no round trip
+/// through JavaScript objects.
 fn parse_envelope(bytes: &[u8]) -> Result<AnswerEnvelope, BodyProblem> {
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
-        return Err(BodyProblem::NotJson("the body is empty".into()));
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => Err(BodyProblem::NotJson("the body is empty".into())),
+        Some(b'{') => crate::json::from_slice(bytes).map_err(|e| BodyProblem::NotJson(e.0)),
+        Some(_) => Err(BodyProblem::NotJson(
+            "the answer is not a JSON object".into(),
+        )),
     }
-    let value =
-        js_sys::JSON::parse(&text).map_err(|e| BodyProblem::NotJson(describe_js_error(&e)))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| BodyProblem::NotJson(e.to_string()))
 }

@@ -1,12 +1,68 @@
 //! Rust values to plain JavaScript objects: records (with `usedRatio` and
 //! `state`), results, reports and errors. Built with `Reflect` directly, so
-//! no serializer ships in the wasm.
+//! no serializer ships in the wasm. Records, the bulk of every answer, are
+//! built with property names made once ([`RecordKeys`]) and plain property
+//! stores (`o[k] = v`), so that a record costs one JavaScript string per
+//! wire string and nothing more.
 
 use js_sys::{Array, Object, Reflect};
 use koodrive_client::koodrive_core::{
-    ApiCode, BatchReport, KooDriveError, Thresholds, UserSpaceQuota,
+    ApiCode, BatchReport, KooDriveError, Thresholds, UsageState, UserSpaceQuota,
 };
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object built here: its properties are stored with `o[k] = v`
+    /// (no `Reflect.set` wrapped in a try/catch for each).
+    #[wasm_bindgen(extends = Object, js_name = Object)]
+    type Plain;
+
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn put(this: &Plain, key: &JsValue, value: &JsValue);
+}
+
+/// The property names of a record, and the five states, as JavaScript
+/// strings made once.
+struct RecordKeys {
+    user_id: JsValue,
+    quota: JsValue,
+    used: JsValue,
+    times: [JsValue; 3],
+    used_ratio: JsValue,
+    state: JsValue,
+    states: [JsValue; 5],
+}
+
+impl RecordKeys {
+    fn new() -> Self {
+        Self {
+            user_id: "userId".into(),
+            quota: "quota".into(),
+            used: "used".into(),
+            times: [
+                "createTime".into(),
+                "effectiveTime".into(),
+                "expirationTime".into(),
+            ],
+            used_ratio: "usedRatio".into(),
+            state: "state".into(),
+            states: UsageState::ALL.map(|s| JsValue::from_str(s.as_str())),
+        }
+    }
+
+    fn state(&self, state: UsageState) -> &JsValue {
+        let index = UsageState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .unwrap_or(UsageState::ALL.len() - 1);
+        &self.states[index]
+    }
+}
+
+thread_local! {
+    static KEYS: RecordKeys = RecordKeys::new();
+}
 
 /// Sets `key` on `target` (plain objects: cannot fail).
 pub(crate) fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
@@ -17,30 +73,36 @@ fn opt_f64(v: Option<f64>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_f64)
 }
 
-/// A record as JavaScript sees it: the wire's names, absent times absent,
-/// plus `usedRatio` (number or null) and `state`.
-pub(crate) fn record(item: &UserSpaceQuota, thresholds: &Thresholds) -> JsValue {
-    let o = Object::new();
-    set(&o, "userId", item.user_id.as_str());
-    set(&o, "quota", item.quota.as_str());
-    set(&o, "used", opt_f64(item.used));
-    for (key, value) in [
-        ("createTime", &item.create_time),
-        ("effectiveTime", &item.effective_time),
-        ("expirationTime", &item.expiration_time),
-    ] {
+fn record_with(keys: &RecordKeys, item: &UserSpaceQuota, thresholds: &Thresholds) -> JsValue {
+    let o: Plain = Object::new().unchecked_into();
+    o.put(&keys.user_id, &JsValue::from_str(&item.user_id));
+    o.put(&keys.quota, &JsValue::from_str(&item.quota));
+    o.put(&keys.used, &opt_f64(item.used));
+    let times = [
+        &item.create_time,
+        &item.effective_time,
+        &item.expiration_time,
+    ];
+    for (key, value) in keys.times.iter().zip(times) {
         if let Some(v) = value {
-            set(&o, key, v.as_str());
+            o.put(key, &JsValue::from_str(v));
         }
     }
-    set(&o, "usedRatio", opt_f64(item.used_ratio()));
-    set(&o, "state", item.state(thresholds).as_str());
+    o.put(&keys.used_ratio, &opt_f64(item.used_ratio()));
+    o.put(&keys.state, keys.state(item.state(thresholds)));
     o.into()
 }
 
-/// An array of records.
+/// An array of records as JavaScript sees them: the wire's names, absent
+/// times absent, plus `usedRatio` (number or null) and `state`.
 pub(crate) fn records(items: &[UserSpaceQuota], thresholds: &Thresholds) -> Array {
-    items.iter().map(|i| record(i, thresholds)).collect()
+    KEYS.with(|keys| {
+        let array = Array::new_with_length(items.len() as u32);
+        for (i, item) in items.iter().enumerate() {
+            array.set(i as u32, record_with(keys, item, thresholds));
+        }
+        array
+    })
 }
 
 /// An array of strings.

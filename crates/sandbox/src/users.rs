@@ -1,7 +1,10 @@
 //! The sandbox's users: the records in paging order, indexed by id so that a
-//! query for 50 ids costs 50 look-ups whatever the number of users. Where they
-//! come from lives in `generate` (made up from a seed) and `data` (read from
-//! JSON); this file only keeps and finds them.
+//! query for 50 ids costs 50 look-ups whatever the number of users, and each
+//! record's JSON written once, when the users are made, so that an answer is
+//! put together from ready bytes instead of copying and serializing its
+//! records on every request. Where they come from lives in `generate` (made
+//! up from a seed) and `data` (read from JSON); this file only keeps and
+//! finds them.
 
 use std::collections::HashMap;
 
@@ -27,6 +30,25 @@ pub struct Users {
     records: Vec<UserSpaceQuota>,
     index: HashMap<String, usize>,
     source: DataSource,
+    /// Every record's JSON, one after another; record `i` ends at `json_ends[i]`.
+    json: String,
+    json_ends: Vec<usize>,
+}
+
+/// Each record's JSON, written as serde_json writes it, in one string.
+fn write_json(records: &[UserSpaceQuota]) -> (String, Vec<usize>) {
+    let mut json = String::with_capacity(records.len() * 200);
+    let mut ends = Vec::with_capacity(records.len());
+    for record in records {
+        // Strings and finite numbers only (checked or made so): this cannot
+        // fail; if it did, the record would read as `null`.
+        match serde_json::to_string(record) {
+            Ok(text) => json.push_str(&text),
+            Err(_) => json.push_str("null"),
+        }
+        ends.push(json.len());
+    }
+    (json, ends)
 }
 
 impl Users {
@@ -35,10 +57,13 @@ impl Users {
     /// repeated `userId`, unreadable times.
     pub fn from_records(records: Vec<UserSpaceQuota>) -> Result<Self, DataError> {
         let index = check_records(&records)?;
+        let (json, json_ends) = write_json(&records);
         Ok(Self {
             records,
             index,
             source: DataSource::Given,
+            json,
+            json_ends,
         })
     }
 
@@ -58,10 +83,13 @@ impl Users {
             .enumerate()
             .map(|(i, r)| (r.user_id.clone(), i))
             .collect();
+        let (json, json_ends) = write_json(&records);
         Self {
             records,
             index,
             source: DataSource::Generated { seed },
+            json,
+            json_ends,
         }
     }
 
@@ -90,13 +118,34 @@ impl Users {
         self.index.get(user_id).map(|&i| &self.records[i])
     }
 
-    /// At most `limit` users from position `offset` (empty past the end).
-    pub fn page(&self, offset: u64, limit: usize) -> &[UserSpaceQuota] {
+    /// The position (in paging order) of the user with this id.
+    pub fn position(&self, user_id: &str) -> Option<usize> {
+        self.index.get(user_id).copied()
+    }
+
+    /// The JSON of the record at `position`, as serde_json writes it
+    /// (empty past the end).
+    pub fn json(&self, position: usize) -> &str {
+        let end = self.json_ends.get(position).copied().unwrap_or(0);
+        let start = match position.checked_sub(1) {
+            Some(before) => self.json_ends.get(before).copied().unwrap_or(end),
+            None => 0,
+        };
+        self.json.get(start..end).unwrap_or("")
+    }
+
+    /// The positions `page` would return: at most `limit` from `offset`.
+    pub fn page_positions(&self, offset: u64, limit: usize) -> std::ops::Range<usize> {
         let start = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(self.records.len());
         let end = start.saturating_add(limit).min(self.records.len());
-        &self.records[start..end]
+        start..end
+    }
+
+    /// At most `limit` users from position `offset` (empty past the end).
+    pub fn page(&self, offset: u64, limit: usize) -> &[UserSpaceQuota] {
+        &self.records[self.page_positions(offset, limit)]
     }
 }
 
@@ -120,6 +169,16 @@ mod tests {
         assert!(u.get("4").is_none());
         assert_eq!(u.len(), 3);
         assert_eq!(u.source(), DataSource::Given);
+    }
+
+    #[test]
+    fn each_records_json_is_what_serde_json_writes() {
+        let u = Users::generate(50, 7, 1_764_244_800_000);
+        for (i, record) in u.records().iter().enumerate() {
+            assert_eq!(u.json(i), serde_json::to_string(record).unwrap());
+        }
+        assert_eq!(u.json(50), "");
+        assert_eq!(u.position(&u.records()[3].user_id), Some(3));
     }
 
     #[test]

@@ -44,9 +44,13 @@ impl core::fmt::Display for LogLine<'_> {
 }
 
 impl LogLine<'_> {
-    /// Writes the line to stderr; a closed stderr is ignored.
+    /// Writes the line to stderr in one write (stderr is unbuffered: a
+    /// formatted `writeln!` would make a system call for each piece of the
+    /// line); a closed stderr is ignored.
     pub fn write(&self) {
-        let _ = writeln!(std::io::stderr().lock(), "{self}");
+        let mut line = self.to_string();
+        line.push('\n');
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
 

@@ -3,6 +3,7 @@
 //! everything else through the pure handler, whose outcome becomes an
 //! answer, a delayed answer or a dropped connection.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,17 +50,20 @@ async fn answer(app: &SandboxApp, request: Request) -> Response<Body> {
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return drop_connection();
     };
-    let headers: Vec<(&str, String)> = parts
+    // Header values are borrowed as they are; only one that is not visible
+    // ASCII is copied (lossily).
+    let headers: Vec<(&str, Cow<'_, str>)> = parts
         .headers
         .iter()
         .map(|(name, value)| {
-            (
-                name.as_str(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
+            let text = match value.to_str() {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            (name.as_str(), text)
         })
         .collect();
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
     let request = koodrive_sandbox::Request {
         method: parts.method.as_str(),
         path: parts.uri.path(),

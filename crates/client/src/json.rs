@@ -1,0 +1,608 @@
+//! A small JSON reader for answers on the JavaScript platform: serde's
+//! `Deserializer` straight over the body's bytes, already in the wasm's
+//! memory. Decoding an answer thus makes no call into JavaScript except one
+//! `parseFloat` per fractional number, where `JSON.parse` followed by a
+//! conversion of the JavaScript objects made several per field; and the wasm
+//! holds no general JSON library.
+//!
+//! It serves core's lenient visitors (`AnswerEnvelope`, the records,
+//! `Loose`), which ask for "any value": every `deserialize_*` is
+//! `deserialize_any`, except options and ignored values (skipped without
+//! being decoded). Strings are read leniently, as the host's `JSON.parse`
+//! did: invalid UTF-8 and lone surrogates become U+FFFD.
+//!
+//! Errors carry this module's own words. The messages serde builds (which
+//! format the unexpected value, floats included) are never formatted, which
+//! keeps float formatting out of the wasm.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
+
+/// The deepest nesting read; deeper answers are refused, not overflowed.
+const MAX_DEPTH: u32 = 128;
+
+/// Why a body is not JSON (or not the JSON the visitor wanted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError(pub(crate) String);
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl de::Error for JsonError {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        // Not formatted: see the module comment.
+        Self("the JSON does not have the shape of a KooDrive answer".into())
+    }
+}
+
+type Result<T> = std::result::Result<T, JsonError>;
+
+/// Reads one JSON value of type `T` from `input`; only whitespace may follow.
+pub(crate) fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T> {
+    let mut reader = Reader {
+        input,
+        pos: 0,
+        depth: 0,
+    };
+    let value = T::deserialize(&mut reader)?;
+    if reader.peek().is_some() {
+        return Err(reader.error("unexpected characters after the JSON value"));
+    }
+    Ok(value)
+}
+
+/// A number's text as JSON wrote it → f64, correctly rounded.
+#[cfg(target_arch = "wasm32")]
+fn parse_f64(text: &str) -> f64 {
+    js_sys::parse_float(text)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_f64(text: &str) -> f64 {
+    text.parse().unwrap_or(f64::NAN)
+}
+
+struct Reader<'de> {
+    input: &'de [u8],
+    pos: usize,
+    depth: u32,
+}
+
+impl<'de> Reader<'de> {
+    /// The next byte that is not whitespace (the position moves onto it).
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.input.get(self.pos) {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    fn error(&self, what: &str) -> JsonError {
+        if self.pos >= self.input.len() {
+            JsonError(format!("{what}: the JSON ends early"))
+        } else {
+            JsonError(format!("{what} at byte {}", self.pos))
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.input[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("invalid literal"))
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("the JSON is nested too deeply"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self, close: u8) -> Result<()> {
+        if self.peek() != Some(close) {
+            return Err(self.error(if close == b']' {
+                "expected `]`"
+            } else {
+                "expected `}`"
+            }));
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// A string; the position is on its opening quote.
+    fn string(&mut self) -> Result<Cow<'de, str>> {
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            match self.input.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    let bytes = &self.input[start..self.pos];
+                    self.pos += 1;
+                    return Ok(match std::str::from_utf8(bytes) {
+                        Ok(s) => Cow::Borrowed(s),
+                        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+                    });
+                }
+                Some(b'\\') => break,
+                Some(0..=0x1f) => return Err(self.error("control character in a string")),
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut buf = self.input[start..self.pos].to_vec();
+        loop {
+            match self.input.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(match String::from_utf8(buf) {
+                        Ok(s) => s,
+                        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    }));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let escaped = self.input.get(self.pos).copied();
+                    self.pos += 1;
+                    let c = match escaped {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => self.unicode_escape()?,
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error("invalid escape in a string"));
+                        }
+                    };
+                    let mut utf8 = [0; 4];
+                    buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+                Some(0..=0x1f) => return Err(self.error("control character in a string")),
+                Some(&b) => {
+                    buf.push(b);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self
+            .input
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("unterminated \\u escape"))?;
+        let mut value = 0;
+        for &d in digits {
+            let nibble = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid \\u escape"))?;
+            value = value * 16 + nibble;
+        }
+        self.pos += 4;
+        Ok(value)
+    }
+
+    /// The character of `\uXXXX` (the position is after the `u`); a
+    /// surrogate pair makes one character, a lone surrogate U+FFFD.
+    fn unicode_escape(&mut self) -> Result<char> {
+        let first = self.hex4()?;
+        if (0xd800..0xdc00).contains(&first) && self.input[self.pos..].starts_with(b"\\u") {
+            let mark = self.pos;
+            self.pos += 2;
+            let second = self.hex4()?;
+            if (0xdc00..0xe000).contains(&second) {
+                let c = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+                return Ok(char::from_u32(c).unwrap_or('\u{fffd}'));
+            }
+            self.pos = mark;
+        }
+        Ok(char::from_u32(first).unwrap_or('\u{fffd}'))
+    }
+
+    /// A number's text; the position is on its first character.
+    fn number_text(&mut self) -> Result<(&'de str, bool)> {
+        let start = self.pos;
+        let digits = |r: &mut Self| {
+            let from = r.pos;
+            while r.input.get(r.pos).is_some_and(u8::is_ascii_digit) {
+                r.pos += 1;
+            }
+            r.pos > from
+        };
+        if self.input.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.input.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        let mut integer = true;
+        if self.input.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            integer = false;
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if matches!(self.input.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            integer = false;
+            if matches!(self.input.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if self.input.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            return Err(self.error("invalid number"));
+        }
+        // Only ASCII was consumed.
+        let text = std::str::from_utf8(&self.input[start..self.pos])
+            .map_err(|_| self.error("invalid number"))?;
+        Ok((text, integer))
+    }
+
+    fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let (text, integer) = self.number_text()?;
+        if integer {
+            let (negative, digits) = match text.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, text),
+            };
+            let mut value: u64 = 0;
+            let exact = digits.bytes().all(|d| {
+                match value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                {
+                    Some(v) => {
+                        value = v;
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if exact && !negative {
+                return visitor.visit_u64(value);
+            }
+            if exact && value <= i64::MAX as u64 + 1 {
+                return visitor.visit_i64((value as i64).wrapping_neg());
+            }
+        }
+        visitor.visit_f64(parse_f64(text))
+    }
+
+    /// Skips one value without decoding it.
+    fn skip(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'[') => {
+                self.enter()?;
+                let mut first = true;
+                while self.peek() != Some(b']') {
+                    if !first {
+                        self.comma()?;
+                    }
+                    first = false;
+                    self.skip()?;
+                }
+                self.leave(b']')
+            }
+            Some(b'{') => {
+                self.enter()?;
+                let mut first = true;
+                while self.peek() != Some(b'}') {
+                    if !first {
+                        self.comma()?;
+                    }
+                    first = false;
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a string key"));
+                    }
+                    self.string()?;
+                    self.colon()?;
+                    self.skip()?;
+                }
+                self.leave(b'}')
+            }
+            Some(b'n') => self.literal(b"null"),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
+            _ => Err(self.error("expected a JSON value")),
+        }
+    }
+
+    fn comma(&mut self) -> Result<()> {
+        if self.peek() == Some(b',') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error("expected `,`"))
+        }
+    }
+
+    fn colon(&mut self) -> Result<()> {
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error("expected `:`"))
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for &mut Reader<'de> {
+    type Error = JsonError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.peek() {
+            Some(b'"') => match self.string()? {
+                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+                Cow::Owned(s) => visitor.visit_string(s),
+            },
+            Some(b'[') => {
+                self.enter()?;
+                let value = visitor.visit_seq(Elements {
+                    reader: self,
+                    first: true,
+                })?;
+                self.leave(b']')?;
+                Ok(value)
+            }
+            Some(b'{') => {
+                self.enter()?;
+                let value = visitor.visit_map(Entries {
+                    reader: self,
+                    first: true,
+                })?;
+                self.leave(b'}')?;
+                Ok(value)
+            }
+            Some(b'n') => {
+                self.literal(b"null")?;
+                visitor.visit_unit()
+            }
+            Some(b't') => {
+                self.literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(visitor),
+            _ => Err(self.error("expected a JSON value")),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier
+    }
+}
+
+/// The elements of an array being read.
+struct Elements<'a, 'de> {
+    reader: &'a mut Reader<'de>,
+    first: bool,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = JsonError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.reader.peek() == Some(b']') {
+            return Ok(None);
+        }
+        if !self.first {
+            self.reader.comma()?;
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.reader).map(Some)
+    }
+}
+
+/// The entries of an object being read.
+struct Entries<'a, 'de> {
+    reader: &'a mut Reader<'de>,
+    first: bool,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
+    type Error = JsonError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.reader.peek() == Some(b'}') {
+            return Ok(None);
+        }
+        if !self.first {
+            self.reader.comma()?;
+        }
+        self.first = false;
+        if self.reader.peek() != Some(b'"') {
+            return Err(self.reader.error("expected a string key"));
+        }
+        seed.deserialize(&mut *self.reader).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        self.reader.colon()?;
+        seed.deserialize(&mut *self.reader)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use koodrive_core::{AnswerEnvelope, DataField};
+
+    /// Both readers agree: the same envelope, or both refuse.
+    fn agrees(json: &str) {
+        let ours = from_slice::<AnswerEnvelope>(json.as_bytes());
+        let reference = serde_json::from_str::<AnswerEnvelope>(json);
+        match (&ours, &reference) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{json}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{json}: ours {ours:?}, serde_json {reference:?}"),
+        }
+    }
+
+    #[test]
+    fn answers_read_as_serde_json_reads_them() {
+        for json in [
+            r#"{"code":0,"msg":"success","data":[{"userId":"1008600000509220652","quota":"1048576","used":996147.2,"createTime":"2025-11-12T08:37:14.613Z"}],"total":1}"#,
+            r#"{"data":[{"quota":"18446744073709551615","userId":"1","used":0}],"total":1,"code":0,"msg":"success"}"#,
+            r#"{"code":"APIGW.0301","msg":"Incorrect IAM authentication","data":{"x":[1,{"y":null}]},"total":"7"}"#,
+            r#"{"code":13000101,"msg":"Unauthorized","extra":{"nested":[true,false,null,-1.5e-3,"\u00e9"]}}"#,
+            r#" { "code" : 0 , "data" : [ 1 , "x" , null , [ ] , { } ] , "total" : 2.0 } "#,
+            r#"{"code":0,"data":[{"userId":"a\"b\\c\/d\n\t\u0041\ud83d\ude00","quota":5,"used":"7"}]}"#,
+            r#"{"code":-9223372036854775808,"total":18446744073709551616,"data":null}"#,
+            r#"{"code":1e2,"total":-0,"data":[{"used":-0.0,"quota":"0"},{"used":1.7976931348623157e308}]}"#,
+            r#"{"total":0.1,"code":123456789012345678901234567890}"#,
+            "{}",
+        ] {
+            agrees(json);
+        }
+    }
+
+    #[test]
+    fn what_is_not_json_is_refused_with_a_position() {
+        for json in [
+            "",
+            "{",
+            r#"{"code":0,}"#,
+            r#"{"code":01}"#,
+            r#"{"code":1.}"#,
+            r#"{"code":-}"#,
+            r#"{"msg":"a"#,
+            r#"{"msg":"\x"}"#,
+            "{\"msg\":\"a\nb\"}",
+            r#"{"code":0} x"#,
+            r#"{"data":[1,]}"#,
+            r#"{code:0}"#,
+            r#"{"code" 0}"#,
+            r#"{"code":nul}"#,
+            "[1]",
+            r#""text""#,
+            "<html>Bad Gateway</html>",
+        ] {
+            agrees(json);
+            assert!(
+                from_slice::<AnswerEnvelope>(json.as_bytes()).is_err(),
+                "{json}"
+            );
+        }
+        let e = from_slice::<AnswerEnvelope>(br#"{"code":0,}"#).unwrap_err();
+        assert_eq!(e.0, "expected a string key at byte 10");
+    }
+
+    #[test]
+    fn every_cut_and_every_changed_byte_reads_as_serde_json_reads_it() {
+        let answer = br#"{"code":0,"msg":"ok \u00e9\n","data":[{"userId":"1","quota":"10","used":2.5e1,"createTime":"t"},null,[true,false]],"total":-1}"#;
+        let mut seen = 0;
+        let mut compare = |bytes: &[u8]| {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return;
+            };
+            if let Err(e) = serde_json::from_str::<AnswerEnvelope>(text) {
+                // Lone surrogates: serde_json refuses them, JSON.parse (and
+                // this reader) keep them as U+FFFD.
+                if e.to_string().contains("surrogate") {
+                    return;
+                }
+            }
+            agrees(text);
+            seen += 1;
+        };
+        for end in 0..=answer.len() {
+            compare(&answer[..end]);
+        }
+        for i in 0..answer.len() {
+            for &c in br#"{}[],:"\0-.eEtnfu9 x"# {
+                let mut changed = answer.to_vec();
+                changed[i] = c;
+                compare(&changed);
+            }
+        }
+        assert!(seen > 1000, "{seen}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = from_slice::<AnswerEnvelope>(deep.as_bytes()).unwrap_err();
+        assert!(e.0.contains("nested too deeply"), "{e}");
+        let ok = format!("{{\"x\":{}{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(from_slice::<AnswerEnvelope>(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn strings_are_read_leniently_like_json_parse() {
+        let env: AnswerEnvelope =
+            from_slice(b"{\"msg\":\"lone \\ud800 and bad \xff utf-8\",\"code\":0}").unwrap();
+        assert_eq!(
+            env.msg.as_deref(),
+            Some("lone \u{fffd} and bad \u{fffd} utf-8")
+        );
+        let env: AnswerEnvelope = from_slice("{\"msg\":\"plain \u{e9}\"}".as_bytes()).unwrap();
+        assert_eq!(env.msg.as_deref(), Some("plain \u{e9}"));
+    }
+
+    #[test]
+    fn records_keep_their_exact_quota_and_odd_records_become_unknown() {
+        let env: AnswerEnvelope = from_slice(
+            br#"{"code":0,"data":[{"userId":"1","quota":"18446744073709551615","used":1.5},{"userId":2,"quota":"5 GB","used":-1}],"total":2}"#,
+        )
+        .unwrap();
+        let DataField::Items(items) = env.data else {
+            panic!("no items")
+        };
+        assert_eq!(items[0].quota, "18446744073709551615");
+        assert_eq!(items[0].used, Some(1.5));
+        assert!(items[1].problem().is_some());
+    }
+}

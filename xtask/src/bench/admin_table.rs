@@ -1,0 +1,94 @@
+//! Part 4, the admin page's table at 100,000 users: the release sandbox
+//! serving the built page (`--users 100000 --static target/dist/admin`),
+//! driven in headless Chromium through playwright-core by the accessible
+//! names of CONTRACT §4 (`bench/admin.mjs`). When the page is not built or
+//! the run fails, the rows say so instead of failing the bench.
+
+use super::process::{Background, Harness, run_harness};
+use super::table::{Goal, Row};
+use super::{Ctx, PartOutput};
+use crate::run::{Result, workspace_root};
+
+const PART: &str = "4 admin";
+
+fn empty_rows() -> Vec<Row> {
+    vec![
+        Row::new(
+            PART,
+            "admin.first-paint",
+            "100,000 users: first answer to the first painted rows",
+        ),
+        Row::new(
+            PART,
+            "admin.list-all",
+            "List all users: click to 100,000 users shown",
+        ),
+        Row::new(PART, "admin.sort", "sort by Used: click to paint").goal(Goal::AtMost(150.0)),
+        Row::new(PART, "admin.keystroke", "one Filter keystroke to paint").goal(Goal::AtMost(50.0)),
+        Row::new(PART, "admin.rows", "table rows in the DOM (`tr`)").goal(Goal::AtMost(300.0)),
+    ]
+}
+
+/// Runs part 4.
+pub fn run(ctx: &Ctx) -> PartOutput {
+    let mut out = PartOutput::default();
+    let rows = empty_rows();
+    match measure(ctx) {
+        Ok(h) => {
+            out.notes.extend(h.notes.iter().cloned());
+            let metric = [
+                "admin-first-paint",
+                "admin-list-all",
+                "admin-sort",
+                "admin-keystroke",
+                "admin-dom-rows",
+            ];
+            out.rows = rows
+                .into_iter()
+                .zip(metric)
+                .map(|(row, name)| match h.figure(name) {
+                    Some(f) => row.ours(Some(f)),
+                    None => row.not_measured("the page gave no figure (see the notes)"),
+                })
+                .collect();
+        }
+        Err(e) => {
+            let why = e.lines().next().unwrap_or("failed").to_owned();
+            out.rows = rows
+                .into_iter()
+                .map(|r| r.not_measured(why.clone()))
+                .collect();
+        }
+    }
+    out
+}
+
+fn measure(ctx: &Ctx) -> Result<Harness> {
+    let dist = workspace_root().join(crate::admin::DIST_DIR);
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "the admin page is not built ({} has no index.html; `cargo xtask dist` builds it)",
+            crate::admin::DIST_DIR
+        ));
+    }
+    let dist_arg = dist.to_string_lossy().into_owned();
+    let sandbox = Background::start(
+        "sandbox (100,000 users, admin page)",
+        ctx.sandbox_bin()?,
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--users",
+            "100000",
+            "--static",
+            &dist_arg,
+        ],
+        &ctx.out.join("logs/admin-sandbox.log"),
+    )?;
+    let mut env = ctx.node_env()?;
+    env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));
+    env.push(("BENCH_USERS", "100000".into()));
+    env.push(("BENCH_REPS", if ctx.quick { "2" } else { "7" }.into()));
+    env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
+    run_harness("admin.mjs", &env)
+}

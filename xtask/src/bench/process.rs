@@ -1,0 +1,200 @@
+//! The processes a benchmark runs: servers in the background whose log goes
+//! to a file (the sandbox logs every request, which must not flood the
+//! terminal while `wrk` sends tens of thousands a second), the Node
+//! harnesses whose last line of stdout is their result, and quiet commands
+//! whose output is read.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::stats::{Figure, Unit};
+use crate::run::{Result, child_path, workspace_root};
+
+fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut command = Command::new(program);
+    command
+        .current_dir(workspace_root())
+        .env("PATH", child_path())
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs a command without printing it and returns its stdout.
+pub fn capture_quiet(program: &str, args: &[&str]) -> Result<String> {
+    let output = command(program)
+        .args(args)
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{program} {} failed ({}): {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+/// A server running in the background for as long as the guard lives; its
+/// stderr goes to a log file, its first stdout line is its address.
+pub struct Background {
+    name: String,
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Background {
+    /// Starts `program args`, its stderr into `log`, and waits up to a
+    /// minute for a first line `listening on http://ADDR`.
+    pub fn start(name: &str, program: &Path, args: &[&str], log: &Path) -> Result<Self> {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let log_file = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let shown = program.strip_prefix(workspace_root()).unwrap_or(program);
+        println!(
+            "$ {} {} 2>{} &",
+            shown.display(),
+            args.join(" "),
+            log.strip_prefix(workspace_root()).unwrap_or(log).display()
+        );
+        let mut child = command(program)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        let Some(stdout) = child.stdout.take() else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{name}: no stdout"));
+        };
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(first)) = lines.next() {
+                let _ = tx.send(first);
+            }
+            // Keep reading, so that the server never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let mut guard = Self {
+            name: name.to_owned(),
+            child,
+            url: String::new(),
+            log: log.to_path_buf(),
+        };
+        let first = rx
+            .recv_timeout(Duration::from_secs(60))
+            .map_err(|_| format!("{name} printed no first line (see {})", guard.log.display()))?;
+        guard.url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .ok_or_else(|| format!("{name}'s first line has no address: {first}"))?
+            .to_owned();
+        Ok(guard)
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+        println!("stopped {} (log: {})", self.name, self.log.display());
+    }
+}
+
+/// What a harness measured: samples by metric, notes, and its other fields.
+#[derive(Debug, Clone, Default)]
+pub struct Harness {
+    /// Metric name → (unit, samples in the order taken).
+    pub metrics: BTreeMap<String, (Unit, Vec<f64>)>,
+    /// Notes for the results.
+    pub notes: Vec<String>,
+    /// The whole result line, for harness-specific fields.
+    pub raw: Value,
+}
+
+impl Harness {
+    /// The figure of one metric.
+    pub fn figure(&self, name: &str) -> Option<Figure> {
+        let (unit, samples) = self.metrics.get(name)?;
+        Figure::of(*unit, samples)
+    }
+}
+
+/// Runs `node bench/SCRIPT` with `env`: its progress (stderr) goes to the
+/// terminal, its last stdout line is read as the result. A harness that
+/// reports `error` is an `Err` with its words.
+pub fn run_harness(script: &str, env: &[(&str, String)]) -> Result<Harness> {
+    println!("$ node bench/{script}");
+    let mut cmd = command("node");
+    cmd.arg(Path::new("bench").join(script))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = cmd
+        .output()
+        .map_err(|e| format!("cannot run node bench/{script}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .ok_or_else(|| format!("bench/{script} ended ({}) without a result", output.status))?;
+    let raw: Value = serde_json::from_str(line)
+        .map_err(|e| format!("bench/{script}: unreadable result ({e}): {line}"))?;
+    if let Some(error) = raw.get("error").and_then(Value::as_str) {
+        return Err(error.to_owned());
+    }
+    let mut harness = Harness {
+        raw: raw.clone(),
+        ..Harness::default()
+    };
+    if let Some(metrics) = raw.get("metrics").and_then(Value::as_object) {
+        for (name, metric) in metrics {
+            let unit = metric
+                .get("unit")
+                .and_then(Value::as_str)
+                .and_then(Unit::parse)
+                .ok_or_else(|| format!("bench/{script}: metric {name} has no known unit"))?;
+            let samples = metric
+                .get("samples")
+                .and_then(Value::as_array)
+                .map(|s| s.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            harness.metrics.insert(name.clone(), (unit, samples));
+        }
+    }
+    if let Some(notes) = raw.get("notes").and_then(Value::as_array) {
+        harness.notes = notes
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect();
+    }
+    if !output.status.success() {
+        return Err(format!("bench/{script} failed ({})", output.status));
+    }
+    Ok(harness)
+}

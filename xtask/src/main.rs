@@ -5,14 +5,21 @@
 //! - `cargo xtask serve`: builds the sandbox and serves the API (and the admin
 //!   page once built) on 127.0.0.1:8080 (`--addr`), printing the credentials;
 //!   with `--upstream URL`, the gateway in front of a real tenant instead.
-//! - `cargo xtask dist`: builds the admin page into `target/dist/admin/` and
-//!   prints its first-load size (raw and gzip).
+//! - `cargo xtask dist`: builds the admin page into `target/dist/admin/` (and
+//!   with its in-browser demo into `target/dist/admin-demo/`) and prints their
+//!   first-load sizes (raw and gzip).
 //! - `cargo xtask fuzz [SECONDS]`: every fuzz target of `fuzz/` on nightly.
-//! - `cargo xtask bench`: not available yet in this version.
+//! - `cargo xtask conformance`: schemathesis against the sandbox and its
+//!   OpenAPI document, then a soak under `wrk`.
+//! - `cargo xtask bench`: the benchmarks (sizes, bulk query, client overhead,
+//!   admin table, sandbox throughput) beside their baselines; prints one table
+//!   and writes `bench/RESULTS.md` (`--quick`, `--part NAME`).
 //!
 //! Every command runs from the workspace root and is printed before it runs.
 
 mod admin;
+mod bench;
+mod conformance;
 mod dist;
 mod fuzz;
 mod gateway;
@@ -20,6 +27,7 @@ mod npm;
 mod run;
 mod sandbox;
 mod serve;
+mod soak;
 mod stages;
 mod tools;
 
@@ -43,10 +51,12 @@ enum Command {
     Serve(ServeArgs),
     /// Build the release artefacts into target/dist/ (the admin page) and print their sizes.
     Dist(Placeholder),
+    /// Test the sandbox against its OpenAPI document (schemathesis), then soak it under wrk.
+    Conformance,
     /// Fuzz every target of fuzz/ for SECONDS each (default 30; needs nightly).
     Fuzz(FuzzArgs),
-    /// Run the benchmarks and print their table (not available yet).
-    Bench(Placeholder),
+    /// Run the benchmarks beside their baselines, print the table, write bench/RESULTS.md.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +144,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Conformance => exit_code(conformance::conformance()),
         Command::Fuzz(args) => exit_code(fuzz::fuzz(args.seconds)),
         Command::Dist(_) => match dist::dist() {
             Ok(()) => ExitCode::SUCCESS,
@@ -142,7 +153,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Bench(_) => not_yet("bench", "the benchmarks are not written yet"),
+        Command::Bench(args) => exit_code(bench::bench(&args)),
     }
 }
 
@@ -175,10 +186,4 @@ fn exit_code(result: run::Result<()>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Says that a command is not available yet in this version and exits with code 2.
-fn not_yet(command: &str, why: &str) -> ExitCode {
-    eprintln!("cargo xtask {command}: not available yet in this version ({why})");
-    ExitCode::from(2)
 }

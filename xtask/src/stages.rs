@@ -99,6 +99,10 @@ pub const SHOW_OUTPUT: &[&str] = &["fault_matrix"];
 /// wasm-only.
 pub const WASM_LIBRARIES: &[&str] = &["koodrive-sandbox", "koodrive-js"];
 
+/// Packages checked by the clippy stage for wasm32 with a feature on:
+/// the admin page with its in-browser demo.
+pub const WASM_FEATURES: &[(&str, &str)] = &[("koodrive-admin", "demo")];
+
 /// What the stages share while they run.
 #[derive(Debug, Default)]
 pub struct StageCtx {
@@ -175,6 +179,12 @@ pub const STAGES: &[Stage] = &[
         about: "the admin page built with Trunk, served by the sandbox, driven in headless Chromium (node --test web/e2e/; screenshots in target/screenshots/)",
         runs_tests: true,
         run: e2e_stage,
+    },
+    Stage {
+        name: "budgets",
+        about: "size budgets: the npm module's main entry and the admin page's first load, gzip (what the npm and e2e stages built)",
+        runs_tests: false,
+        run: budgets_stage,
     },
 ];
 
@@ -356,6 +366,20 @@ fn clippy_stage(_stage: &Stage, _ctx: &mut StageCtx) -> Result<()> {
             "warnings",
         ]))?;
     }
+    for (package, feature) in WASM_FEATURES {
+        run::run(&Cmd::cargo().args([
+            "clippy",
+            "-p",
+            package,
+            "--features",
+            feature,
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
     Ok(())
 }
 
@@ -429,6 +453,11 @@ fn npm_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
 /// Browser end-to-end tests of the admin page.
 fn e2e_stage(_stage: &Stage, ctx: &mut StageCtx) -> Result<()> {
     crate::admin::e2e(&mut ctx.counts)
+}
+
+/// Size budgets (xtask/src/bench/budgets.rs): nothing grows past its ceiling.
+fn budgets_stage(_stage: &Stage, _ctx: &mut StageCtx) -> Result<()> {
+    crate::bench::budgets::stage()
 }
 
 #[cfg(test)]

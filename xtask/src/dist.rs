@@ -13,10 +13,16 @@ pub struct Artefact {
 }
 
 /// Every artefact, built in this order.
-pub const ARTEFACTS: &[Artefact] = &[Artefact {
-    name: "admin page (target/dist/admin/)",
-    build: crate::admin::dist,
-}];
+pub const ARTEFACTS: &[Artefact] = &[
+    Artefact {
+        name: "npm package (target/dist/koodrive-space-usage-<version>.tgz)",
+        build: crate::npm::dist,
+    },
+    Artefact {
+        name: "admin page (target/dist/admin/)",
+        build: crate::admin::dist,
+    },
+];
 
 /// Builds every artefact; stops at the first that fails.
 pub fn dist() -> Result<()> {

@@ -229,6 +229,13 @@ pub fn print_sizes(p: &Package) {
     );
 }
 
+/// `cargo xtask dist`'s npm artefact: builds and packs the package, prints its sizes.
+pub fn dist() -> Result<()> {
+    let package = build()?;
+    print_sizes(&package);
+    Ok(())
+}
+
 /// The `npm` test stage: consumer tests of the packed tarball (against the
 /// sandbox, and through `koodrive-gateway`, which the tests start from
 /// `GATEWAY_BIN`).

@@ -40,8 +40,9 @@ pub const NPM_MAIN_ENTRY: Budget = Budget {
 pub const ADMIN_FIRST_LOAD: Budget = Budget {
     what: "admin page first load (wasm + JS + CSS, gzip -9)",
     goal: crate::admin::FIRST_LOAD_BUDGET,
-    // 228.5 KB reached with the gateway support (224.1 KB before it).
-    ceiling: 229 * 1024,
+    // 231.3 KB reached with per-row search keys (the filter keystroke goal,
+    // 61 -> 38 ms, cost 2.8 KB); 228.5 KB before them.
+    ceiling: 232 * 1024,
     causes: "one wasm (some 215 KB gzip) holding Leptos and its reactive runtime, the \
              page's components and the client; see `cargo xtask dist` for its files",
 };

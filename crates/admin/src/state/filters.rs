@@ -85,6 +85,32 @@ impl Filters {
         if !text.is_empty() && !contains_ignore_case(row.user_id(), text) {
             return false;
         }
+        self.matches_except_text_and_bucket(row, state, ctx)
+    }
+
+    /// Whether any filter but the text and the histogram bucket is set.
+    pub fn others_active(&self) -> bool {
+        self.state.is_some()
+            || self.quota_min_gib.is_some()
+            || self.quota_max_gib.is_some()
+            || self.usage_min_pct.is_some()
+            || self.usage_max_pct.is_some()
+            || self.expires_within_days.is_some()
+    }
+
+    /// The text filter as [`SearchKeys`] match it: trimmed, ASCII lower-cased.
+    pub fn needle(&self) -> String {
+        self.text.trim().to_ascii_lowercase()
+    }
+
+    /// Whether `row` passes every filter but the text and the histogram
+    /// bucket (the text is matched over [`SearchKeys`], all rows at once).
+    pub fn matches_except_text_and_bucket(
+        &self,
+        row: &Row,
+        state: UsageState,
+        ctx: &FilterContext,
+    ) -> bool {
         if self.state.is_some_and(|s| s != state) {
             return false;
         }
@@ -128,6 +154,100 @@ impl Filters {
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// One ASCII lower-cased search key per row (its user id), built once when
+/// the rows arrive, all in one buffer: a keystroke in the filter then scans
+/// bytes without allocating or lower-casing anything per row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchKeys {
+    bytes: Vec<u8>,
+    /// Where the key of row `i` ends in `bytes` (it starts where `i - 1`'s ends).
+    ends: Vec<u32>,
+}
+
+impl SearchKeys {
+    /// The keys of `rows`.
+    pub fn new(rows: &[Row]) -> Self {
+        let mut bytes = Vec::with_capacity(rows.iter().map(|r| r.user_id().len()).sum());
+        let mut ends = Vec::with_capacity(rows.len());
+        for row in rows {
+            bytes.extend(row.user_id().bytes().map(|b| b.to_ascii_lowercase()));
+            ends.push(bytes.len() as u32);
+        }
+        Self { bytes, ends }
+    }
+
+    /// How many rows have a key.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no key.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The key of row `i` (empty past the end).
+    fn key(&self, i: usize) -> &[u8] {
+        let Some(&end) = self.ends.get(i) else {
+            return &[];
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start as usize..end as usize]
+    }
+
+    /// Whether row `i`'s key contains `needle` (already lower-cased, see
+    /// [`Filters::needle`]).
+    pub fn contains(&self, i: usize, needle: &[u8]) -> bool {
+        let key = self.key(i);
+        let Some((&first, rest)) = needle.split_first() else {
+            return true;
+        };
+        if needle.len() > key.len() {
+            return false;
+        }
+        let last_start = key.len() - needle.len();
+        key[..=last_start]
+            .iter()
+            .enumerate()
+            .any(|(p, &b)| b == first && key[p + 1..p + needle.len()] == *rest)
+    }
+
+    /// The indices of `order` whose key contains `needle`, in order.
+    pub fn filter(&self, order: &[u32], needle: &str) -> Vec<u32> {
+        let needle = needle.as_bytes();
+        if needle.is_empty() {
+            return order.to_vec();
+        }
+        order
+            .iter()
+            .copied()
+            .filter(|&i| self.contains(i as usize, needle))
+            .collect()
+    }
+}
+
+/// The rows of `order` whose key contains `needle`, reusing `previous`, the
+/// rows of the same `order` that matched `previous_needle`, when it can: a
+/// needle that contains the previous one (one more character typed) only
+/// matches rows the previous one matched, so only those are scanned.
+pub fn filter_text(
+    keys: &SearchKeys,
+    order: &[u32],
+    needle: &str,
+    previous: Option<(&str, &[u32])>,
+) -> Vec<u32> {
+    match previous {
+        Some((prev_needle, prev)) if !prev_needle.is_empty() && needle.contains(prev_needle) => {
+            if prev_needle == needle {
+                prev.to_vec()
+            } else {
+                keys.filter(prev, needle)
+            }
+        }
+        _ => keys.filter(order, needle),
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +338,137 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(shown(&f, &sample()), ["1001", "1002"]);
+    }
+
+    /// Rows with varied ids: cases, non-ASCII, empty, repeats.
+    fn many() -> Vec<Row> {
+        let mut ids: Vec<String> = (0..300)
+            .map(|i| match i % 5 {
+                0 => format!("User{i}"),
+                1 => format!("uSeR-{}-x", i * 7),
+                2 => format!("{i}7ABc"),
+                3 => format!("Ünï{i}é"),
+                _ => format!("{}", i * 13),
+            })
+            .collect();
+        ids.extend(["".into(), "7".into(), "AbC".into(), "aaab".into()]);
+        ids.into_iter()
+            .map(|id| row(&id, 1_048_576, 1.0, None))
+            .collect()
+    }
+
+    #[test]
+    fn search_keys_match_exactly_as_the_row_filter_does() {
+        let rows = many();
+        let keys = SearchKeys::new(&rows);
+        assert_eq!(keys.len(), rows.len());
+        let ctx = FilterContext {
+            unit: WireUnit::KiB,
+            now_ms: NOW,
+        };
+        let t = Thresholds::default();
+        // A shuffled order: results must keep it.
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_by_key(|&i| (i * 7919) % rows.len() as u32);
+        let queries = [
+            "",
+            " ",
+            "7",
+            "u",
+            "US",
+            "user",
+            "user1",
+            " user1 ",
+            "-x",
+            "abc",
+            "7ABC",
+            "ab",
+            "aab",
+            "ü",
+            "Ünï",
+            "ÜNÏ",
+            "é",
+            "zz",
+            "1",
+            "13",
+            "130",
+            "13000000000",
+        ];
+        for q in queries {
+            let f = Filters {
+                text: q.into(),
+                ..Filters::default()
+            };
+            let expected: Vec<u32> = order
+                .iter()
+                .copied()
+                .filter(|&i| f.matches(&rows[i as usize], rows[i as usize].state(&t), &ctx))
+                .collect();
+            assert_eq!(keys.filter(&order, &f.needle()), expected, "query {q:?}");
+            assert_eq!(
+                filter_text(&keys, &order, &f.needle(), None),
+                expected,
+                "query {q:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn typing_on_narrows_the_previous_result_with_the_same_rows() {
+        let rows = many();
+        let keys = SearchKeys::new(&rows);
+        let order: Vec<u32> = (0..rows.len() as u32).rev().collect();
+        let steps = [
+            "", "u", "us", "use", "user", "user1", "user", "us", "7", "7a", "7ab", "ab",
+        ];
+        let mut previous: Option<(String, Vec<u32>)> = None;
+        for q in steps {
+            let got = filter_text(
+                &keys,
+                &order,
+                q,
+                previous.as_ref().map(|(n, p)| (n.as_str(), p.as_slice())),
+            );
+            assert_eq!(got, keys.filter(&order, q), "query {q:?}");
+            previous = Some((q.to_owned(), got));
+        }
+    }
+
+    #[test]
+    fn other_filters_apart_from_the_text_combine_as_before() {
+        let rows = sample();
+        let ctx = FilterContext {
+            unit: WireUnit::KiB,
+            now_ms: NOW,
+        };
+        let t = Thresholds::default();
+        let keys = SearchKeys::new(&rows);
+        let order: Vec<u32> = (0..rows.len() as u32).collect();
+        let f = Filters {
+            text: "10".into(),
+            expires_within_days: Some(7.0),
+            ..Filters::default()
+        };
+        assert!(f.others_active());
+        assert!(!Filters::default().others_active());
+        let two_steps: Vec<u32> = keys
+            .filter(&order, &f.needle())
+            .into_iter()
+            .filter(|&i| {
+                let r = &rows[i as usize];
+                f.matches_except_text_and_bucket(r, r.state(&t), &ctx)
+            })
+            .collect();
+        let direct: Vec<u32> = order
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let r = &rows[i as usize];
+                f.matches_except_bucket(r, r.state(&t), &ctx)
+            })
+            .collect();
+        assert_eq!(two_steps, direct);
+        assert_eq!(direct, [0, 1]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use koodrive_core::{KooDriveError, Thresholds, UsageState};
 use leptos::prelude::*;
 
 use super::connection::Connection;
-use super::filters::{BUCKETS, FilterContext, Filters};
+use super::filters::{BUCKETS, FilterContext, Filters, SearchKeys, filter_text};
 use super::i18n::{Lang, Texts};
 use super::ids::CsvImport;
 use super::messages::AuthKind;
@@ -101,6 +101,10 @@ pub struct Store {
     pub states: Memo<Vec<UsageState>>,
     /// Every row index, in the table's order.
     pub sorted: Memo<Vec<u32>>,
+    /// Each row's lower-cased search key, built once per change of the rows.
+    pub search_keys: Memo<SearchKeys>,
+    /// The sorted rows that pass the text filter.
+    pub text_matched: Memo<Vec<u32>>,
     /// The sorted rows that pass every filter but the histogram bucket.
     pub unbucketed: Memo<Vec<u32>>,
     /// The rows shown, in order.
@@ -132,7 +136,11 @@ impl Store {
             let t = thresholds.get();
             results.with(|r| r.rows.iter().map(|row| row.state(&t)).collect::<Vec<_>>())
         });
+        // Bumped each time `sorted` is computed again: `text_matched` can
+        // narrow its previous value only when the order is the same.
+        let sorted_gen = StoredValue::new(0u64);
         let sorted = Memo::new(move |_| {
+            sorted_gen.update_value(|g| *g += 1);
             let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
             if let Some(s) = sort.get() {
                 results.with(|r| states.with(|st| sort_indices(&mut order, &r.rows, st, s)));
@@ -143,24 +151,47 @@ impl Store {
             unit: unit.get(),
             now_ms: now.get(),
         };
+        let search_keys = Memo::new(move |_| results.with(|r| SearchKeys::new(&r.rows)));
+        let needle = Memo::new(move |_| filters.with(Filters::needle));
+        // The (order generation, needle) that `text_matched`'s value is for.
+        let text_cache = StoredValue::new((0u64, String::new()));
+        let text_matched = Memo::new(move |prev: Option<&Vec<u32>>| {
+            sorted.with(|order| {
+                let generation = sorted_gen.get_value();
+                let previous = text_cache.with_value(|(g, n)| {
+                    (*g == generation)
+                        .then_some(prev)
+                        .flatten()
+                        .map(|p| (n.clone(), p.as_slice()))
+                });
+                needle.with(|n| {
+                    let out = search_keys.with(|keys| {
+                        filter_text(
+                            keys,
+                            order,
+                            n,
+                            previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
+                        )
+                    });
+                    text_cache.set_value((generation, n.clone()));
+                    out
+                })
+            })
+        });
         let unbucketed = Memo::new(move |_| {
             let ctx = context();
             filters.with(|f| {
-                results.with(|r| {
-                    states.with(|st| {
-                        sorted.with(|order| {
-                            let unfiltered = Filters {
-                                bucket: None,
-                                ..f.clone()
-                            };
-                            if !unfiltered.is_active() {
-                                return order.clone();
-                            }
-                            order
+                text_matched.with(|matched| {
+                    if !f.others_active() {
+                        return matched.clone();
+                    }
+                    results.with(|r| {
+                        states.with(|st| {
+                            matched
                                 .iter()
                                 .copied()
                                 .filter(|&i| {
-                                    f.matches_except_bucket(
+                                    f.matches_except_text_and_bucket(
                                         &r.rows[i as usize],
                                         st[i as usize],
                                         &ctx,
@@ -221,6 +252,8 @@ impl Store {
             server_offset_ms: RwSignal::new(0),
             states,
             sorted,
+            search_keys,
+            text_matched,
             unbucketed,
             shown,
             histogram,

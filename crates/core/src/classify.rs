@@ -1,8 +1,9 @@
 //! From an answer to a result: `(status, headers, body)` becomes a page of
 //! records or a typed [`KooDriveError`], exactly as the contract's table says.
 //! The body comes in already parsed into an [`AnswerEnvelope`] by whichever
-//! JSON parser the platform has (serde_json natively, the host's
-//! `JSON.parse` in the npm build), or as the reason it could not be.
+//! JSON parser the platform has (serde_json natively, the client's small
+//! reader in the wasm builds, which ship no serde_json), or as the reason it
+//! could not be.
 
 use crate::answer::{AnswerEnvelope, ApiCode, DataField};
 use crate::clock::sent_x_date_was_outside;

@@ -49,21 +49,14 @@ fn main() -> ExitCode {
         Ok(forwarder) => forwarder,
         Err(e) => return fail(&e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match koodrive_sandbox::serve::runtime() {
         Ok(runtime) => runtime,
-        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+        Err(e) => return fail(&e),
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(&cli.addr).await {
-            Ok(listener) => listener,
-            Err(e) => return fail(&format!("cannot listen on {}: {e}", cli.addr)),
-        };
-        let addr = match listener.local_addr() {
-            Ok(addr) => addr,
-            Err(e) => return fail(&format!("cannot read the bound address: {e}")),
+        let (listener, addr) = match koodrive_sandbox::serve::listen(&cli.addr).await {
+            Ok(bound) => bound,
+            Err(e) => return fail(&e),
         };
         print_banner(&addr.to_string(), &settings, site.as_ref());
         let options = ServeOptions {

@@ -3,6 +3,8 @@
 //! and the status line, the state thresholds, and the unit setting. Each
 //! test mounts the components on a store filled with made-up users and acts
 //! on the document as a user would (clicks, typed values, change events).
+//! Also the directory kept in this browser's IndexedDB: saved, read back,
+//! replaced and forgotten.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -284,4 +286,27 @@ async fn the_unit_setting_says_what_the_wire_numbers_mean() {
         "{}",
         text(&root, ".summary")
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_kept_directory_survives_until_it_is_forgotten() {
+    use koodrive_admin::browser::keep::{self, Kept};
+    keep::forget().await.expect("forgotten");
+    assert_eq!(keep::load().await, Ok(None));
+    let first = Kept {
+        file_name: "directory.csv".into(),
+        bytes: (0..1_000_000u32).map(|i| (i % 251) as u8).collect(),
+        mapping: vec![Some(0), Some(2), None, Some(1), Some(4)],
+    };
+    keep::save(&first).await.expect("saved");
+    assert_eq!(keep::load().await, Ok(Some(first)));
+    let second = Kept {
+        file_name: "people.csv".into(),
+        bytes: b"id,name\n1000000000000000001,Ann\n".to_vec(),
+        mapping: vec![Some(0), Some(1), None, None, None],
+    };
+    keep::save(&second).await.expect("replaced");
+    assert_eq!(keep::load().await, Ok(Some(second)));
+    keep::forget().await.expect("forgotten");
+    assert_eq!(keep::load().await, Ok(None));
 }

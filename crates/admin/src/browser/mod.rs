@@ -1,12 +1,14 @@
 //! The few browser calls the page makes, each behind a small function so the
 //! components stay about the page: the clock and time zone ([`clock`]),
 //! files in and out and the clipboard ([`files`]), this tab's session
-//! storage ([`session`]) and the sandbox's health check ([`health`]).
+//! storage ([`session`]), the sandbox's health check ([`health`]) and the
+//! directory kept on this computer, if the administrator asks ([`keep`]).
 //! Nothing here writes to `localStorage`, the URL or the console.
 
 pub mod clock;
 pub mod files;
 pub mod health;
+pub mod keep;
 pub mod session;
 
 /// This page's origin (`http://127.0.0.1:8080`); empty when it has none

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
-use crate::state::export::{ExportInput, to_csv, to_json};
+use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json};
 use crate::state::filters::{Filters, bucket_range};
 use crate::state::i18n::Texts;
 use crate::state::numbers::{parse_number, shortest};
@@ -42,10 +42,18 @@ fn export(store: Store, json: bool) {
     let now = now_ms();
     let unfiltered = !store.filters.with_untracked(Filters::is_active);
     let failed = store.results.with_untracked(|r| r.failed_ids());
+    let directory = store.directory.get_untracked();
+    let join = store.join.get_untracked();
+    let only = store.only_in_directory.get_untracked();
     let written = store.results.with_untracked(|r| {
         store.states.with_untracked(|states| {
             store.shown.with_untracked(|shown| {
                 let input = ExportInput {
+                    directory: directory.as_deref().map(|directory| DirectoryColumns {
+                        directory,
+                        join: &join,
+                        only_in_directory: &only,
+                    }),
                     rows: &r.rows,
                     states,
                     shown,
@@ -76,6 +84,36 @@ fn export(store: Store, json: bool) {
     };
     if let Err(problem) = written.and_then(|text| download(&name, mime, &text)) {
         store.notice.set(Some(Notice::Problem(problem)));
+    }
+}
+
+/// The select "Directory": all users, those in it, those not in it (shown
+/// with a directory only).
+#[component]
+fn DirectoryFilter() -> impl IntoView {
+    let store = Store::get();
+    let t = store.t();
+    let value = move || match store.filters.with(|f| f.in_directory) {
+        None => "",
+        Some(true) => "in",
+        Some(false) => "out",
+    };
+    view! {
+        <div class="field small-field" hidden=move || store.directory.with(Option::is_none)>
+            <label for="filter-directory">{t.directory}</label>
+            <select id="filter-directory" on:change=move |ev| {
+                let choice = match event_target_value(&ev).as_str() {
+                    "in" => Some(true),
+                    "out" => Some(false),
+                    _ => None,
+                };
+                store.filters.update(|f| f.in_directory = choice);
+            }>
+                <option value="" prop:selected=move || value().is_empty()>{t.all_users}</option>
+                <option value="in" prop:selected=move || value() == "in">{t.in_directory}</option>
+                <option value="out" prop:selected=move || value() == "out">{t.not_in_directory}</option>
+            </select>
+        </div>
     }
 }
 
@@ -115,6 +153,7 @@ pub fn FiltersBar() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <DirectoryFilter />
             <NumberFilter id="expires-within" label=|t| t.expires_within
                 get=|f| f.expires_within_days set=|f, v| f.expires_within_days = v />
             <NumberFilter id="quota-from" label=|t| t.quota_from
@@ -136,6 +175,19 @@ pub fn FiltersBar() -> impl IntoView {
                         </button>
                     }
                 })}
+                {move || {
+                    let group = store.filters.with(|f| f.department)?;
+                    let name = store.directory.with(|d| {
+                        d.as_ref().map(|d| group.name(d, t.no_department, t.not_in_directory_group).to_owned())
+                    })?;
+                    Some(view! {
+                        <button type="button" class="chip" aria-label=t.show_all_departments
+                            on:click=move |_| store.filters.update(|f| f.department = None)>
+                            {t.department_chip(&name)}
+                            <span aria-hidden="true">" ×"</span>
+                        </button>
+                    })
+                }}
                 <button type="button" disabled=move || !store.filters.with(Filters::is_active)
                     on:click=move |_| store.filters.set(Filters::default())>
                     {t.clear_filters}

@@ -4,6 +4,8 @@
 
 mod banner;
 mod connection_form;
+mod departments;
+mod directory_panel;
 mod display_settings;
 mod filters_bar;
 mod histogram;
@@ -17,6 +19,8 @@ mod unsettled;
 
 pub use banner::EndpointBanner;
 pub use connection_form::{ConnectionForm, check_endpoint};
+pub use departments::DepartmentsView;
+pub use directory_panel::{DirectoryPanel, restore_directory};
 pub use display_settings::DisplaySettings;
 pub use filters_bar::FiltersBar;
 pub use histogram::UsageHistogram;
@@ -26,4 +30,4 @@ pub use results_table::{ROW_HEIGHT_PX, ResultsTable};
 pub use status_line::StatusLine;
 pub use summary_panel::SummaryPanel;
 pub use top_users::TopUsers;
-pub use unsettled::{FailedList, MissingList};
+pub use unsettled::{DirectoryOnlyList, FailedList, MissingList};

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::files::read_bytes;
 use crate::state::actions;
+use crate::state::directory::resolve_entries;
 use crate::state::ids::{CsvImport, parse_ids};
 use crate::state::store::{Notice, Store};
 
@@ -102,9 +103,33 @@ pub fn QueryForm() -> impl IntoView {
     let store = Store::get();
     let t = store.t();
     let busy = move || store.busy.with(Option::is_some);
+    // With a directory, emails and names are resolved as the text changes.
+    let resolution = Memo::new(move |_| {
+        store.directory.with(|d| {
+            d.as_ref()
+                .map(|d| store.ids_text.with(|text| resolve_entries(text, d)))
+        })
+    });
     let check = move || {
-        let list = store.ids_text.with(|text| parse_ids(text));
-        t.id_check(list.ids.len(), list.duplicates, list.empty)
+        resolution.with(|r| match r {
+            Some(r) => t.resolution_check(r),
+            None => {
+                let list = store.ids_text.with(|text| parse_ids(text));
+                t.id_check(list.ids.len(), list.duplicates, list.empty)
+            }
+        })
+    };
+    let unresolved = move || {
+        resolution.with(|r| {
+            r.as_ref().filter(|r| !r.unresolved.is_empty()).map(|r| {
+                let items = r
+                    .unresolved
+                    .iter()
+                    .map(|u| view! { <li>{t.unresolved(u)}</li> })
+                    .collect_view();
+                view! { <ul class="unresolved" aria-label=t.not_resolved>{items}</ul> }
+            })
+        })
     };
     let no_failed = move || store.results.with(|r| r.failed.is_empty());
     view! {
@@ -122,6 +147,7 @@ pub fn QueryForm() -> impl IntoView {
                 ></textarea>
                 <p class="help" id="user-ids-help">{t.user_ids_help}</p>
                 <p class="check" id="user-ids-check" aria-live="polite">{check}</p>
+                {unresolved}
             </div>
             <div class="field">
                 <label for="import-csv">{t.import_csv}</label>

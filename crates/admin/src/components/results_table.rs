@@ -24,6 +24,9 @@ const FIRST_VIEWPORT_PX: f64 = 640.0;
 fn header_label(column: SortColumn, t: &crate::state::i18n::Texts) -> &'static str {
     match column {
         SortColumn::UserId => t.col_user_id,
+        SortColumn::Name => t.col_name,
+        SortColumn::Email => t.col_email,
+        SortColumn::Department => t.col_department,
         SortColumn::Quota => t.col_quota,
         SortColumn::Used => t.col_used,
         SortColumn::Usage => t.col_usage,
@@ -88,6 +91,33 @@ fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
         .states
         .with_untracked(|s| s.get(index as usize).copied())
         .unwrap_or(koodrive_core::UsageState::Unknown);
+    let directory = store.directory.get_untracked();
+    let entry = store
+        .join
+        .with_untracked(|j| j.get(index as usize).copied())
+        .unwrap_or(crate::state::directory::NONE);
+    let directory_cells = directory.map(|d| match d.entry(entry) {
+        Some(e) => {
+            // A status is shown when it says something: not for active accounts.
+            let usual = ["", "active", "enabled", "true", "yes", "1"]
+                .iter()
+                .any(|u| e.status.eq_ignore_ascii_case(u));
+            let status = (!usual)
+                .then(|| view! { " " <span class="dir-status">{e.status.to_owned()}</span> });
+            view! {
+                <td class="name">{e.name.to_owned()}{status}</td>
+                <td class="email">{e.email.to_owned()}</td>
+                <td class="department">{e.department.unwrap_or("").to_owned()}</td>
+            }
+            .into_any()
+        }
+        None => view! {
+            <td class="name"><span class="tag not-in-directory">{t.not_in_directory}</span></td>
+            <td class="email"></td>
+            <td class="department"></td>
+        }
+        .into_any(),
+    });
     store.results.with_untracked(|r| {
         let Some(row) = r.rows.get(index as usize) else {
             return ().into_any();
@@ -110,6 +140,7 @@ fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
         view! {
             <tr aria-rowindex=(position + 2).to_string() class=if position % 2 == 1 { "odd" } else { "" }>
                 <td class="mono id">{record.user_id.clone()}</td>
+                {directory_cells}
                 <td class="num">{quota}</td>
                 <td class="num">{used}</td>
                 <td class="usage">
@@ -181,6 +212,8 @@ pub fn ResultsTable() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    let with_directory = move || store.directory.with(Option::is_some);
+    let columns = move || if with_directory() { "10" } else { "7" };
     // Whole pixels: integer text, no float formatting.
     let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
     let spacer_top = move || px(range.get().0);
@@ -195,15 +228,22 @@ pub fn ResultsTable() -> impl IntoView {
             <table class="results" aria-rowcount=move || (count() + 1).to_string()>
                 <thead>
                     <tr aria-rowindex="1">
-                        {SortColumn::ALL.into_iter().map(|column| view! { <Header column /> }).collect_view()}
+                        {move || {
+                            let all = with_directory();
+                            SortColumn::ALL
+                                .into_iter()
+                                .filter(|c| all || !c.from_directory())
+                                .map(|column| view! { <Header column /> })
+                                .collect_view()
+                        }}
                     </tr>
                 </thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true"><td colspan="7" style:height=spacer_top></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_top></td></tr>
                     <For each=visible key=|item| *item let:item>
                         {row_view(store, item.0, item.1)}
                     </For>
-                    <tr class="spacer" aria-hidden="true"><td colspan="7" style:height=spacer_bottom></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_bottom></td></tr>
                 </tbody>
             </table>
             <Show when=move || count() == 0>

@@ -32,6 +32,47 @@ pub fn MissingList() -> impl IntoView {
     }
 }
 
+/// Directory users KooDrive does not know (after a complete listing).
+#[component]
+pub fn DirectoryOnlyList() -> impl IntoView {
+    let store = Store::get();
+    let count = move || store.only_in_directory.with(Vec::len);
+    let items = move || {
+        let directory = store.directory.get()?;
+        let items = store.only_in_directory.with(|only| {
+            only.iter()
+                .take(MAX_LISTED)
+                .filter_map(|&e| directory.entry(e))
+                .map(|e| {
+                    [e.id, e.name, e.email]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
+                .collect::<Vec<_>>()
+        });
+        Some(
+            items
+                .into_iter()
+                .map(|text| view! { <li>{text}</li> })
+                .collect_view(),
+        )
+    };
+    let more = move || {
+        let more = count().saturating_sub(MAX_LISTED);
+        (more > 0).then(|| format!("+ {more}"))
+    };
+    view! {
+        <section class="panel unsettled directory-only" aria-labelledby="directory-only-heading"
+            hidden=move || count() == 0>
+            <h2 id="directory-only-heading">{move || store.t().directory_only(count())}</h2>
+            <ul class="ids" tabindex="0" aria-labelledby="directory-only-heading">{items}</ul>
+            <p class="help">{more}</p>
+        </section>
+    }
+}
+
 /// The failed requests.
 #[component]
 pub fn FailedList() -> impl IntoView {

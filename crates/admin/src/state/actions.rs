@@ -8,6 +8,7 @@ use koodrive_core::{BatchReport, ErrorKind, KooDriveError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::directory::resolve_entries;
 use super::ids::parse_ids;
 use super::results::Results;
 use super::store::{Busy, Notice, Store};
@@ -152,13 +153,22 @@ async fn run_bulk(
 
 /// "Query": every id of the User IDs box.
 pub fn query(store: Store) {
-    let ids = store.ids_text.with_untracked(|t| parse_ids(t)).ids;
+    let ids = store.ids_text.with_untracked(|text| {
+        store.directory.with_untracked(|d| match d {
+            Some(d) => resolve_entries(text, d).list.ids,
+            None => parse_ids(text).ids,
+        })
+    });
     if ids.is_empty() {
+        let unresolved = store.directory.with_untracked(Option::is_some)
+            && store.ids_text.with_untracked(|t| !t.trim().is_empty());
+        let zh = store.t().is_zh();
         store.notice.set(Some(Notice::Problem(
-            if store.t().is_zh() {
-                "请先在“用户 ID”中输入或导入至少一个 ID。"
-            } else {
-                "Enter or import at least one id under User IDs first."
+            match (unresolved, zh) {
+                (true, false) => "No entry under User IDs is an id, or the email or name of exactly one user of the directory: see Not resolved under the box.",
+                (true, true) => "“用户 ID”中没有可查询的条目：每个条目须是 ID，或目录中恰好一个用户的邮箱或姓名。请查看输入框下方的“无法解析”。",
+                (false, false) => "Enter or import at least one id under User IDs first.",
+                (false, true) => "请先在“用户 ID”中输入或导入至少一个 ID。",
             }
             .to_owned(),
         )));
@@ -266,6 +276,9 @@ pub fn list_all(store: Store) {
             } else {
                 format!("The pages held {received} users but the server's total says {t}: users may have changed while listing; list again.")
             });
+        }
+        if complete {
+            store.update_results(|r| r.listed_all = true);
         }
         store.list_notes.set(notes);
         finish(&store, &client);

@@ -9,11 +9,18 @@
 //! Ids the server did not know (missing) and ids whose request failed are
 //! added as rows of state `missing` / `failed` when no filter is set, so an
 //! audit list exports every id it was given.
+//!
+//! With a directory, five columns follow: `name,email,department,`
+//! `directoryStatus,inDirectory` (`yes`/`no`), and after a complete listing
+//! the directory users KooDrive does not know are added (unfiltered) as rows
+//! of state `notInKooDrive`. In JSON each user gains `"directory"` (its
+//! entry or `null`) and the top level `"notInKooDrive"`.
 
 use std::fmt::Write as _;
 
 use koodrive_core::{Thresholds, UsageState, parse_iso8601};
 
+use super::directory::{Directory, Entry, NONE};
 use super::numbers::{fixed, shortest};
 use super::rows::Row;
 use super::times::iso_utc;
@@ -33,6 +40,53 @@ pub const CSV_HEADER: [&str; 11] = [
     "used (GiB)",
     "usage (%)",
 ];
+
+/// The directory columns' header, after [`CSV_HEADER`].
+pub const DIRECTORY_HEADER: [&str; 5] = [
+    "name",
+    "email",
+    "department",
+    "directoryStatus",
+    "inDirectory",
+];
+
+/// The directory, as an export needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectoryColumns<'a> {
+    /// The directory.
+    pub directory: &'a Directory,
+    /// The entry of each row ([`Directory::join`]).
+    pub join: &'a [u32],
+    /// Entries KooDrive does not know (after a complete listing; exported
+    /// when `with_unsettled`).
+    pub only_in_directory: &'a [u32],
+}
+
+impl DirectoryColumns<'_> {
+    fn entry_of_row(&self, i: u32) -> Option<Entry<'_>> {
+        let e = self.join.get(i as usize).copied().unwrap_or(NONE);
+        self.directory.entry(e)
+    }
+}
+
+fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
+    match entry {
+        None => [
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "no".to_owned(),
+        ],
+        Some(e) => [
+            e.name.to_owned(),
+            e.email.to_owned(),
+            e.department.unwrap_or("").to_owned(),
+            e.status.to_owned(),
+            "yes".to_owned(),
+        ],
+    }
+}
 
 /// What to export.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +109,8 @@ pub struct ExportInput<'a> {
     pub thresholds: Thresholds,
     /// When, Unix ms (JSON only).
     pub now_ms: i64,
+    /// The directory's columns, when one is loaded.
+    pub directory: Option<DirectoryColumns<'a>>,
 }
 
 /// A time as ISO-8601 UTC when readable, else as received.
@@ -79,7 +135,7 @@ fn number(n: f64) -> String {
 /// `csv-core`'s quoting) when they hold a comma, a quote or a line break;
 /// CRLF at the end. (`csv::Writer` is not used: its other quoting styles
 /// bring Rust's float parser, tens of kilobytes, into the page.)
-fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
+pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
     for (k, field) in fields.iter().enumerate() {
         if k > 0 {
             out.push(b',');
@@ -105,7 +161,16 @@ fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
 /// The shown rows as CSV text (CRLF line ends, quoted where needed).
 pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
     let mut writer = Vec::with_capacity(128 + input.shown.len() * 160);
-    write_record(&mut writer, &CSV_HEADER);
+    let dir = input.directory;
+    let mut header: Vec<&str> = CSV_HEADER.to_vec();
+    if dir.is_some() {
+        header.extend(DIRECTORY_HEADER);
+    }
+    write_record(&mut writer, &header);
+    // The directory's cells of an id that is not a row (missing, failed).
+    let cells_of_id = |id: &str| {
+        dir.map(|d| directory_cells(d.directory.find_id(id).and_then(|e| d.directory.entry(e))))
+    };
     for &i in input.shown {
         let row = &input.rows[i as usize];
         let r = &row.record;
@@ -117,22 +182,23 @@ pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
         let gib = |amount: Option<f64>| {
             amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
         };
-        write_record(
-            &mut writer,
-            &[
-                r.user_id.clone(),
-                r.quota.clone(),
-                r.used.map_or_else(String::new, number),
-                row.ratio.map_or_else(String::new, number),
-                state.as_str().to_owned(),
-                time_utc(r.create_time.as_deref()),
-                time_utc(r.effective_time.as_deref()),
-                time_utc(r.expiration_time.as_deref()),
-                gib(row.quota.map(|q| q as f64)),
-                gib(row.used),
-                row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
-            ],
-        );
+        let mut record = vec![
+            r.user_id.clone(),
+            r.quota.clone(),
+            r.used.map_or_else(String::new, number),
+            row.ratio.map_or_else(String::new, number),
+            state.as_str().to_owned(),
+            time_utc(r.create_time.as_deref()),
+            time_utc(r.effective_time.as_deref()),
+            time_utc(r.expiration_time.as_deref()),
+            gib(row.quota.map(|q| q as f64)),
+            gib(row.used),
+            row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
+        ];
+        if let Some(d) = dir {
+            record.extend(directory_cells(d.entry_of_row(i)));
+        }
+        write_record(&mut writer, &record);
     }
     if input.with_unsettled {
         for (ids, state) in [(input.missing, "missing"), (input.failed, "failed")] {
@@ -140,6 +206,17 @@ pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
                 let mut record = vec![String::new(); CSV_HEADER.len()];
                 record[0] = id.clone();
                 record[4] = state.to_owned();
+                record.extend(cells_of_id(id).into_iter().flatten());
+                write_record(&mut writer, &record);
+            }
+        }
+        if let Some(d) = dir {
+            for &e in d.only_in_directory {
+                let entry = d.directory.entry(e);
+                let mut record = vec![String::new(); CSV_HEADER.len()];
+                record[0] = entry.map_or("", |e| e.id).to_owned();
+                record[4] = "notInKooDrive".to_owned();
+                record.extend(directory_cells(entry));
                 write_record(&mut writer, &record);
             }
         }
@@ -148,7 +225,7 @@ pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
 }
 
 /// A JSON string literal.
-fn json_string(out: &mut String, s: &str) {
+pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -228,6 +305,10 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
             .copied()
             .unwrap_or(UsageState::Unknown);
         json_string(&mut out, state.as_str());
+        if let Some(d) = input.directory {
+            out.push_str(",\"directory\":");
+            json_entry(&mut out, d.entry_of_row(i));
+        }
         out.push('}');
     }
     out.push_str("\n],\"missing\":");
@@ -248,8 +329,43 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
             &[]
         },
     );
+    if let Some(d) = input.directory {
+        out.push_str(",\"notInKooDrive\":[");
+        if input.with_unsettled {
+            for (k, &e) in d.only_in_directory.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                json_string(&mut out, d.directory.entry(e).map_or("", |e| e.id));
+            }
+        }
+        out.push(']');
+    }
     out.push_str("}\n");
     out
+}
+
+/// A directory entry as JSON, or `null`.
+fn json_entry(out: &mut String, entry: Option<Entry<'_>>) {
+    let Some(e) = entry else {
+        out.push_str("null");
+        return;
+    };
+    for (k, (name, value)) in [
+        ("name", e.name),
+        ("email", e.email),
+        ("department", e.department.unwrap_or("")),
+        ("status", e.status),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        out.push(if k == 0 { '{' } else { ',' });
+        json_string(out, name);
+        out.push(':');
+        json_string(out, value);
+    }
+    out.push('}');
 }
 
 #[cfg(test)]
@@ -284,6 +400,7 @@ mod tests {
             unit: WireUnit::KiB,
             thresholds: Thresholds::default(),
             now_ms: 0,
+            directory: None,
         }
     }
 
@@ -320,5 +437,59 @@ mod tests {
             "{json}"
         );
         assert!(json.starts_with(r#"{"exportedAt":"1970-01-01T00:00:00.000Z","unit":"KiB","nearingAt":0.9,"criticalAt":0.99,"users":["#));
+    }
+
+    #[test]
+    fn with_a_directory_exports_carry_its_columns_and_its_strangers() -> Result<(), String> {
+        use super::super::directory::DirectoryFile;
+        let file = "userId,name,email,department,status\n1001,\"Lovelace, Ada\",ada@x.org,Research,active\n404,Gone,gone@x.org,Sales,left\n777,Only Here,only@x.org,,active\n";
+        let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
+        let directory = file.apply(file.guessed)?;
+        let (rows, states) = sample();
+        let join = directory.join(&rows);
+        let only = directory.not_joined(&join);
+        let missing = vec!["404".to_owned()];
+        let mut x = input(&rows, &states, &missing);
+        x.missing = &missing;
+        x.directory = Some(DirectoryColumns {
+            directory: &directory,
+            join: &join,
+            only_in_directory: &only,
+        });
+        let csv = to_csv(&x)?;
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0].ends_with(",usage (%),name,email,department,directoryStatus,inDirectory"));
+        assert!(lines[1].ends_with(",0.00,,,,,no"), "{}", lines[1]);
+        assert!(
+            lines[2].ends_with(",95.00,\"Lovelace, Ada\",ada@x.org,Research,active,yes"),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(
+            lines[3],
+            "404,,,,missing,,,,,,,Gone,gone@x.org,Sales,left,yes"
+        );
+        assert_eq!(
+            lines[4],
+            "404,,,,notInKooDrive,,,,,,,Gone,gone@x.org,Sales,left,yes"
+        );
+        assert_eq!(
+            lines[5],
+            "777,,,,notInKooDrive,,,,,,,Only Here,only@x.org,,active,yes"
+        );
+        let json = to_json(&x);
+        assert!(json.contains(r#""state":"nearing","directory":{"name":"Lovelace, Ada","email":"ada@x.org","department":"Research","status":"active"}}"#), "{json}");
+        assert!(
+            json.contains(r#""state":"normal","directory":null}"#),
+            "{json}"
+        );
+        assert!(
+            json.ends_with(
+                r#""notInKooDrive":["404","777"]}
+"#
+            ),
+            "{json}"
+        );
+        Ok(())
     }
 }

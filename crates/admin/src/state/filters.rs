@@ -4,6 +4,8 @@
 
 use koodrive_core::UsageState;
 
+use super::departments::Group;
+use super::directory::{Directory, NONE};
 use super::rows::Row;
 use super::times::DAY_MS;
 use super::units::WireUnit;
@@ -51,6 +53,10 @@ pub struct Filters {
     pub expires_within_days: Option<f64>,
     /// Only this histogram bucket.
     pub bucket: Option<usize>,
+    /// Only this department (set from the departments view).
+    pub department: Option<Group>,
+    /// Only users in (`true`) or not in (`false`) the directory.
+    pub in_directory: Option<bool>,
 }
 
 /// What a row is judged against besides the filters.
@@ -96,11 +102,33 @@ impl Filters {
             || self.usage_min_pct.is_some()
             || self.usage_max_pct.is_some()
             || self.expires_within_days.is_some()
+            || self.department.is_some()
+            || self.in_directory.is_some()
     }
 
-    /// The text filter as [`SearchKeys`] match it: trimmed, ASCII lower-cased.
+    /// Whether a row joined to `entry` (see [`Directory::join`]) passes the
+    /// directory's filters; without a directory they do not apply.
+    pub fn matches_directory(&self, directory: Option<&Directory>, entry: u32) -> bool {
+        let Some(directory) = directory else {
+            return true;
+        };
+        self.in_directory
+            .is_none_or(|inside| inside == (entry != NONE))
+            && self
+                .department
+                .is_none_or(|g| g == Group::of(directory, entry))
+    }
+
+    /// The text filter as [`SearchKeys`] match it: trimmed, ASCII
+    /// lower-cased, without control characters (which keys use between
+    /// their parts).
     pub fn needle(&self) -> String {
-        self.text.trim().to_ascii_lowercase()
+        self.text
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
     }
 
     /// Whether `row` passes every filter but the text and the histogram
@@ -156,9 +184,11 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// One ASCII lower-cased search key per row (its user id), built once when
-/// the rows arrive, all in one buffer: a keystroke in the filter then scans
-/// bytes without allocating or lower-casing anything per row.
+/// One ASCII lower-cased search key per row (its user id, and with a
+/// directory its name, email and department, kept apart by a separator no
+/// one types), built once when the rows arrive, all in one buffer: a
+/// keystroke in the filter then scans bytes without allocating or
+/// lower-casing anything per row.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchKeys {
     bytes: Vec<u8>,
@@ -166,13 +196,26 @@ pub struct SearchKeys {
     ends: Vec<u32>,
 }
 
+/// Between the parts of a key: a control character no filter contains.
+const SEPARATOR: u8 = 0x1f;
+
 impl SearchKeys {
-    /// The keys of `rows`.
-    pub fn new(rows: &[Row]) -> Self {
-        let mut bytes = Vec::with_capacity(rows.iter().map(|r| r.user_id().len()).sum());
+    /// The keys of `rows`, with `directory` and its join to the rows.
+    pub fn new(rows: &[Row], directory: Option<(&Directory, &[u32])>) -> Self {
+        let per_row = if directory.is_some() { 64 } else { 20 };
+        let mut bytes = Vec::with_capacity(rows.len() * per_row);
         let mut ends = Vec::with_capacity(rows.len());
-        for row in rows {
-            bytes.extend(row.user_id().bytes().map(|b| b.to_ascii_lowercase()));
+        let lower = |bytes: &mut Vec<u8>, text: &str| {
+            bytes.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+        };
+        for (i, row) in rows.iter().enumerate() {
+            lower(&mut bytes, row.user_id());
+            if let Some(entry) = directory.and_then(|(d, join)| d.entry(*join.get(i)?)) {
+                for text in [entry.name, entry.email, entry.department.unwrap_or("")] {
+                    bytes.push(SEPARATOR);
+                    lower(&mut bytes, text);
+                }
+            }
             ends.push(bytes.len() as u32);
         }
         Self { bytes, ends }
@@ -360,7 +403,7 @@ mod tests {
     #[test]
     fn search_keys_match_exactly_as_the_row_filter_does() {
         let rows = many();
-        let keys = SearchKeys::new(&rows);
+        let keys = SearchKeys::new(&rows, None);
         assert_eq!(keys.len(), rows.len());
         let ctx = FilterContext {
             unit: WireUnit::KiB,
@@ -416,7 +459,7 @@ mod tests {
     #[test]
     fn typing_on_narrows_the_previous_result_with_the_same_rows() {
         let rows = many();
-        let keys = SearchKeys::new(&rows);
+        let keys = SearchKeys::new(&rows, None);
         let order: Vec<u32> = (0..rows.len() as u32).rev().collect();
         let steps = [
             "", "u", "us", "use", "user", "user1", "user", "us", "7", "7a", "7ab", "ab",
@@ -442,7 +485,7 @@ mod tests {
             now_ms: NOW,
         };
         let t = Thresholds::default();
-        let keys = SearchKeys::new(&rows);
+        let keys = SearchKeys::new(&rows, None);
         let order: Vec<u32> = (0..rows.len() as u32).collect();
         let f = Filters {
             text: "10".into(),
@@ -486,5 +529,50 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(shown(&f, &sample()), ["1002"]);
+    }
+
+    #[test]
+    fn with_a_directory_names_emails_and_departments_match_too() -> Result<(), String> {
+        use super::super::directory::DirectoryFile;
+        let file = "userId,name,email,department\n1001,Ada Lovelace,ada@x.org,Research\n1002,Bob,bob@x.org,\n";
+        let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
+        let directory = file.apply(file.guessed)?;
+        let rows = sample();
+        let join = directory.join(&rows);
+        let keys = SearchKeys::new(&rows, Some((&directory, &join)));
+        let order: Vec<u32> = (0..rows.len() as u32).collect();
+        assert_eq!(keys.filter(&order, "lovelace"), [0]);
+        assert_eq!(keys.filter(&order, "@x.org"), [0, 1]);
+        assert_eq!(keys.filter(&order, "research"), [0]);
+        assert_eq!(keys.filter(&order, "200"), [2, 3], "ids still match");
+        let pasted = Filters {
+            text: "ce\u{1f}ada".into(),
+            ..Filters::default()
+        };
+        assert_eq!(keys.filter(&order, &pasted.needle()), Vec::<u32>::new());
+        assert_eq!(
+            keys.filter(&order, "ceada"),
+            Vec::<u32>::new(),
+            "no match across fields"
+        );
+        let only_outside = Filters {
+            in_directory: Some(false),
+            ..Filters::default()
+        };
+        let shown: Vec<usize> = (0..rows.len())
+            .filter(|&i| only_outside.matches_directory(Some(&directory), join[i]))
+            .collect();
+        assert_eq!(shown, [2, 3]);
+        let research = Filters {
+            department: Some(Group::Named(0)),
+            ..Filters::default()
+        };
+        assert!(research.matches_directory(Some(&directory), join[0]));
+        assert!(!research.matches_directory(Some(&directory), join[1]));
+        assert!(
+            research.matches_directory(None, NONE),
+            "no directory: no directory filter"
+        );
+        Ok(())
     }
 }

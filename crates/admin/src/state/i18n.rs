@@ -3,6 +3,9 @@
 //! controls are the accessible names fixed by the project's contract.
 //! Formatting of numbers and times lives in `units` and `times`.
 
+use super::directory::{Resolution, Unresolved};
+use super::numbers::grouped;
+
 /// A language of the page; its tag is also sent as the `language` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -130,6 +133,34 @@ pub struct Texts {
     pub state_names: [&'static str; 5],
     pub never: &'static str,
     pub cancelled_chunk: &'static str,
+    pub directory: &'static str,
+    pub import_directory: &'static str,
+    pub directory_help: &'static str,
+    pub use_directory: &'static str,
+    pub cancel_import: &'static str,
+    pub keep_directory: &'static str,
+    pub keep_help: &'static str,
+    pub forget_directory: &'static str,
+    pub col_name: &'static str,
+    pub col_email: &'static str,
+    pub col_department: &'static str,
+    pub not_in_directory: &'static str,
+    pub all_users: &'static str,
+    pub in_directory: &'static str,
+    pub departments: &'static str,
+    pub departments_help: &'static str,
+    pub dep_users: &'static str,
+    pub dep_total_quota: &'static str,
+    pub dep_total_used: &'static str,
+    pub dep_expiring: &'static str,
+    pub export_departments_csv: &'static str,
+    pub export_departments_json: &'static str,
+    pub no_department: &'static str,
+    pub not_in_directory_group: &'static str,
+    pub not_resolved: &'static str,
+    pub show_all_departments: &'static str,
+    pub kept_failed: &'static str,
+    pub field_columns: [&'static str; 5],
 }
 
 /// The English words; the control labels are the contract's accessible names.
@@ -219,6 +250,40 @@ pub static EN_US: Texts = Texts {
     state_names: ["Normal", "Nearing", "Critical", "Exceeded", "Unknown"],
     never: "—",
     cancelled_chunk: "cancelled before an answer came",
+    directory: "Directory",
+    import_directory: "Import directory CSV",
+    directory_help: "A CSV export of the company directory, with a header row. Only the column of the KooDrive user id is required; name, email, department and status help.",
+    use_directory: "Use directory",
+    cancel_import: "Cancel import",
+    keep_directory: "Keep on this computer",
+    keep_help: "Stores the file in this browser (IndexedDB) so it is here next time; nothing is sent anywhere.",
+    forget_directory: "Forget directory",
+    col_name: "Name",
+    col_email: "Email",
+    col_department: "Department",
+    not_in_directory: "Not in directory",
+    all_users: "All users",
+    in_directory: "In directory",
+    departments: "Departments",
+    departments_help: "Every user of the results, by department. Click a department to show its users.",
+    dep_users: "Users",
+    dep_total_quota: "Total quota",
+    dep_total_used: "Total used",
+    dep_expiring: "Expiring soon",
+    export_departments_csv: "Export departments CSV",
+    export_departments_json: "Export departments JSON",
+    no_department: "(no department)",
+    not_in_directory_group: "(not in directory)",
+    not_resolved: "Not resolved",
+    show_all_departments: "Show all departments",
+    kept_failed: "The directory could not be kept on this computer",
+    field_columns: [
+        "User ID column",
+        "Name column",
+        "Email column",
+        "Department column",
+        "Status column",
+    ],
 };
 
 /// The Simplified Chinese words.
@@ -308,6 +373,34 @@ pub static ZH_CN: Texts = Texts {
     state_names: ["正常", "接近上限", "临界", "已超出", "未知"],
     never: "—",
     cancelled_chunk: "在应答前已取消",
+    directory: "目录",
+    import_directory: "导入目录 CSV",
+    directory_help: "公司通讯录导出的 CSV 文件，须有表头行。只有 KooDrive 用户 ID 列是必需的；姓名、邮箱、部门和状态列可选。",
+    use_directory: "使用目录",
+    cancel_import: "取消导入",
+    keep_directory: "保存在本机",
+    keep_help: "将文件保存在本浏览器（IndexedDB）中，下次仍可使用；不会发送到任何地方。",
+    forget_directory: "清除目录",
+    col_name: "姓名",
+    col_email: "邮箱",
+    col_department: "部门",
+    not_in_directory: "不在目录中",
+    all_users: "所有用户",
+    in_directory: "在目录中",
+    departments: "部门",
+    departments_help: "结果中的所有用户，按部门汇总。点击部门可只显示其用户。",
+    dep_users: "用户数",
+    dep_total_quota: "总配额",
+    dep_total_used: "总已用",
+    dep_expiring: "即将到期",
+    export_departments_csv: "导出部门 CSV",
+    export_departments_json: "导出部门 JSON",
+    no_department: "（无部门）",
+    not_in_directory_group: "（不在目录中）",
+    not_resolved: "无法解析",
+    show_all_departments: "显示所有部门",
+    kept_failed: "无法将目录保存在本机",
+    field_columns: ["用户 ID 列", "姓名列", "邮箱列", "部门列", "状态列"],
 };
 
 impl Texts {
@@ -404,6 +497,126 @@ impl Texts {
         }
     }
 
+    /// What the applied directory holds: `Directory: 1,000 users · 7 departments`,
+    /// then what was skipped.
+    pub fn directory_summary(
+        &self,
+        users: usize,
+        departments: usize,
+        duplicates: usize,
+        without_id: usize,
+    ) -> String {
+        let zh = self.is_zh();
+        let mut parts = vec![if zh {
+            format!(
+                "目录：{} 个用户 · {} 个部门",
+                grouped(users),
+                grouped(departments)
+            )
+        } else {
+            format!(
+                "Directory: {} users · {} departments",
+                grouped(users),
+                grouped(departments)
+            )
+        }];
+        if duplicates > 0 {
+            parts.push(if zh {
+                format!("已跳过 {} 个重复 ID", grouped(duplicates))
+            } else {
+                format!("{} duplicate ids skipped", grouped(duplicates))
+            });
+        }
+        if without_id > 0 {
+            parts.push(if zh {
+                format!("已跳过 {} 个无 ID 的行", grouped(without_id))
+            } else if without_id == 1 {
+                "1 row without id skipped".to_owned()
+            } else {
+                format!("{} rows without id skipped", grouped(without_id))
+            });
+        }
+        parts.join(" · ")
+    }
+
+    /// How many rows a directory file has.
+    pub fn rows_read(&self, rows: usize) -> String {
+        if self.is_zh() {
+            format!("已读取 {} 行", grouped(rows))
+        } else {
+            format!("{} rows read", grouped(rows))
+        }
+    }
+
+    /// The check of the User IDs box read with a directory.
+    pub fn resolution_check(&self, r: &Resolution) -> String {
+        let zh = self.is_zh();
+        let ids = r.list.ids.len();
+        let mut parts = vec![if zh {
+            format!("{ids} 个 ID 待查询")
+        } else if ids == 1 {
+            "1 id to query".to_owned()
+        } else {
+            format!("{ids} ids to query")
+        }];
+        if r.from_emails > 0 {
+            parts.push(if zh {
+                format!("{} 个来自邮箱", r.from_emails)
+            } else {
+                format!("{} from emails", r.from_emails)
+            });
+        }
+        if r.from_names > 0 {
+            parts.push(if zh {
+                format!("{} 个来自姓名", r.from_names)
+            } else {
+                format!("{} from names", r.from_names)
+            });
+        }
+        let rest = self.id_check(0, r.list.duplicates, r.list.empty);
+        parts.extend(rest.split(" · ").skip(1).map(str::to_owned));
+        parts.join(" · ")
+    }
+
+    /// One entry of the User IDs box the directory could not resolve.
+    pub fn unresolved(&self, u: &Unresolved) -> String {
+        let zh = self.is_zh();
+        match u {
+            Unresolved::Unknown(entry) if zh => format!("{entry} — 不在目录中"),
+            Unresolved::Unknown(entry) => format!("{entry} — not in the directory"),
+            Unresolved::Ambiguous { entry, ids } => {
+                // A few ids say enough; the count says the rest.
+                let mut list = ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+                if ids.len() > 5 {
+                    list.push_str(", …");
+                }
+                if zh {
+                    format!("{entry} — 有歧义：{} 个用户（{list}）", ids.len())
+                } else {
+                    format!("{entry} — ambiguous: {} users ({list})", ids.len())
+                }
+            }
+        }
+    }
+
+    /// The heading of the directory users KooDrive does not know.
+    pub fn directory_only(&self, count: usize) -> String {
+        if self.is_zh() {
+            format!("在目录中但 KooDrive 中没有（{}）", grouped(count))
+        } else {
+            format!("In the directory, not in KooDrive ({})", grouped(count))
+        }
+    }
+
+    /// The department filter's chip.
+    pub fn department_chip(&self, name: &str) -> String {
+        if self.is_zh() {
+            format!("部门：{name}")
+        } else {
+            format!("Department: {name}")
+        }
+    }
+
     /// Whether these are the Chinese words.
     pub fn is_zh(&self) -> bool {
         self.lang == Lang::ZhCn
@@ -438,6 +651,36 @@ mod tests {
         assert_eq!(
             t.id_check(120, 10, 2),
             "120 ids · 10 duplicates removed · 2 empty entries ignored"
+        );
+    }
+    #[test]
+    fn directory_words_count_with_separators() {
+        let t = Lang::EnUs.texts();
+        assert_eq!(
+            t.directory_summary(100_000, 7, 2, 1),
+            "Directory: 100,000 users · 7 departments · 2 duplicate ids skipped · 1 row without id skipped"
+        );
+        assert_eq!(t.directory_only(3), "In the directory, not in KooDrive (3)");
+        let r = Resolution {
+            list: crate::state::ids::IdList {
+                ids: vec!["1".into(), "2".into()],
+                duplicates: 1,
+                empty: 0,
+            },
+            from_emails: 2,
+            from_names: 0,
+            unresolved: Vec::new(),
+        };
+        assert_eq!(
+            t.resolution_check(&r),
+            "2 ids to query · 2 from emails · 1 duplicates removed"
+        );
+        assert_eq!(
+            t.unresolved(&Unresolved::Ambiguous {
+                entry: "li lei".into(),
+                ids: vec!["1".into(), "2".into()]
+            }),
+            "li lei — ambiguous: 2 users (1, 2)"
         );
     }
 }

@@ -9,6 +9,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod actions;
 pub mod connection;
+pub mod departments;
+pub mod directory;
 pub mod export;
 pub mod filters;
 pub mod i18n;

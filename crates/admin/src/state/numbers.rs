@@ -5,6 +5,19 @@
 //! in wasm, and the standard library's natively (the same text for every
 //! value the page meets).
 
+/// A count with a comma between thousands: `100,000`.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `x` with exactly `decimals` decimals (at most 9), rounded half away from
 /// zero: `fixed(95.04, 1)` is `95.0`. Non-finite values give `—`.
 pub fn fixed(x: f64, decimals: u32) -> String {
@@ -104,6 +117,15 @@ mod tests {
         assert_eq!(fixed(-0.01, 1), "0.0");
         assert_eq!(fixed(0.0, 2), "0.00");
         assert_eq!(fixed(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(200_000), "200,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Results {
     pub missing: Vec<String>,
     /// Requests that failed after their retries, or were cancelled before an answer.
     pub failed: Vec<FailedChunk>,
+    /// Whether the rows are every user of the tenant (a listing went to its
+    /// last page): only then are directory users missing from them unknown
+    /// to KooDrive.
+    pub listed_all: bool,
 }
 
 /// What [`Results::apply_query`] did with a report.
@@ -77,6 +81,7 @@ impl Results {
             return Applied::KeptRows;
         }
         self.rows = items.into_iter().map(Row::new).collect();
+        self.listed_all = false;
         self.missing = missing;
         self.failed = failed;
         Applied::Replaced

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 
 use koodrive_core::UsageState;
 
+use super::directory::{Directory, cmp_folded};
 use super::rows::{Row, state_index};
 
 /// A column of the table.
@@ -13,6 +14,12 @@ use super::rows::{Row, state_index};
 pub enum SortColumn {
     /// `userId`, numerically when both are digits.
     UserId,
+    /// The directory's name.
+    Name,
+    /// The directory's email.
+    Email,
+    /// The directory's department.
+    Department,
     /// `quota`.
     Quota,
     /// `used`.
@@ -32,6 +39,9 @@ impl SortColumn {
     pub fn class(self) -> &'static str {
         match self {
             Self::UserId => "col-userid",
+            Self::Name => "col-name",
+            Self::Email => "col-email",
+            Self::Department => "col-department",
             Self::Quota => "col-quota",
             Self::Used => "col-used",
             Self::Usage => "col-usage",
@@ -42,8 +52,11 @@ impl SortColumn {
     }
 
     /// Every column, in the table's order.
-    pub const ALL: [SortColumn; 7] = [
+    pub const ALL: [SortColumn; 10] = [
         Self::UserId,
+        Self::Name,
+        Self::Email,
+        Self::Department,
         Self::Quota,
         Self::Used,
         Self::Usage,
@@ -51,6 +64,19 @@ impl SortColumn {
         Self::Effective,
         Self::Expires,
     ];
+
+    /// Whether the column comes from the directory (shown only with one).
+    pub fn from_directory(self) -> bool {
+        matches!(self, Self::Name | Self::Email | Self::Department)
+    }
+
+    /// Whether a first click sorts it from A (text) rather than largest first.
+    fn text(self) -> bool {
+        matches!(
+            self,
+            Self::UserId | Self::Name | Self::Email | Self::Department
+        )
+    }
 }
 
 /// A column and a direction.
@@ -74,7 +100,7 @@ impl Sort {
             },
             _ => Sort {
                 column,
-                descending: !matches!(column, SortColumn::UserId),
+                descending: !column.text(),
             },
         }
     }
@@ -108,23 +134,52 @@ fn by_option<T>(
     }
 }
 
+/// Sorts indices by `compare`, stably. Every sort of the page goes through
+/// this one function, so the page carries one copy of the sort's code
+/// (each `sort_by` with its own closure would be another few kilobytes).
+pub fn sort_u32(indices: &mut [u32], compare: &dyn Fn(u32, u32) -> Ordering) {
+    indices.sort_by(|a, b| compare(*a, *b));
+}
+
 /// Sorts `indices` (into `rows` and `states`) by `sort`; stable, so equal
-/// rows keep the order the server gave.
-pub fn sort_indices(indices: &mut [u32], rows: &[Row], states: &[UsageState], sort: Sort) {
+/// rows keep the order the server gave. The directory's columns need the
+/// directory and its join to the rows; users without a value go last.
+pub fn sort_indices(
+    indices: &mut [u32],
+    rows: &[Row],
+    states: &[UsageState],
+    sort: Sort,
+    directory: Option<(&Directory, &[u32])>,
+) {
     let d = sort.descending;
+    let text = |i: usize, column: SortColumn| {
+        let (directory, join) = directory?;
+        let entry = directory.entry(*join.get(i)?)?;
+        let value = match column {
+            SortColumn::Name => entry.name,
+            SortColumn::Email => entry.email,
+            _ => entry.department.unwrap_or(""),
+        };
+        (!value.is_empty()).then_some(value)
+    };
     let f64_cmp = |a: &f64, b: &f64| a.total_cmp(b);
     let severity = |i: usize| {
         let s = states.get(i).copied().unwrap_or(UsageState::Unknown);
         (s != UsageState::Unknown).then(|| state_index(s))
     };
     // One comparator for every column: one instance of the sort in the page.
-    let compare = |a: &u32, b: &u32| {
-        let (i, j) = (*a as usize, *b as usize);
+    let compare = |a: u32, b: u32| {
+        let (i, j) = (a as usize, b as usize);
         let (x, y) = (&rows[i], &rows[j]);
         match sort.column {
             SortColumn::UserId => {
                 let o = compare_ids(x.user_id(), y.user_id());
                 if d { o.reverse() } else { o }
+            }
+            SortColumn::Name | SortColumn::Email | SortColumn::Department => {
+                by_option(text(i, sort.column), text(j, sort.column), d, |a, b| {
+                    cmp_folded(a, b)
+                })
             }
             SortColumn::Quota => by_option(x.quota, y.quota, d, Ord::cmp),
             SortColumn::Used => by_option(x.used, y.used, d, f64_cmp),
@@ -134,7 +189,7 @@ pub fn sort_indices(indices: &mut [u32], rows: &[Row], states: &[UsageState], so
             SortColumn::Expires => by_option(x.expires_ms, y.expires_ms, d, Ord::cmp),
         }
     };
-    indices.sort_by(compare);
+    sort_u32(indices, &compare);
 }
 
 #[cfg(test)]
@@ -159,7 +214,7 @@ mod tests {
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
         let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
-        sort_indices(&mut idx, &rows, &states, sort);
+        sort_indices(&mut idx, &rows, &states, sort, None);
         idx.iter()
             .map(|i| rows[*i as usize].user_id().to_owned())
             .collect()
@@ -204,5 +259,43 @@ mod tests {
         let second = Sort::clicked(Some(first), SortColumn::Used);
         assert!(!second.descending);
         assert!(!Sort::clicked(Some(second), SortColumn::UserId).descending);
+    }
+
+    #[test]
+    fn directory_columns_sort_by_text_with_strangers_last() -> Result<(), String> {
+        use super::super::directory::DirectoryFile;
+        let file = "userId,name,department\n200,bob,Sales\n1000,Ada,sales\n9,,Research\n";
+        let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
+        let directory = file.apply(file.guessed)?;
+        let rows = rows();
+        let join = directory.join(&rows);
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let by = |column, descending| {
+            let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
+            sort_indices(
+                &mut idx,
+                &rows,
+                &states,
+                Sort { column, descending },
+                Some((&directory, &join)),
+            );
+            idx.iter()
+                .map(|i| rows[*i as usize].user_id().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            by(SortColumn::Name, false),
+            ["1000", "200", "30", "9"],
+            "no name, not in it: last"
+        );
+        assert_eq!(by(SortColumn::Name, true), ["200", "1000", "30", "9"]);
+        assert_eq!(
+            by(SortColumn::Department, false),
+            ["9", "200", "1000", "30"],
+            "case apart, Sales before sales"
+        );
+        assert!(!Sort::clicked(None, SortColumn::Email).descending);
+        Ok(())
     }
 }

@@ -4,11 +4,15 @@
 //! thresholds, the sorted order, the filtered rows — so that scrolling and
 //! painting never sort or filter: they only read a slice.
 
+use std::sync::Arc;
+
 use koodrive_client::CancelSignal;
 use koodrive_core::{KooDriveError, Thresholds, UsageState};
 use leptos::prelude::*;
 
 use super::connection::Connection;
+use super::departments::{Department, DepartmentSort, departments};
+use super::directory::{Directory, DirectoryFile, Mapping};
 use super::filters::{BUCKETS, FilterContext, Filters, SearchKeys, filter_text};
 use super::i18n::{Lang, Texts};
 use super::ids::CsvImport;
@@ -56,6 +60,8 @@ pub struct RenderKey {
     critical_bits: u64,
     now_minute: i64,
     version: u64,
+    /// Which directory (its address; 0 for none).
+    directory: usize,
 }
 
 /// The page's state. Cheap to copy: every field is a handle.
@@ -69,6 +75,23 @@ pub struct Store {
     pub ids_text: RwSignal<String>,
     /// An imported CSV file whose id column must be chosen.
     pub csv: RwSignal<Option<CsvImport>>,
+    /// A directory file read, whose columns are being mapped.
+    pub directory_file: RwSignal<Option<Arc<DirectoryFile>>>,
+    /// The mapping being chosen for `directory_file`.
+    pub mapping: RwSignal<Mapping>,
+    /// The directory in use.
+    pub directory: RwSignal<Option<Arc<Directory>>>,
+    /// "Keep on this computer".
+    pub keep_directory: RwSignal<bool>,
+    /// The directory entry of each row ([`super::directory::NONE`] for none);
+    /// empty without a directory.
+    pub join: Memo<Vec<u32>>,
+    /// Directory entries KooDrive does not know (after a complete listing).
+    pub only_in_directory: Memo<Vec<u32>>,
+    /// Every row added up per department (with a directory), unsorted.
+    pub departments: Memo<Vec<Department>>,
+    /// The order of the departments view.
+    pub department_sort: RwSignal<DepartmentSort>,
     /// What the queries settled.
     pub results: RwSignal<Results>,
     /// Bumped on every change of `results`.
@@ -131,6 +154,31 @@ impl Store {
         let thresholds = RwSignal::new(Thresholds::default());
         let zone = RwSignal::new(TimeZoneView::Local { name: zone_name });
         let now = RwSignal::new(now_ms);
+        let directory = RwSignal::new(None::<Arc<Directory>>);
+        let join = Memo::new(move |_| {
+            directory.with(|d| match d {
+                Some(d) => results.with(|r| d.join(&r.rows)),
+                None => Vec::new(),
+            })
+        });
+        let only_in_directory = Memo::new(move |_| {
+            let listed_all = results.with(|r| r.listed_all);
+            directory.with(|d| match d {
+                Some(d) if listed_all => join.with(|j| d.not_joined(j)),
+                _ => Vec::new(),
+            })
+        });
+        // The directory and its join, for the closures below.
+        fn with_join<T>(
+            directory: RwSignal<Option<Arc<Directory>>>,
+            join: Memo<Vec<u32>>,
+            f: impl FnOnce(Option<(&Directory, &[u32])>) -> T,
+        ) -> T {
+            directory.with(|d| match d {
+                Some(d) => join.with(|j| f(Some((d, j.as_slice())))),
+                None => f(None),
+            })
+        }
 
         let states = Memo::new(move |_| {
             let t = thresholds.get();
@@ -143,7 +191,13 @@ impl Store {
             sorted_gen.update_value(|g| *g += 1);
             let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
             if let Some(s) = sort.get() {
-                results.with(|r| states.with(|st| sort_indices(&mut order, &r.rows, st, s)));
+                results.with(|r| {
+                    states.with(|st| {
+                        with_join(directory, join, |dj| {
+                            sort_indices(&mut order, &r.rows, st, s, dj)
+                        })
+                    })
+                });
             }
             order
         });
@@ -151,7 +205,9 @@ impl Store {
             unit: unit.get(),
             now_ms: now.get(),
         };
-        let search_keys = Memo::new(move |_| results.with(|r| SearchKeys::new(&r.rows)));
+        let search_keys = Memo::new(move |_| {
+            results.with(|r| with_join(directory, join, |dj| SearchKeys::new(&r.rows, dj)))
+        });
         let needle = Memo::new(move |_| filters.with(Filters::needle));
         // The (order generation, needle) that `text_matched`'s value is for.
         let text_cache = StoredValue::new((0u64, String::new()));
@@ -187,17 +243,24 @@ impl Store {
                     }
                     results.with(|r| {
                         states.with(|st| {
-                            matched
-                                .iter()
-                                .copied()
-                                .filter(|&i| {
-                                    f.matches_except_text_and_bucket(
-                                        &r.rows[i as usize],
-                                        st[i as usize],
-                                        &ctx,
-                                    )
-                                })
-                                .collect()
+                            with_join(directory, join, |dj| {
+                                let entry =
+                                    |i: u32| dj.and_then(|(_, j)| j.get(i as usize).copied());
+                                matched
+                                    .iter()
+                                    .copied()
+                                    .filter(|&i| {
+                                        f.matches_except_text_and_bucket(
+                                            &r.rows[i as usize],
+                                            st[i as usize],
+                                            &ctx,
+                                        ) && f.matches_directory(
+                                            dj.map(|(d, _)| d),
+                                            entry(i).unwrap_or(super::directory::NONE),
+                                        )
+                                    })
+                                    .collect()
+                            })
                         })
                     })
                 })
@@ -219,6 +282,17 @@ impl Store {
         let histogram = Memo::new(move |_| {
             results.with(|r| unbucketed.with(|order| summary::histogram(&r.rows, order)))
         });
+        let departments = Memo::new(move |_| {
+            let now_ms = now.get();
+            results.with(|r| {
+                states.with(|st| {
+                    with_join(directory, join, |dj| match dj {
+                        Some((d, j)) => departments(d, &r.rows, st, j, now_ms),
+                        None => Vec::new(),
+                    })
+                })
+            })
+        });
         let render_key = Memo::new(move |_| {
             let t = thresholds.get();
             RenderKey {
@@ -229,6 +303,7 @@ impl Store {
                 critical_bits: t.critical_at().to_bits(),
                 now_minute: now.get() / 60_000,
                 version: version.get(),
+                directory: directory.with(|d| d.as_ref().map_or(0, |d| Arc::as_ptr(d) as usize)),
             }
         });
         Self {
@@ -236,6 +311,14 @@ impl Store {
             remember: RwSignal::new(false),
             ids_text: RwSignal::new(String::new()),
             csv: RwSignal::new(None),
+            directory_file: RwSignal::new(None),
+            mapping: RwSignal::new(Mapping::default()),
+            directory,
+            keep_directory: RwSignal::new(false),
+            join,
+            only_in_directory,
+            departments,
+            department_sort: RwSignal::new(DepartmentSort::default()),
             results,
             version,
             filters,

@@ -38,6 +38,7 @@ pub fn AdminPage() -> impl IntoView {
         document().set_title(store.t().title);
     });
     crate::components::check_endpoint(store, true);
+    restore_directory(store);
     let tick = set_interval_with_handle(move || store.now_ms.set(now_ms()), CLOCK_TICK);
     on_cleanup(move || {
         if let Ok(handle) = tick {
@@ -67,6 +68,7 @@ fn page(store: Store, t: &'static crate::state::i18n::Texts) -> impl IntoView {
             <aside class="side">
                 <ConnectionForm />
                 <QueryForm />
+                <DirectoryPanel />
                 <DisplaySettings />
             </aside>
             <main class="main" id="main">
@@ -82,8 +84,10 @@ fn page(store: Store, t: &'static crate::state::i18n::Texts) -> impl IntoView {
                     <StatusLine />
                     <ResultsTable />
                 </section>
+                <DepartmentsView />
                 <FailedList />
                 <MissingList />
+                <DirectoryOnlyList />
             </main>
         </div>
     }

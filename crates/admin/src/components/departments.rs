@@ -1,0 +1,175 @@
+//! The Departments view: every user of the results added up per department
+//! of the directory — users, total quota and used, overall usage, users per
+//! state, expiring soon — sortable by any column; a click on a department
+//! shows its users in the table; exported as CSV or JSON like the table.
+
+use leptos::prelude::*;
+
+use crate::browser::clock::now_ms;
+use crate::browser::files::download;
+use crate::state::departments::{
+    DepartmentColumn, DepartmentsExport, departments_csv, departments_json, sort_departments,
+};
+use crate::state::i18n::Texts;
+use crate::state::numbers::shortest;
+use crate::state::store::{Notice, Store};
+use crate::state::units::{format_amount, format_ratio};
+
+fn label(column: DepartmentColumn, t: &'static Texts) -> &'static str {
+    match column {
+        DepartmentColumn::Name => t.col_department,
+        DepartmentColumn::Users => t.dep_users,
+        DepartmentColumn::Quota => t.dep_total_quota,
+        DepartmentColumn::Used => t.dep_total_used,
+        DepartmentColumn::Usage => t.col_usage,
+        DepartmentColumn::State(s) => t.state_names[s],
+        DepartmentColumn::ExpiringSoon => t.dep_expiring,
+    }
+}
+
+/// Exports the departments, in the view's order.
+fn export(store: Store, json: bool) {
+    let Some(directory) = store.directory.get_untracked() else {
+        return;
+    };
+    let t = store.t();
+    let now = now_ms();
+    let mut list = store.departments.get_untracked();
+    sort_departments(&mut list, &directory, store.department_sort.get_untracked());
+    let x = DepartmentsExport {
+        directory: &directory,
+        list: &list,
+        no_department: t.no_department,
+        not_in_directory: t.not_in_directory_group,
+        unit: store.unit.get_untracked(),
+        now_ms: now,
+    };
+    let stamp: String = crate::state::times::iso_utc(now)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(15)
+        .collect();
+    let written = if json {
+        download(
+            &format!("koodrive-departments-{stamp}.json"),
+            "application/json",
+            &departments_json(&x),
+        )
+    } else {
+        download(
+            &format!("koodrive-departments-{stamp}.csv"),
+            "text/csv",
+            &departments_csv(&x),
+        )
+    };
+    if let Err(problem) = written {
+        store.notice.set(Some(Notice::Problem(problem)));
+    }
+}
+
+/// A sorting column header.
+#[component]
+fn Header(column: DepartmentColumn) -> impl IntoView {
+    let store = Store::get();
+    let t = store.t();
+    let sort = move || store.department_sort.get();
+    let aria_sort = move || match sort() {
+        s if s.column != column => "none",
+        s if s.descending => "descending",
+        _ => "ascending",
+    };
+    let class = if column == DepartmentColumn::Name {
+        "col-name"
+    } else {
+        "num"
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort class=class>
+            <button type="button" on:click=move |_| store.department_sort.update(|s| *s = s.clicked(column))>
+                {label(column, t)}
+                <span class="arrow" aria-hidden="true">
+                    {move || match aria_sort() {
+                        "descending" => "▼",
+                        "ascending" => "▲",
+                        _ => "↕",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// The Departments view (with a directory and rows).
+#[component]
+pub fn DepartmentsView() -> impl IntoView {
+    let store = Store::get();
+    let t = store.t();
+    let rows = move || {
+        let directory = store.directory.get()?;
+        let mut list = store.departments.get();
+        sort_departments(&mut list, &directory, store.department_sort.get());
+        let unit = store.unit.get();
+        let picked = store.filters.with(|f| f.department);
+        let rows = list
+            .into_iter()
+            .map(|d| {
+                let name = d
+                    .group
+                    .name(&directory, t.no_department, t.not_in_directory_group)
+                    .to_owned();
+                let group = d.group;
+                let here = picked == Some(group);
+                let show = move |_| {
+                    store.filters.update(|f| f.department = Some(group));
+                    if let Some(heading) = document().get_element_by_id("results-heading") {
+                        heading.scroll_into_view();
+                    }
+                };
+                let amount = |value: f64, raw: String| {
+                    view! { <td class="num" title=format!("{raw} {}", unit.symbol())>{format_amount(value, unit)}</td> }
+                };
+                let counts = d
+                    .per_state
+                    .iter()
+                    .map(|n| view! { <td class="num">{n.to_string()}</td> })
+                    .collect_view();
+                view! {
+                    <tr class:picked=here>
+                        <th scope="row">
+                            <button type="button" class="link" aria-pressed=here.to_string() on:click=show>{name}</button>
+                        </th>
+                        <td class="num">{d.users.to_string()}</td>
+                        {amount(d.quota as f64, d.quota.to_string())}
+                        {amount(d.used, shortest(d.used))}
+                        <td class="num">{format_ratio(d.ratio())}</td>
+                        {counts}
+                        <td class="num">{d.expiring_soon.to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Some(rows)
+    };
+    let shown =
+        move || store.directory.with(Option::is_some) && store.departments.with(|d| !d.is_empty());
+    view! {
+        <section class="panel departments" aria-labelledby="departments-heading" hidden=move || !shown()>
+            <h2 id="departments-heading">{t.departments}</h2>
+            <p class="help">{t.departments_help}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="departments-heading">
+                <table class="departments" aria-label=t.departments>
+                    <thead>
+                        <tr>
+                            {DepartmentColumn::ALL.into_iter().map(|column| view! { <Header column /> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <div class="buttons">
+                <button type="button" on:click=move |_| export(store, false)>{t.export_departments_csv}</button>
+                <button type="button" on:click=move |_| export(store, true)>{t.export_departments_json}</button>
+            </div>
+        </section>
+    }
+}

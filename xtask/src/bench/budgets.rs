@@ -40,11 +40,16 @@ pub const NPM_MAIN_ENTRY: Budget = Budget {
 pub const ADMIN_FIRST_LOAD: Budget = Budget {
     what: "admin page first load (wasm + JS + CSS, gzip -9)",
     goal: crate::admin::FIRST_LOAD_BUDGET,
-    // 231.3 KB reached with per-row search keys (the filter keystroke goal,
-    // 61 -> 38 ms, cost 2.8 KB); 228.5 KB before them.
-    ceiling: 232 * 1024,
-    causes: "one wasm (some 215 KB gzip) holding Leptos and its reactive runtime, the \
-             page's components and the client; see `cargo xtask dist` for its files",
+    // 278.1 KB reached with the directory join (issue 10: import and column
+    // mapping, Name/Email/Department columns, emails and names in the User
+    // IDs box, the Departments view and its exports, IndexedDB keep), which
+    // cost 46.8 KB: about half its views (Leptos' typed views), half its
+    // logic (the CSV reader, the indexes, resolution, department sums).
+    // 231.3 KB before it.
+    ceiling: 279 * 1024,
+    causes: "one wasm (some 266 KB gzip) holding Leptos and its reactive runtime, the \
+             page's components (the directory join's included) and the client; see \
+             `cargo xtask dist` for its files",
 };
 
 impl Budget {

@@ -5,16 +5,21 @@
 
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import {
   SANDBOX_URL,
+  allUsers,
   expectStatus,
   launchBrowser,
   listAll,
   openPage,
   queryIds,
   resetSandbox,
+  screenshot,
   settled,
 } from "./support.mjs";
 
@@ -79,4 +84,39 @@ test("no axe violations: a refused token, failed and missing ids, a picked bucke
   await page.getByRole("heading", { name: "KooDrive 空间用量" }).waitFor();
   await expectNoViolations(page, "zh-CN with a bucket picked");
   await page.context().close();
+});
+
+test("no axe violations: a directory in use, its columns, departments and marks, in both themes", async () => {
+  // A directory of most of the sandbox's users, some without a department,
+  // a disabled account, and a few people KooDrive does not know.
+  const users = await allUsers(SANDBOX_URL);
+  const departments = ["Research", "Sales", "Finance", "Legal, Compliance"];
+  const lines = ["userId,name,email,department,status"];
+  users.slice(0, users.length - 40).forEach((u, i) => {
+    const department = i % 13 === 0 ? "" : departments[i % departments.length];
+    lines.push(`${u.userId},Person ${i},person${i}@example.com,"${department}",${i % 29 === 0 ? "disabled" : "active"}`);
+  });
+  for (let i = 0; i < 5; i++) lines.push(`90000000000000000${10 + i},Ghost ${i},ghost${i}@example.com,Sales,active`);
+  const dir = await mkdtemp(path.join(tmpdir(), "koodrive-a11y-"));
+  try {
+    const file = path.join(dir, "directory.csv");
+    await writeFile(file, lines.join("\n") + "\n");
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(browser, SANDBOX_URL, { colorScheme, bypassCSP: true });
+      await page.getByLabel("Import directory CSV").setInputFiles(file);
+      await page.getByRole("button", { name: "Use directory" }).click();
+      await page.locator(".directory-summary").getByText("Directory: 1,965 users").waitFor();
+      await listAll(page);
+      await page.getByRole("heading", { name: "In the directory, not in KooDrive (5)" }).waitFor();
+      await page.getByRole("table", { name: "Departments" }).getByRole("button", { name: "Sales" }).click();
+      await page.getByRole("button", { name: "Show all departments" }).waitFor();
+      await page.getByRole("textbox", { name: "User IDs" }).fill("person1@example.com\nnobody@example.com\nPerson 2");
+      await page.getByRole("list", { name: "Not resolved" }).waitFor();
+      await expectNoViolations(page, `a directory in use, ${colorScheme}`);
+      await screenshot(page, `directory-${colorScheme}-1280`);
+      await page.context().close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -156,7 +156,7 @@ pub fn DepartmentsView() -> impl IntoView {
         <section class="panel departments" aria-labelledby="departments-heading" hidden=move || !shown()>
             <h2 id="departments-heading">{t.departments}</h2>
             <p class="help">{t.departments_help}</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="departments-heading">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t.departments_table>
                 <table class="departments" aria-label=t.departments>
                     <thead>
                         <tr>

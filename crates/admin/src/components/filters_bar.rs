@@ -180,10 +180,11 @@ pub fn FiltersBar() -> impl IntoView {
                     let name = store.directory.with(|d| {
                         d.as_ref().map(|d| group.name(d, t.no_department, t.not_in_directory_group).to_owned())
                     })?;
+                    let (text, action) = t.department_chip(&name);
                     Some(view! {
-                        <button type="button" class="chip" aria-label=t.show_all_departments
+                        <button type="button" class="chip" aria-label=action
                             on:click=move |_| store.filters.update(|f| f.department = None)>
-                            {t.department_chip(&name)}
+                            {text}
                             <span aria-hidden="true">" ×"</span>
                         </button>
                     })

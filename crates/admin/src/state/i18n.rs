@@ -86,6 +86,7 @@ pub struct Texts {
     pub progress: &'static str,
     pub results: &'static str,
     pub results_table: &'static str,
+    pub departments_table: &'static str,
     pub filter: &'static str,
     pub filters: &'static str,
     pub state: &'static str,
@@ -158,7 +159,6 @@ pub struct Texts {
     pub no_department: &'static str,
     pub not_in_directory_group: &'static str,
     pub not_resolved: &'static str,
-    pub show_all_departments: &'static str,
     pub kept_failed: &'static str,
     pub field_columns: [&'static str; 5],
 }
@@ -203,6 +203,7 @@ pub static EN_US: Texts = Texts {
     progress: "Progress",
     results: "Results",
     results_table: "Results table",
+    departments_table: "Departments table",
     filter: "Filter",
     filters: "Filters",
     state: "State",
@@ -275,7 +276,6 @@ pub static EN_US: Texts = Texts {
     no_department: "(no department)",
     not_in_directory_group: "(not in directory)",
     not_resolved: "Not resolved",
-    show_all_departments: "Show all departments",
     kept_failed: "The directory could not be kept on this computer",
     field_columns: [
         "User ID column",
@@ -326,6 +326,7 @@ pub static ZH_CN: Texts = Texts {
     progress: "进度",
     results: "结果",
     results_table: "结果表",
+    departments_table: "部门表",
     filter: "筛选",
     filters: "筛选条件",
     state: "状态",
@@ -398,7 +399,6 @@ pub static ZH_CN: Texts = Texts {
     no_department: "（无部门）",
     not_in_directory_group: "（不在目录中）",
     not_resolved: "无法解析",
-    show_all_departments: "显示所有部门",
     kept_failed: "无法将目录保存在本机",
     field_columns: ["用户 ID 列", "姓名列", "邮箱列", "部门列", "状态列"],
 };
@@ -608,12 +608,19 @@ impl Texts {
         }
     }
 
-    /// The department filter's chip.
-    pub fn department_chip(&self, name: &str) -> String {
+    /// The department filter's chip: its text and what clicking it does
+    /// (which starts with the text, as a button's name must).
+    pub fn department_chip(&self, name: &str) -> (String, String) {
         if self.is_zh() {
-            format!("部门：{name}")
+            (
+                format!("部门：{name}"),
+                format!("部门：{name}，显示所有部门"),
+            )
         } else {
-            format!("Department: {name}")
+            (
+                format!("Department: {name}"),
+                format!("Department: {name} — show all departments"),
+            )
         }
     }
 

@@ -800,4 +800,36 @@ mod tests {
         let too_big = DirectoryFile::read("x.csv", big.into_bytes());
         assert!(too_big.is_err_and(|e| e.contains("more than 200000 rows")));
     }
+
+    #[test]
+    fn the_largest_directory_allowed_is_read_indexed_and_joined() -> Result<(), String> {
+        let mut file = String::from("userId,name,email,department\n");
+        for i in 0..MAX_ROWS {
+            file.push_str(&format!(
+                "{},Person {i},p{i}@example.com,Dept {}\n",
+                1_000_000_000_000_000_000u64 + i as u64,
+                i % 250
+            ));
+        }
+        let read = DirectoryFile::read("big.csv", file.into_bytes())?;
+        assert_eq!(read.rows, MAX_ROWS);
+        let d = read.apply(read.guessed)?;
+        assert_eq!((d.len(), d.departments().len()), (MAX_ROWS, 250));
+        let last = d.find_id("1000000000000199999").and_then(|i| d.entry(i));
+        assert_eq!(last.map(|e| e.email), Some("p199999@example.com"));
+        assert_eq!(d.find_email("P123456@EXAMPLE.COM").len(), 1);
+        let rows: Vec<Row> = (0..1000u64)
+            .map(|i| {
+                Row::new(UserSpaceQuota::new(
+                    (1_000_000_000_000_000_000u64 + i * 199).to_string(),
+                    10,
+                    1.0,
+                ))
+            })
+            .collect();
+        let join = d.join(&rows);
+        assert!(join.iter().all(|&e| e != NONE));
+        assert_eq!(d.not_joined(&join).len(), MAX_ROWS - 1000);
+        Ok(())
+    }
 }

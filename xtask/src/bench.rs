@@ -4,10 +4,11 @@
 //! The parts, each in its own module (the harnesses they run live in
 //! `bench/`): [`sizes`] (deterministic), [`bulk`] (10,000 ids against the
 //! sandbox), [`overhead`] (CPU per request), [`admin_table`] (the admin page
-//! at 100,000 users in headless Chromium) and [`throughput`] (`wrk` against
-//! the sandbox). Every timed figure is compared with its baseline measured
-//! in the same run, in turns, several times; the table shows the median and
-//! the range. A part that cannot run says why in its rows instead of
+//! at 100,000 users in headless Chromium), [`throughput`] (`wrk` against
+//! the sandbox) and [`directory`] (a 100,000-row directory CSV joined to
+//! 100,000 usage rows in the admin page). Every timed figure is compared
+//! with its baseline measured in the same run, in turns, several times; the
+//! table shows the median and the range. A part that cannot run says why in its rows instead of
 //! failing the others.
 //!
 //! A full run writes `bench/RESULTS.md` (with the machine, the load average
@@ -21,6 +22,7 @@
 mod admin_table;
 pub mod budgets;
 mod bulk;
+mod directory;
 mod machine;
 mod overhead;
 mod process;
@@ -42,7 +44,14 @@ use machine::{Machine, load_average};
 use table::{Row, Verdict};
 
 /// The parts, in the order they run.
-pub const PARTS: &[&str] = &["sizes", "bulk", "overhead", "admin", "throughput"];
+pub const PARTS: &[&str] = &[
+    "sizes",
+    "bulk",
+    "overhead",
+    "admin",
+    "throughput",
+    "directory",
+];
 
 /// Flags of `cargo xtask bench`.
 #[derive(Debug, Args)]
@@ -50,7 +59,7 @@ pub struct BenchArgs {
     /// Fewer and shorter runs, for trying the harnesses (results go to target/bench/).
     #[arg(long)]
     quick: bool,
-    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput.
+    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory.
     #[arg(long = "part", value_name = "NAME")]
     parts: Vec<String>,
     /// Do not check or install tools.
@@ -160,6 +169,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "bulk" => bulk::run(&ctx),
             "overhead" => overhead::run(&ctx),
             "admin" => admin_table::run(&ctx),
+            "directory" => directory::run(&ctx),
             _ => throughput::run(&ctx),
         };
         println!(
@@ -363,7 +373,7 @@ const REPRODUCE: &str = r#"
 ```sh
 cargo xtask bench                   # every part, about 5 minutes; writes bench/RESULTS.md
 cargo xtask bench --quick           # one short run of each, to try things (target/bench/RESULTS.md)
-cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput
+cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory
 ```
 
 It installs what is missing like `cargo xtask test` does (Node packages of
@@ -371,8 +381,9 @@ It installs what is missing like `cargo xtask test` does (Node packages of
 sandbox and `bench/floor` in release and the npm package, and runs the
 harnesses of `bench/` (Node; progress on the terminal, servers' logs in
 `target/bench/logs/`). `twiggy` (`cargo install twiggy`) is optional: with
-it, the sizes part says what takes the room in the wasm. The admin part
-needs the built page (`cargo xtask dist`); without it, its rows say so.
+it, the sizes part says what takes the room in the wasm. The admin and
+directory parts need the built page (`cargo xtask dist`); without it, their
+rows say so.
 
 - `bench/bulk.mjs`: 10,000 ids from the sandbox's listing; `queryUsageAll`
   (a new client each run), a bare `fetch` pool sending the same requests
@@ -385,6 +396,11 @@ needs the built page (`cargo xtask dist`); without it, its rows say so.
   accessible names of CONTRACT §4; times taken in the page
   (`performance.now()`, a MutationObserver, and the first task after the
   next animation frame as the paint).
+- `bench/directory.mjs`: the same way, a 100,000-row directory CSV (the
+  sandbox's ids, shuffled) imported and joined after "List all users";
+  in turns with a floor in the page's JavaScript (`TextDecoder`, split,
+  a `Map` by id); memory after a forced GC (the wasm's linear memory,
+  `performance.memory`, CDP `Performance.getMetrics`).
 - `bench/wrk-prep.mjs` + `wrk -t1 -c8`: one 50-id query, token and app mode
   (signed by the npm module, X-Date fresh each turn); `bench/floor` answers
   the same body with bare hyper.

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use koodrive_core::UsageState;
 
-use super::directory::{Directory, cmp_folded};
+use super::directory::{Directory, Field};
 use super::rows::{Row, state_index};
 
 /// A column of the table.
@@ -152,15 +152,11 @@ pub fn sort_indices(
     directory: Option<(&Directory, &[u32])>,
 ) {
     let d = sort.descending;
-    let text = |i: usize, column: SortColumn| {
+    // The directory's columns sort by each entry's rank, computed once
+    // when the directory was applied: numbers, not texts, are compared.
+    let rank = |i: usize, field: Field| {
         let (directory, join) = directory?;
-        let entry = directory.entry(*join.get(i)?)?;
-        let value = match column {
-            SortColumn::Name => entry.name,
-            SortColumn::Email => entry.email,
-            _ => entry.department.unwrap_or(""),
-        };
-        (!value.is_empty()).then_some(value)
+        directory.sort_rank(*join.get(i)?, field)
     };
     let f64_cmp = |a: &f64, b: &f64| a.total_cmp(b);
     let severity = |i: usize| {
@@ -176,11 +172,16 @@ pub fn sort_indices(
                 let o = compare_ids(x.user_id(), y.user_id());
                 if d { o.reverse() } else { o }
             }
-            SortColumn::Name | SortColumn::Email | SortColumn::Department => {
-                by_option(text(i, sort.column), text(j, sort.column), d, |a, b| {
-                    cmp_folded(a, b)
-                })
+            SortColumn::Name => by_option(rank(i, Field::Name), rank(j, Field::Name), d, Ord::cmp),
+            SortColumn::Email => {
+                by_option(rank(i, Field::Email), rank(j, Field::Email), d, Ord::cmp)
             }
+            SortColumn::Department => by_option(
+                rank(i, Field::Department),
+                rank(j, Field::Department),
+                d,
+                Ord::cmp,
+            ),
             SortColumn::Quota => by_option(x.quota, y.quota, d, Ord::cmp),
             SortColumn::Used => by_option(x.used, y.used, d, f64_cmp),
             SortColumn::Usage => by_option(x.ratio, y.ratio, d, f64_cmp),

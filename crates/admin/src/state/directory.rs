@@ -172,8 +172,8 @@ pub struct DirectoryFile {
     /// The file's name.
     pub file_name: String,
     /// The file as read (kept to apply another mapping, and to keep it on
-    /// this computer).
-    pub bytes: Arc<[u8]>,
+    /// this computer); shared, never copied: it may be 20 MB.
+    pub bytes: Arc<Vec<u8>>,
     /// The header row's cells, trimmed.
     pub headers: Vec<String>,
     /// Rows after the header.
@@ -215,7 +215,7 @@ impl DirectoryFile {
         drop(reader);
         Ok(Self {
             file_name: file_name.to_owned(),
-            bytes: bytes.into(),
+            bytes: Arc::new(bytes),
             headers,
             rows,
             guessed,
@@ -299,7 +299,7 @@ pub struct Directory {
     /// The file it came from.
     pub file_name: String,
     /// The file's bytes (to keep it on this computer).
-    pub bytes: Arc<[u8]>,
+    pub bytes: Arc<Vec<u8>>,
     /// The mapping it was applied with.
     pub mapping: Mapping,
     /// Rows whose id was already seen, skipped.
@@ -399,7 +399,6 @@ struct Builder {
     departments: Vec<String>,
     /// Department name to index, while building.
     department_index: std::collections::HashMap<String, usize>,
-    ids: std::collections::HashSet<String>,
     duplicates: usize,
     without_id: usize,
 }
@@ -412,7 +411,6 @@ impl Builder {
             department_of: Vec::with_capacity(rows),
             departments: Vec::new(),
             department_index: std::collections::HashMap::new(),
-            ids: std::collections::HashSet::with_capacity(rows),
             duplicates: 0,
             without_id: 0,
         }
@@ -421,10 +419,6 @@ impl Builder {
     fn push(&mut self, id: &str, name: &str, email: &str, department: &str, status: &str) {
         if id.is_empty() {
             self.without_id += 1;
-            return;
-        }
-        if !self.ids.insert(id.to_owned()) {
-            self.duplicates += 1;
             return;
         }
         let name = collapse_spaces(name);
@@ -446,7 +440,39 @@ impl Builder {
         self.department_of.push(index);
     }
 
+    /// The directory, with its indexes. A repeated id keeps its first row:
+    /// the rows after it are found next to it in the id index (a stable
+    /// sort keeps the file's order among equals), and the directory is built
+    /// again without them, which costs less memory than a set of every id.
     fn finish(self, file: &DirectoryFile, mapping: Mapping) -> Directory {
+        let directory = self.indexed(file, mapping);
+        let repeated: Vec<bool> = {
+            let mut repeated = vec![false; directory.len()];
+            for pair in directory.by_id.windows(2) {
+                let ((ka, a), (kb, b)) = (pair[0], pair[1]);
+                if ka == kb && directory.field(a, 0) == directory.field(b, 0) {
+                    repeated[b as usize] = true;
+                }
+            }
+            repeated
+        };
+        let count = repeated.iter().filter(|&&r| r).count();
+        if count == 0 {
+            return directory;
+        }
+        let mut again = Builder::new(directory.len() - count);
+        again.without_id = directory.without_id;
+        for i in (0..directory.len() as u32).filter(|&i| !repeated[i as usize]) {
+            if let Some(e) = directory.entry(i) {
+                again.push(e.id, e.name, e.email, e.department.unwrap_or(""), e.status);
+            }
+        }
+        again.duplicates = directory.duplicates + count;
+        again.indexed(file, mapping)
+    }
+
+    /// The directory of these entries, with its indexes.
+    fn indexed(self, file: &DirectoryFile, mapping: Mapping) -> Directory {
         let mut directory = Directory {
             file_name: file.file_name.clone(),
             bytes: file.bytes.clone(),

@@ -15,6 +15,10 @@ use crate::state::numbers::shortest;
 use crate::state::store::{Notice, Store};
 use crate::state::units::{format_amount, format_ratio};
 
+/// Departments drawn at most (in the view's order; the exports hold all):
+/// a department column mapped by mistake (one value per person) stays fast.
+const MAX_ROWS: usize = 200;
+
 fn label(column: DepartmentColumn, t: &'static Texts) -> &'static str {
     match column {
         DepartmentColumn::Name => t.col_department,
@@ -104,14 +108,19 @@ fn Header(column: DepartmentColumn) -> impl IntoView {
 pub fn DepartmentsView() -> impl IntoView {
     let store = Store::get();
     let t = store.t();
+    // Only the picked department, so that a keystroke in Filter (the same
+    // signal) does not draw the view again.
+    let picked = Memo::new(move |_| store.filters.with(|f| f.department));
     let rows = move || {
         let directory = store.directory.get()?;
         let mut list = store.departments.get();
         sort_departments(&mut list, &directory, store.department_sort.get());
         let unit = store.unit.get();
-        let picked = store.filters.with(|f| f.department);
+        let picked = picked.get();
+        let more = list.len().saturating_sub(MAX_ROWS);
         let rows = list
             .into_iter()
+            .take(MAX_ROWS)
             .map(|d| {
                 let name = d
                     .group
@@ -124,6 +133,7 @@ pub fn DepartmentsView() -> impl IntoView {
                     if let Some(heading) = document().get_element_by_id("results-heading") {
                         heading.scroll_into_view();
                     }
+                    crate::components::focus_later("filter-text");
                 };
                 let amount = |value: f64, raw: String| {
                     view! { <td class="num" title=format!("{raw} {}", unit.symbol())>{format_amount(value, unit)}</td> }
@@ -148,7 +158,10 @@ pub fn DepartmentsView() -> impl IntoView {
                 }
             })
             .collect_view();
-        Some(rows)
+        let more = (more > 0).then(|| {
+            view! { <tr><td colspan="11" class="more">{t.more_departments(more)}</td></tr> }
+        });
+        Some((rows, more))
     };
     let shown =
         move || store.directory.with(Option::is_some) && store.departments.with(|d| !d.is_empty());

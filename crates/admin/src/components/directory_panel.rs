@@ -27,8 +27,23 @@ fn keep_now(store: Store, directory: &Directory) {
     };
     spawn_local(async move {
         if let Err(e) = keep::save(&kept).await {
+            // An older directory kept before must not come back instead.
+            let _ = keep::forget().await;
             store.keep_directory.set(false);
             problem(store, format!("{}: {e}", store.t().kept_failed));
+        }
+    });
+}
+
+/// Moves the keyboard focus to the element `id` once the page has drawn
+/// what changed (the focused control may have just been removed).
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
         }
     });
 }
@@ -43,6 +58,8 @@ fn use_directory(store: Store, directory: Directory) {
     }
     store.directory.set(Some(directory));
     store.directory_file.set(None);
+    store.notice.set(None);
+    focus_later("directory-summary");
 }
 
 /// Drops the directory from the page and from this computer.
@@ -65,6 +82,7 @@ fn forget(store: Store) {
             problem(store, e);
         }
     });
+    focus_later("import-directory");
 }
 
 /// Brings back a directory kept on this computer (once, when the page loads).
@@ -81,7 +99,17 @@ pub fn restore_directory(store: Store) {
                 store.keep_directory.set(true);
                 store.directory.set(Some(Arc::new(directory)));
             }
-            Err(e) => problem(store, format!("{}: {e}", kept.file_name)),
+            Err(e) => {
+                // A kept file that no longer reads would fail on every visit.
+                let _ = keep::forget().await;
+                problem(
+                    store,
+                    format!(
+                        "{}: {e} (the directory kept on this computer was forgotten: import it again)",
+                        kept.file_name
+                    ),
+                );
+            }
         }
     });
 }
@@ -104,6 +132,7 @@ fn import_file(store: Store, ev: leptos::ev::Event) {
             .and_then(|bytes| DirectoryFile::read(&name, bytes))
         {
             Ok(read) => {
+                store.notice.set(None);
                 store.mapping.set(read.guessed);
                 store.directory_file.set(Some(Arc::new(read)));
             }
@@ -170,7 +199,10 @@ fn MappingForm() -> impl IntoView {
                         <button type="button" class="primary" disabled=no_id on:click=apply>
                             {t.use_directory}
                         </button>
-                        <button type="button" on:click=move |_| store.directory_file.set(None)>
+                        <button type="button" on:click=move |_| {
+                            store.directory_file.set(None);
+                            focus_later("import-directory");
+                        }>
                             {t.cancel_import}
                         </button>
                     </div>
@@ -192,9 +224,24 @@ fn DirectoryInUse() -> impl IntoView {
             })
         })
     };
+    // How many users of the results the directory knows: none at all
+    // usually means a wrong id column, or ids a spreadsheet rounded.
+    let matched = move || {
+        let rows = store.results.with(|r| r.rows.len());
+        if rows == 0 || store.directory.with(Option::is_none) {
+            return None;
+        }
+        let found = store.join.with(|j| {
+            j.iter()
+                .filter(|&&e| e != crate::state::directory::NONE)
+                .count()
+        });
+        Some(t.directory_matched(found, rows))
+    };
     view! {
         <div class="in-use" hidden=move || store.directory.with(Option::is_none)>
-            <p class="directory-summary" aria-live="polite">{summary}</p>
+            <p class="directory-summary" id="directory-summary" tabindex="-1" aria-live="polite">{summary}</p>
+            <p class="check">{matched}</p>
             <div class="field checkbox">
                 <label>
                     <input type="checkbox" aria-describedby="keep-directory-help"

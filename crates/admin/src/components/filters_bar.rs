@@ -183,7 +183,10 @@ pub fn FiltersBar() -> impl IntoView {
                     let (text, action) = t.department_chip(&name);
                     Some(view! {
                         <button type="button" class="chip" aria-label=action
-                            on:click=move |_| store.filters.update(|f| f.department = None)>
+                            on:click=move |_| {
+                                store.filters.update(|f| f.department = None);
+                                crate::components::focus_later("filter-text");
+                            }>
                             {text}
                             <span aria-hidden="true">" ×"</span>
                         </button>

@@ -20,7 +20,7 @@ mod unsettled;
 pub use banner::EndpointBanner;
 pub use connection_form::{ConnectionForm, check_endpoint};
 pub use departments::DepartmentsView;
-pub use directory_panel::{DirectoryPanel, restore_directory};
+pub use directory_panel::{DirectoryPanel, focus_later, restore_directory};
 pub use display_settings::DisplaySettings;
 pub use filters_bar::FiltersBar;
 pub use histogram::UsageHistogram;

@@ -12,6 +12,9 @@ use crate::state::directory::resolve_entries;
 use crate::state::ids::{CsvImport, parse_ids};
 use crate::state::store::{Notice, Store};
 
+/// Unresolved entries listed at most under the User IDs box.
+const MAX_UNRESOLVED: usize = 100;
+
 /// Puts the ids of `column` of an imported file in the User IDs box.
 fn use_column(store: Store, import: &CsvImport, column: usize) {
     let list = import.ids(column);
@@ -122,12 +125,16 @@ pub fn QueryForm() -> impl IntoView {
     let unresolved = move || {
         resolution.with(|r| {
             r.as_ref().filter(|r| !r.unresolved.is_empty()).map(|r| {
+                // A long paste lists its first entries; the count says the rest.
+                let more = r.unresolved.len().saturating_sub(MAX_UNRESOLVED);
                 let items = r
                     .unresolved
                     .iter()
+                    .take(MAX_UNRESOLVED)
                     .map(|u| view! { <li>{t.unresolved(u)}</li> })
                     .collect_view();
-                view! { <ul class="unresolved" aria-label=t.not_resolved>{items}</ul> }
+                let more = (more > 0).then(|| view! { <li>{format!("+ {more}")}</li> });
+                view! { <ul class="unresolved" aria-label=t.not_resolved>{items}{more}</ul> }
             })
         })
     };

@@ -102,10 +102,16 @@ fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
             let usual = ["", "active", "enabled", "true", "yes", "1"]
                 .iter()
                 .any(|u| e.status.eq_ignore_ascii_case(u));
+            // The whole name and status on hover, when the cell cuts them.
+            let title = if usual {
+                e.name.to_owned()
+            } else {
+                format!("{} · {}", e.name, e.status)
+            };
             let status = (!usual)
                 .then(|| view! { " " <span class="dir-status">{e.status.to_owned()}</span> });
             view! {
-                <td class="name">{e.name.to_owned()}{status}</td>
+                <td class="name" title=title>{e.name.to_owned()}{status}</td>
                 <td class="email">{e.email.to_owned()}</td>
                 <td class="department">{e.department.unwrap_or("").to_owned()}</td>
             }

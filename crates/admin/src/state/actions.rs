@@ -277,7 +277,9 @@ pub fn list_all(store: Store) {
                 format!("The pages held {received} users but the server's total says {t}: users may have changed while listing; list again.")
             });
         }
-        if complete {
+        // Only pages that add up to the server's total are every user: then
+        // directory users missing from them are unknown to KooDrive.
+        if complete && total == Some(received) && notes.is_empty() {
             store.update_results(|r| r.listed_all = true);
         }
         store.list_notes.set(notes);

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use koodrive_core::UsageState;
 
-use super::directory::{Directory, NONE, cmp_folded};
+use super::directory::{Directory, NONE, cmp_folded, defused};
 use super::export::{json_string, write_record};
 use super::numbers::{fixed, shortest};
 use super::rows::{Row, state_index};
@@ -225,7 +225,11 @@ pub fn sort_departments(list: &mut Vec<Department>, directory: &Directory, sort:
             DepartmentColumn::Used => a.used.total_cmp(&b.used),
             DepartmentColumn::Usage => match (a.ratio(), b.ratio()) {
                 (Some(x), Some(y)) => x.total_cmp(&y),
-                (x, y) => y.is_some().cmp(&x.is_some()),
+                // Without a usage (no quota): last whichever the direction.
+                (x, y) => {
+                    let o = y.is_some().cmp(&x.is_some());
+                    return o.then_with(|| cmp_folded(name(a), name(b)));
+                }
             },
             DepartmentColumn::State(s) => a.per_state[s].cmp(&b.per_state[s]),
             DepartmentColumn::ExpiringSoon => a.expiring_soon.cmp(&b.expiring_soon),
@@ -280,9 +284,11 @@ pub fn departments_csv(x: &DepartmentsExport<'_>) -> String {
     write_record(&mut out, &DEPARTMENTS_CSV_HEADER);
     for d in x.list {
         let mut record = vec![
-            d.group
-                .name(x.directory, x.no_department, x.not_in_directory)
-                .to_owned(),
+            defused(
+                d.group
+                    .name(x.directory, x.no_department, x.not_in_directory),
+            )
+            .into_owned(),
             d.users.to_string(),
             d.quota.to_string(),
             shortest(d.used),
@@ -453,6 +459,27 @@ mod tests {
         );
         let json = departments_json(&x);
         assert!(json.contains(r#"{"department":"Research","users":1,"quota":"1000","used":10,"usedRatio":0.01,"states":{"normal":1,"nearing":0,"critical":0,"exceeded":0,"unknown":0},"expiringSoon":0}"#), "{json}");
+        Ok(())
+    }
+
+    #[test]
+    fn departments_without_usage_sort_last_both_ways() -> Result<(), String> {
+        let (d, rows, states) = setup()?;
+        let join = d.join(&rows);
+        let mut list = departments(&d, &rows, &states, &join, NOW);
+        // Research with no quota at all: no usage.
+        if let Some(r) = list.iter_mut().find(|x| x.group == Group::Named(1)) {
+            r.quota = 0;
+        }
+        for descending in [true, false] {
+            let sort = DepartmentSort {
+                column: DepartmentColumn::Usage,
+                descending,
+            };
+            sort_departments(&mut list, &d, sort);
+            let names: Vec<&str> = list.iter().map(|x| x.group.name(&d, "-", "?")).collect();
+            assert_eq!(names[1], "Research", "descending: {descending}");
+        }
         Ok(())
     }
 }

@@ -163,7 +163,31 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(delimiter(bytes))
         .from_reader(bytes)
+}
+
+/// The file's separator: a comma, unless the header row has none but
+/// semicolons or tabs (as spreadsheets write in some countries).
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or(bytes);
+    if header.contains(&b',') {
+        return b',';
+    }
+    [b';', b'\t']
+        .into_iter()
+        .find(|d| header.contains(d))
+        .unwrap_or(b',')
+}
+
+/// Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or
+/// a carriage return first) get a leading `'` in CSV exports, so that a
+/// name from the directory cannot become a command when the file is opened.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// A directory file, read but not yet applied.
@@ -206,9 +230,10 @@ impl DirectoryFile {
                 Err(e) => return Err(read_problem(&e, rows as u64 + 2)),
             }
             if rows > MAX_ROWS {
-                return Err(format!(
-                    "the file has more than {MAX_ROWS} rows: export only the users of this tenant"
-                ));
+                return Err(
+                    "the file has more than 200,000 rows: export only the users of this tenant"
+                        .to_owned(),
+                );
             }
         }
         let guessed = Mapping::guess(&headers);
@@ -223,7 +248,7 @@ impl DirectoryFile {
     }
 
     /// The names to show for the columns: the header cells, `Column N` for
-    /// an empty one.
+    /// an empty one, `name (column N)` for a name that two columns share.
     pub fn column_names(&self) -> Vec<String> {
         self.headers
             .iter()
@@ -231,6 +256,8 @@ impl DirectoryFile {
             .map(|(i, h)| {
                 if h.is_empty() {
                     format!("Column {}", i + 1)
+                } else if self.headers.iter().filter(|o| *o == h).count() > 1 {
+                    format!("{h} (column {})", i + 1)
                 } else {
                     h.clone()
                 }
@@ -270,7 +297,14 @@ impl DirectoryFile {
                 cell(Field::Status),
             );
         }
-        Ok(builder.finish(self, mapping))
+        let directory = builder.finish(self, mapping);
+        if directory.is_empty() {
+            return Err(
+                "no row has a user id in the chosen column: choose the column of the KooDrive user ids"
+                    .to_owned(),
+            );
+        }
+        Ok(directory)
     }
 }
 
@@ -740,12 +774,15 @@ pub fn resolve_entries(text: &str, directory: &Directory) -> Resolution {
                 .push(Unresolved::Unknown(entry.to_owned())),
             [one] => {
                 if let Some(e) = directory.entry(*one) {
-                    ids.push(e.id.to_owned());
-                    if by_email {
-                        resolution.from_emails += 1;
-                    } else {
-                        resolution.from_names += 1;
+                    // Counted once per user: a repeat is a duplicate.
+                    if !ids.iter().any(|id| id == e.id) {
+                        if by_email {
+                            resolution.from_emails += 1;
+                        } else {
+                            resolution.from_names += 1;
+                        }
                     }
+                    ids.push(e.id.to_owned());
                 }
             }
             many => resolution.unresolved.push(Unresolved::Ambiguous {
@@ -896,7 +933,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_files_say_what_to_do() {
+    fn bad_files_say_what_to_do() -> Result<(), String> {
         assert!(DirectoryFile::read("x.csv", Vec::new()).is_err());
         let bad = DirectoryFile::read("x.csv", b"userId,name\n1,\xff\n".to_vec());
         assert_eq!(
@@ -908,7 +945,13 @@ mod tests {
             big.push_str(&format!("{i}\n"));
         }
         let too_big = DirectoryFile::read("x.csv", big.into_bytes());
-        assert!(too_big.is_err_and(|e| e.contains("more than 200000 rows")));
+        assert!(too_big.is_err_and(|e| e.contains("more than 200,000 rows")));
+        let header_only = DirectoryFile::read("x.csv", b"userId,name\n".to_vec())?;
+        assert!(
+            header_only.apply(header_only.guessed).is_err(),
+            "an empty directory replaces nothing"
+        );
+        Ok(())
     }
 
     #[test]
@@ -940,6 +983,39 @@ mod tests {
         let join = d.join(&rows);
         assert!(join.iter().all(|&e| e != NONE));
         assert_eq!(d.not_joined(&join).len(), MAX_ROWS - 1000);
+        Ok(())
+    }
+
+    #[test]
+    fn semicolons_and_tabs_separate_when_the_header_has_no_comma() -> Result<(), String> {
+        for file in ["userId;name\n1;Ann\n", "userId\tname\n1\tAnn\n"] {
+            let read = DirectoryFile::read("x.csv", file.as_bytes().to_vec())?;
+            assert_eq!(read.headers, ["userId", "name"]);
+            let d = read.apply(read.guessed)?;
+            assert_eq!(d.entry(0).map(|e| e.name), Some("Ann"));
+        }
+        let twice = DirectoryFile::read("x.csv", b"userId,name,name\n1,a,b\n".to_vec())?;
+        assert_eq!(
+            twice.column_names(),
+            ["userId", "name (column 2)", "name (column 3)"]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn formulas_are_defused_and_other_cells_kept() {
+        assert_eq!(defused("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("Lovelace, Ada"), "Lovelace, Ada");
+        assert_eq!(defused(""), "");
+    }
+
+    #[test]
+    fn a_user_pasted_twice_counts_once() -> Result<(), String> {
+        let d = directory()?;
+        let r = resolve_entries("ada@example.com\nADA@example.com\n1001", &d);
+        assert_eq!(r.list.ids, ["1001"]);
+        assert_eq!((r.from_emails, r.list.duplicates), (1, 2));
         Ok(())
     }
 }

@@ -14,13 +14,14 @@
 //! `directoryStatus,inDirectory` (`yes`/`no`), and after a complete listing
 //! the directory users KooDrive does not know are added (unfiltered) as rows
 //! of state `notInKooDrive`. In JSON each user gains `"directory"` (its
-//! entry or `null`) and the top level `"notInKooDrive"`.
+//! entry or `null`) and the top level `"notInKooDrive"`. A directory cell
+//! that a spreadsheet would run as a formula gets a leading `'` in CSV.
 
 use std::fmt::Write as _;
 
 use koodrive_core::{Thresholds, UsageState, parse_iso8601};
 
-use super::directory::{Directory, Entry, NONE};
+use super::directory::{Directory, Entry, NONE, defused};
 use super::numbers::{fixed, shortest};
 use super::rows::Row;
 use super::times::iso_utc;
@@ -79,10 +80,10 @@ fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
             "no".to_owned(),
         ],
         Some(e) => [
-            e.name.to_owned(),
-            e.email.to_owned(),
-            e.department.unwrap_or("").to_owned(),
-            e.status.to_owned(),
+            defused(e.name).into_owned(),
+            defused(e.email).into_owned(),
+            defused(e.department.unwrap_or("")).into_owned(),
+            defused(e.status).into_owned(),
             "yes".to_owned(),
         ],
     }

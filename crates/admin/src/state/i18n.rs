@@ -507,6 +507,9 @@ impl Texts {
         without_id: usize,
     ) -> String {
         let zh = self.is_zh();
+        let plural = |n: usize, one: &str, many: &str| {
+            format!("{} {}", grouped(n), if n == 1 { one } else { many })
+        };
         let mut parts = vec![if zh {
             format!(
                 "目录：{} 个用户 · {} 个部门",
@@ -515,28 +518,72 @@ impl Texts {
             )
         } else {
             format!(
-                "Directory: {} users · {} departments",
-                grouped(users),
-                grouped(departments)
+                "Directory: {} · {}",
+                plural(users, "user", "users"),
+                plural(departments, "department", "departments")
             )
         }];
         if duplicates > 0 {
             parts.push(if zh {
                 format!("已跳过 {} 个重复 ID", grouped(duplicates))
             } else {
-                format!("{} duplicate ids skipped", grouped(duplicates))
+                format!(
+                    "{} skipped",
+                    plural(duplicates, "duplicate id", "duplicate ids")
+                )
             });
         }
         if without_id > 0 {
             parts.push(if zh {
                 format!("已跳过 {} 个无 ID 的行", grouped(without_id))
-            } else if without_id == 1 {
-                "1 row without id skipped".to_owned()
             } else {
-                format!("{} rows without id skipped", grouped(without_id))
+                format!(
+                    "{} skipped",
+                    plural(without_id, "row without id", "rows without id")
+                )
             });
         }
         parts.join(" · ")
+    }
+
+    /// How many users of the results the directory knows; with none, why
+    /// that may be.
+    pub fn directory_matched(&self, found: usize, rows: usize) -> String {
+        match (self.is_zh(), found) {
+            (true, 0) => format!(
+                "结果中的 {} 个用户都不在目录中：请检查所选的用户 ID 列是否是 KooDrive 用户 ID（电子表格可能已将 19 位 ID 四舍五入，请以文本格式导出）。",
+                grouped(rows)
+            ),
+            (true, _) => format!(
+                "结果中的 {} 个用户中有 {} 个在目录中。",
+                grouped(rows),
+                grouped(found)
+            ),
+            (false, 0) => format!(
+                "None of the {} users of the results is in the directory: check that the User ID column holds KooDrive user ids (a spreadsheet may have rounded the 19-digit ids; export them as text).",
+                grouped(rows)
+            ),
+            (false, _) => format!(
+                "{} of the {} users of the results are in the directory.",
+                grouped(found),
+                grouped(rows)
+            ),
+        }
+    }
+
+    /// The departments not drawn.
+    pub fn more_departments(&self, more: usize) -> String {
+        if self.is_zh() {
+            format!(
+                "另有 {} 个部门未显示：导出文件包含全部部门。",
+                grouped(more)
+            )
+        } else {
+            format!(
+                "{} more departments not shown: the exports hold them all.",
+                grouped(more)
+            )
+        }
     }
 
     /// How many rows a directory file has.

@@ -255,7 +255,9 @@ describe("the company directory", () => {
     assert.equal(await results.locator(".not-in-directory").textContent(), "Not in directory");
     // The directory's user KooDrive does not know came back missing.
     const missing = page.getByRole("region", { name: /^Missing/ });
-    assert.deepEqual(await missing.locator("li").allTextContents(), [directoryOnly]);
+    assert.deepEqual(await missing.locator("li").allTextContents(), [
+      `${directoryOnly} · ${fixture.people.get(directoryOnly).name.replace(/\s+/g, " ").trim()}`,
+    ]);
     // The entries not resolved stay listed, never guessed.
     assert.equal(await notResolved.locator("li").count(), 2);
     assert.deepEqual(page.problems, []);

@@ -15,6 +15,10 @@ use crate::state::store::{Notice, Store};
 /// Unresolved entries listed at most under the User IDs box.
 const MAX_UNRESOLVED: usize = 100;
 
+/// A User IDs text this long is resolved once typing pauses for this long.
+const LONG_TEXT: usize = 4_000;
+const RESOLVE_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Puts the ids of `column` of an imported file in the User IDs box.
 fn use_column(store: Store, import: &CsvImport, column: usize) {
     let list = import.ids(column);
@@ -106,11 +110,27 @@ pub fn QueryForm() -> impl IntoView {
     let store = Store::get();
     let t = store.t();
     let busy = move || store.busy.with(Option::is_some);
-    // With a directory, emails and names are resolved as the text changes.
+    // With a directory, emails and names are resolved as the text changes;
+    // a long text once typing pauses (10,000 emails take some 200 ms).
+    let settled = RwSignal::new(String::new());
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let text = store.ids_text.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        if text.len() < LONG_TEXT {
+            pending.set_value(None);
+            settled.set(text);
+        } else {
+            let later = move || settled.set(text);
+            pending.set_value(set_timeout_with_handle(later, RESOLVE_PAUSE).ok());
+        }
+    });
     let resolution = Memo::new(move |_| {
         store.directory.with(|d| {
             d.as_ref()
-                .map(|d| store.ids_text.with(|text| resolve_entries(text, d)))
+                .map(|d| settled.with(|text| resolve_entries(text, d)))
         })
     });
     let check = move || {
@@ -152,7 +172,9 @@ pub fn QueryForm() -> impl IntoView {
                     prop:value=move || store.ids_text.get()
                     on:input=move |ev| store.ids_text.set(event_target_value(&ev))
                 ></textarea>
-                <p class="help" id="user-ids-help">{t.user_ids_help}</p>
+                <p class="help" id="user-ids-help">
+                    {move || if store.directory.with(Option::is_some) { t.user_ids_help_directory } else { t.user_ids_help }}
+                </p>
                 <p class="check" id="user-ids-check" aria-live="polite">{check}</p>
                 {unresolved}
             </div>

@@ -17,13 +17,22 @@ pub fn MissingList() -> impl IntoView {
     let store = Store::get();
     move || {
         let missing = store.results.with(|r| r.missing.clone());
+        let directory = store.directory.get();
         (!missing.is_empty()).then(|| {
             let more = missing.len().saturating_sub(MAX_LISTED);
             view! {
                 <section class="panel unsettled missing" aria-labelledby="missing-heading">
                     <h2 id="missing-heading">{store.t().missing_heading}" ("{missing.len().to_string()}")"</h2>
                     <ul class="ids" tabindex="0" aria-labelledby="missing-heading">
-                        {missing.into_iter().take(MAX_LISTED).map(|id| view! { <li class="mono">{id}</li> }).collect_view()}
+                        {missing.into_iter().take(MAX_LISTED).map(|id| {
+                            // With a directory, who the id is.
+                            let name = directory
+                                .as_ref()
+                                .and_then(|d| d.find_id(&id).and_then(|e| d.entry(e)))
+                                .filter(|e| !e.name.is_empty())
+                                .map(|e| format!(" · {}", e.name));
+                            view! { <li><span class="mono">{id}</span>{name}</li> }
+                        }).collect_view()}
                     </ul>
                     {(more > 0).then(|| view! { <p class="help">"+ "{more.to_string()}</p> })}
                 </section>

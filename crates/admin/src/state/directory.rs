@@ -221,6 +221,17 @@ impl DirectoryFile {
                     .to_owned(),
             );
         }
+        // A file without a header would lose its first person as one.
+        let looks_like_data = |h: &String| {
+            h.contains('@') || (h.len() >= 12 && h.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if headers.iter().any(looks_like_data) {
+            return Err(
+                "the first row holds a user, not column names: add a header row such as \
+                 userId,name,email,department,status"
+                    .to_owned(),
+            );
+        }
         let mut record = csv::StringRecord::new();
         let mut rows = 0usize;
         loop {
@@ -946,6 +957,9 @@ mod tests {
         }
         let too_big = DirectoryFile::read("x.csv", big.into_bytes());
         assert!(too_big.is_err_and(|e| e.contains("more than 200,000 rows")));
+        let headless =
+            DirectoryFile::read("x.csv", b"1505084218764547200,Ann,ann@x.org\n".to_vec());
+        assert!(headless.is_err_and(|e| e.contains("add a header row")));
         let header_only = DirectoryFile::read("x.csv", b"userId,name\n".to_vec())?;
         assert!(
             header_only.apply(header_only.guessed).is_err(),

@@ -160,3 +160,22 @@ export function rotate(order, k) {
   const s = k % order.length;
   return [...order.slice(s), ...order.slice(0, s)];
 }
+
+/**
+ * Clicks the admin page's "List all users" and waits until `users` users
+ * are shown and the progress bar is gone; returns the milliseconds it took.
+ * Shared by the page harnesses (admin.mjs, directory.mjs).
+ */
+export async function listAllInPage(page, users, hangGuardMs) {
+  const clicked = Date.now();
+  await page.getByRole("button", { name: "List all users" }).click();
+  const status = page.getByRole("status").first();
+  for (;;) {
+    const text = (await status.textContent()) ?? "";
+    const shown = /^([\d,\s  ]+) users shown/.exec(text);
+    if (shown && Number(shown[1].replace(/\D/g, "")) >= users && (await page.getByRole("progressbar").count()) === 0) break;
+    if (Date.now() - clicked > hangGuardMs) throw new Error(`the page did not list ${users} users; status: "${text}"`);
+    await page.waitForTimeout(25);
+  }
+  return Date.now() - clicked;
+}

@@ -64,6 +64,25 @@ pub fn run(ctx: &Ctx) -> PartOutput {
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {
+    run_on_built_page(
+        ctx,
+        "sandbox (100,000 users, admin page)",
+        "admin-sandbox.log",
+        "admin.mjs",
+        7,
+    )
+}
+
+/// Runs the page harness `script` against the built admin page, served by a
+/// release sandbox of 100,000 users (logged to `logs/LOG`), `reps` turns
+/// (2 with `--quick`). Shared by parts 4 and 6.
+pub(super) fn run_on_built_page(
+    ctx: &Ctx,
+    label: &str,
+    log: &str,
+    script: &str,
+    reps: u32,
+) -> Result<Harness> {
     let dist = workspace_root().join(crate::admin::DIST_DIR);
     if !dist.join("index.html").is_file() {
         return Err(format!(
@@ -73,7 +92,7 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
     }
     let dist_arg = dist.to_string_lossy().into_owned();
     let sandbox = Background::start(
-        "sandbox (100,000 users, admin page)",
+        label,
         ctx.sandbox_bin()?,
         &[
             "--addr",
@@ -83,12 +102,13 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
             "--static",
             &dist_arg,
         ],
-        &ctx.out.join("logs/admin-sandbox.log"),
+        &ctx.out.join("logs").join(log),
     )?;
     let mut env = ctx.node_env()?;
     env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));
     env.push(("BENCH_USERS", "100000".into()));
-    env.push(("BENCH_REPS", if ctx.quick { "2" } else { "7" }.into()));
+    let reps = if ctx.quick { 2 } else { reps };
+    env.push(("BENCH_REPS", reps.to_string()));
     env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
-    run_harness("admin.mjs", &env)
+    run_harness(script, &env)
 }

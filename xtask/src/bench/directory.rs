@@ -32,10 +32,10 @@
 
 use std::fmt::Write as _;
 
-use super::process::{Background, Harness, run_harness};
+use super::process::Harness;
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
-use crate::run::{Result, workspace_root};
+use crate::run::Result;
 
 const PART: &str = "6 directory";
 
@@ -171,33 +171,13 @@ pub fn run(ctx: &Ctx) -> PartOutput {
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {
-    let dist = workspace_root().join(crate::admin::DIST_DIR);
-    if !dist.join("index.html").is_file() {
-        return Err(format!(
-            "the admin page is not built ({} has no index.html; `cargo xtask dist` builds it)",
-            crate::admin::DIST_DIR
-        ));
-    }
-    let dist_arg = dist.to_string_lossy().into_owned();
-    let sandbox = Background::start(
+    super::admin_table::run_on_built_page(
+        ctx,
         "sandbox (100,000 users, admin page, directory)",
-        ctx.sandbox_bin()?,
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--users",
-            "100000",
-            "--static",
-            &dist_arg,
-        ],
-        &ctx.out.join("logs/directory-sandbox.log"),
-    )?;
-    let mut env = ctx.node_env()?;
-    env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));
-    env.push(("BENCH_USERS", "100000".into()));
-    env.push(("BENCH_REPS", if ctx.quick { "2" } else { "5" }.into()));
-    env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
-    run_harness("directory.mjs", &env)
+        "directory-sandbox.log",
+        "directory.mjs",
+        5,
+    )
 }
 
 /// The memory measured at each step, in MiB.

@@ -48,11 +48,7 @@ fn export(store: Store, json: bool) {
         unit: store.unit.get_untracked(),
         now_ms: now,
     };
-    let stamp: String = crate::state::times::iso_utc(now)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(15)
-        .collect();
+    let stamp = crate::state::export::file_stamp(now);
     let written = if json {
         download(
             &format!("koodrive-departments-{stamp}.json"),

@@ -72,11 +72,7 @@ fn export(store: Store, json: bool) {
             })
         })
     });
-    let stamp: String = crate::state::times::iso_utc(now)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(15)
-        .collect();
+    let stamp = crate::state::export::file_stamp(now);
     let (name, mime) = if json {
         (format!("koodrive-usage-{stamp}.json"), "application/json")
     } else {

@@ -114,6 +114,15 @@ pub struct ExportInput<'a> {
     pub directory: Option<DirectoryColumns<'a>>,
 }
 
+/// The time part of an export's file name: `20251212T083714` (UTC).
+pub fn file_stamp(now_ms: i64) -> String {
+    iso_utc(now_ms)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(15)
+        .collect()
+}
+
 /// A time as ISO-8601 UTC when readable, else as received.
 fn time_utc(text: Option<&str>) -> String {
     match text {

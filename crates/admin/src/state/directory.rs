@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::ids::IdList;
+use super::ids::{IdList, normalized};
 use super::rows::Row;
 use super::sort::sort_u32;
 
@@ -56,7 +56,7 @@ impl Field {
         Self::Status,
     ];
 
-    /// Header names taken for this field, normalised (see [`normalized`]).
+    /// Header names taken for this field, normalised (see `ids::normalized`).
     fn guesses(self) -> &'static [&'static str] {
         match self {
             Self::Id => &[
@@ -80,16 +80,6 @@ impl Field {
             Self::Status => &["status", "state", "accountstatus", "enabled", "状态"],
         }
     }
-}
-
-/// A header name for comparison: ASCII lower case, without spaces, dashes,
-/// dots or underscores.
-fn normalized(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }
 
 /// Which column of the file holds each [`Field`].
@@ -762,6 +752,8 @@ fn entries<'a>(directory: &Directory, text: &'a str) -> Vec<Cow<'a, str>> {
 pub fn resolve_entries(text: &str, directory: &Directory) -> Resolution {
     let mut resolution = Resolution::default();
     let mut ids: Vec<String> = Vec::new();
+    // Users already found from an email or a name (a repeat is a duplicate).
+    let mut resolved = std::collections::HashSet::new();
     let mut empty = 0usize;
     for entry in entries(directory, text) {
         let entry = entry.as_ref();
@@ -786,7 +778,7 @@ pub fn resolve_entries(text: &str, directory: &Directory) -> Resolution {
             [one] => {
                 if let Some(e) = directory.entry(*one) {
                     // Counted once per user: a repeat is a duplicate.
-                    if !ids.iter().any(|id| id == e.id) {
+                    if resolved.insert(e.id.to_owned()) {
                         if by_email {
                             resolution.from_emails += 1;
                         } else {

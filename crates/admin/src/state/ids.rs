@@ -73,7 +73,9 @@ pub struct CsvImport {
 /// dashes, dots or underscores).
 const ID_HEADERS: [&str; 6] = ["userid", "id", "uid", "user", "koodriveuserid", "用户id"];
 
-fn normalized(header: &str) -> String {
+/// A header name for comparison: ASCII lower case, without spaces, dashes,
+/// dots or underscores (also how the directory's columns are recognised).
+pub(crate) fn normalized(header: &str) -> String {
     header
         .chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))

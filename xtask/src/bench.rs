@@ -6,7 +6,8 @@
 //! sandbox), [`overhead`] (CPU per request), [`admin_table`] (the admin page
 //! at 100,000 users in headless Chromium), [`throughput`] (`wrk` against
 //! the sandbox) and [`directory`] (a 100,000-row directory CSV joined to
-//! 100,000 usage rows in the admin page). Every timed figure is compared
+//! 100,000 usage rows in the admin page) and [`snapshots`] (the gateway's
+//! snapshot store at a million users). Every timed figure is compared
 //! with its baseline measured in the same run, in turns, several times; the
 //! table shows the median and the range. A part that cannot run says why in its rows instead of
 //! failing the others.
@@ -27,6 +28,7 @@ mod machine;
 mod overhead;
 mod process;
 mod sizes;
+mod snapshots;
 mod stats;
 mod table;
 mod throughput;
@@ -51,6 +53,7 @@ pub const PARTS: &[&str] = &[
     "admin",
     "throughput",
     "directory",
+    "snapshots",
 ];
 
 /// Flags of `cargo xtask bench`.
@@ -59,7 +62,7 @@ pub struct BenchArgs {
     /// Fewer and shorter runs, for trying the harnesses (results go to target/bench/).
     #[arg(long)]
     quick: bool,
-    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory.
+    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory, snapshots.
     #[arg(long = "part", value_name = "NAME")]
     parts: Vec<String>,
     /// Do not check or install tools.
@@ -170,6 +173,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "overhead" => overhead::run(&ctx),
             "admin" => admin_table::run(&ctx),
             "directory" => directory::run(&ctx),
+            "snapshots" => snapshots::run(&ctx),
             _ => throughput::run(&ctx),
         };
         println!(
@@ -373,7 +377,7 @@ const REPRODUCE: &str = r#"
 ```sh
 cargo xtask bench                   # every part, about 5 minutes; writes bench/RESULTS.md
 cargo xtask bench --quick           # one short run of each, to try things (target/bench/RESULTS.md)
-cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory
+cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory, snapshots
 ```
 
 It installs what is missing like `cargo xtask test` does (Node packages of

@@ -23,6 +23,7 @@ use koodrive_sandbox::serve::StaticSite;
 use crate::forward::{Call, CallAuth, Forwarder};
 use crate::relay::{refusal, relay};
 use crate::settings::{Mode, Settings};
+use crate::snapshots::{Snapshots, health_off, http as snapshot_http};
 
 /// Where the admin page learns what the gateway does.
 pub const HEALTH_PATH: &str = "/__gateway/health";
@@ -35,6 +36,8 @@ pub struct GatewayApp {
     pub site: Option<StaticSite>,
     /// Where calls go.
     pub forwarder: Forwarder,
+    /// The snapshots the gateway takes, when asked for.
+    pub snapshots: Option<Snapshots>,
     /// Whether requests must name a loopback host (a loopback gateway with
     /// no gateway token: this keeps pages on DNS-rebound names out).
     pub loopback_hosts_only: bool,
@@ -127,11 +130,22 @@ async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
             Err(refused) => *refused,
         };
     }
+    if snapshot_http::is_snapshot_path(path) {
+        // The same access rule as the API's.
+        if let Some(refused) = token_refusal(&app.settings, &parts) {
+            return refused;
+        }
+        return snapshot_http::answer(app.snapshots.as_ref(), &parts).await;
+    }
     if path == HEALTH_PATH {
         if !is_read {
             return method_not_allowed("GET, HEAD, OPTIONS");
         }
-        let mut answer = Response::new(Body::from(app.settings.health_json()));
+        let snapshots = app
+            .snapshots
+            .as_ref()
+            .map_or_else(health_off, Snapshots::health);
+        let mut answer = Response::new(Body::from(app.settings.health_json(snapshots)));
         let headers = answer.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -168,24 +182,29 @@ fn bad_request(msg: &str) -> Refused {
     Box::new(refusal(StatusCode::BAD_REQUEST, "GATEWAY.BAD_REQUEST", msg))
 }
 
+/// The 401 of a request without the gateway token, when one is configured.
+fn token_refusal(settings: &Settings, parts: &Parts) -> Option<Response<Body>> {
+    let token = settings.gateway_token.as_ref()?;
+    let given = parts
+        .headers
+        .get("x-gateway-token")
+        .map(HeaderValue::as_bytes);
+    if given.is_some_and(|g| token.matches(g)) {
+        return None;
+    }
+    let what = if given.is_some() { "a wrong" } else { "no" };
+    Some(refusal(
+        StatusCode::UNAUTHORIZED,
+        "GATEWAY.TOKEN",
+        &format!("the request carried {what} X-Gateway-Token; this gateway needs its token"),
+    ))
+}
+
 /// The API request's checks, in order; the call to forward when all pass.
 fn checked_call(app: &GatewayApp, parts: &Parts, body: &Bytes) -> Result<Call, Refused> {
     let settings = &app.settings;
-    if let Some(token) = &settings.gateway_token {
-        let given = parts
-            .headers
-            .get("x-gateway-token")
-            .map(HeaderValue::as_bytes);
-        if !given.is_some_and(|g| token.matches(g)) {
-            let what = if given.is_some() { "a wrong" } else { "no" };
-            return Err(Box::new(refusal(
-                StatusCode::UNAUTHORIZED,
-                "GATEWAY.TOKEN",
-                &format!(
-                    "the request carried {what} X-Gateway-Token; this gateway needs its token"
-                ),
-            )));
-        }
+    if let Some(refused) = token_refusal(settings, parts) {
+        return Err(Box::new(refused));
     }
     if body.len() > MAX_BODY_BYTES {
         return Err(Box::new(refusal(

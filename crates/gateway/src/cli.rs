@@ -42,6 +42,19 @@ pub struct Cli {
     /// (repeat, or separate with commas); by default only the gateway's own.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
+    /// App mode: take a snapshot of every user this often (e.g. 24h), kept in --snapshot-db.
+    #[arg(
+        long = "snapshot-every",
+        value_name = "INTERVAL",
+        requires = "snapshot_db"
+    )]
+    pub snapshot_every: Option<String>,
+    /// The SQLite file that keeps the snapshots (created when missing).
+    #[arg(long = "snapshot-db", value_name = "FILE", requires = "snapshot_every")]
+    pub snapshot_db: Option<PathBuf>,
+    /// Delete snapshots taken more than this many days before the newest [default: 400].
+    #[arg(long = "keep-days", value_name = "DAYS", requires = "snapshot_db")]
+    pub keep_days: Option<u32>,
     /// More origins the admin page may connect to (added to its CSP).
     #[arg(long = "connect-src", value_name = "ORIGIN", num_args = 1..)]
     pub connect_src: Vec<String>,
@@ -110,6 +123,13 @@ impl Cli {
             Some("") => return Err("--acting-user-id is empty".into()),
             other => other.map(str::to_owned),
         };
+        let snapshots = crate::snapshots::settings_from_flags(
+            self.snapshot_every.as_deref(),
+            self.snapshot_db.as_deref(),
+            self.keep_days,
+            matches!(mode, Mode::App { .. }),
+            acting_user_id.as_deref(),
+        )?;
         let cors = if self.allow_origin.is_empty() {
             Cors::Origins(Vec::new())
         } else {
@@ -121,6 +141,7 @@ impl Cli {
             acting_user_id,
             gateway_token,
             cors,
+            snapshots,
         })
     }
 }

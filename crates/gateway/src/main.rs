@@ -5,7 +5,9 @@
 //! its own skew-corrected clock; in app mode it signs over the upstream's
 //! host, so the secret never reaches a browser; in token mode it passes the
 //! caller's `Authorization` on unchanged), and answers
-//! `GET /__gateway/health`. Serving (limits, CORS, `Date`, the request log,
+//! `GET /__gateway/health`. In app mode, with `--snapshot-every` and
+//! `--snapshot-db`, it also lists every user on a schedule and keeps the
+//! snapshots in SQLite (`snapshots`). Serving (limits, CORS, `Date`, the request log,
 //! graceful shutdown, static files) is the sandbox's `serve` module, shared.
 //!
 //! It reads its flags, binds (loopback only unless a gateway token is
@@ -18,6 +20,7 @@ mod cli;
 mod forward;
 mod relay;
 mod settings;
+mod snapshots;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -49,6 +52,21 @@ fn main() -> ExitCode {
         Ok(forwarder) => forwarder,
         Err(e) => return fail(&e),
     };
+    // Opened before listening: a damaged database stops the gateway at once.
+    let snapshots = match (&settings.snapshots, &settings.mode) {
+        (Some(snapshot_settings), Mode::App { app_id, app_secret }) => {
+            let lister = snapshots::taker::Lister {
+                upstream: settings.upstream.to_string(),
+                app_id: app_id.clone(),
+                app_secret: app_secret.clone(),
+            };
+            match snapshots::Snapshots::start(snapshot_settings.clone(), lister) {
+                Ok(snapshots) => Some(snapshots),
+                Err(e) => return fail(&e),
+            }
+        }
+        _ => None,
+    };
     let runtime = match koodrive_sandbox::serve::runtime() {
         Ok(runtime) => runtime,
         Err(e) => return fail(&e),
@@ -70,6 +88,7 @@ fn main() -> ExitCode {
             settings,
             site,
             forwarder,
+            snapshots,
         };
         match serve(listener, router(Arc::new(app)), options, shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -109,6 +128,15 @@ fn print_banner(addr: &str, settings: &Settings, site: Option<&StaticSite>) {
             site.root().display()
         )),
         None => banner.push_str("admin page:   not served (give --static DIR)\n"),
+    }
+    if let Some(snapshots) = &settings.snapshots {
+        banner.push_str(&format!(
+            "snapshots:    every {}, kept {} days, in {} (http://{addr}{})\n",
+            humantime::format_duration(snapshots.every),
+            snapshots.keep_days,
+            snapshots.db.display(),
+            snapshots::http::SNAPSHOTS_PATH
+        ));
     }
     banner.push_str(&format!("health:       http://{addr}{HEALTH_PATH}\n"));
     let mut out = std::io::stdout().lock();

@@ -74,6 +74,8 @@ pub struct Settings {
     pub gateway_token: Option<GatewayToken>,
     /// Which other origins may call from a browser.
     pub cors: Cors,
+    /// Snapshots taken by the gateway itself, when asked for.
+    pub snapshots: Option<crate::snapshots::SnapshotSettings>,
 }
 
 impl Settings {
@@ -82,13 +84,14 @@ impl Settings {
         matches!(self.mode, Mode::App { .. })
     }
 
-    /// The answer of `GET /__gateway/health`.
-    pub fn health_json(&self) -> String {
+    /// The answer of `GET /__gateway/health`, with the snapshots' state.
+    pub fn health_json(&self, snapshots: serde_json::Value) -> String {
         serde_json::json!({
             "gateway": true,
             "upstream": self.upstream.host(),
             "signs": self.signs(),
             "needsToken": self.gateway_token.is_some(),
+            "snapshots": snapshots,
         })
         .to_string()
     }
@@ -118,12 +121,14 @@ mod tests {
             acting_user_id: None,
             gateway_token: Some(GatewayToken::new("x")),
             cors: Cors::Origins(Vec::new()),
+            snapshots: None,
         };
-        let health: serde_json::Value = serde_json::from_str(&settings.health_json()).unwrap();
+        let health: serde_json::Value =
+            serde_json::from_str(&settings.health_json(serde_json::json!({"on": false}))).unwrap();
         assert_eq!(
             health,
             serde_json::json!({"gateway": true, "upstream": "intl.myhuaweicloud-koodrive.com",
-                               "signs": true, "needsToken": true})
+                               "signs": true, "needsToken": true, "snapshots": {"on": false}})
         );
         assert!(!format!("{settings:?}").contains("the-secret"));
     }

@@ -182,7 +182,8 @@ fn health_says_what_the_gateway_does() {
     let health = gateway.request("GET", "/__gateway/health", &[], "").json();
     assert_eq!(
         health,
-        serde_json::json!({"gateway": true, "upstream": upstream.addr(), "signs": false, "needsToken": false})
+        serde_json::json!({"gateway": true, "upstream": upstream.addr(), "signs": false, "needsToken": false,
+                           "snapshots": {"on": false}})
     );
     let secret = secret_file("health-secret", "sandbox-secret");
     let token = secret_file("health-token", "0123456789abcdef0123");

@@ -157,14 +157,33 @@ pub fn run_harness(script: &str, env: &[(&str, String)]) -> Result<Harness> {
     let output = cmd
         .output()
         .map_err(|e| format!("cannot run node bench/{script}: {e}"))?;
+    read_result(&format!("bench/{script}"), &output)
+}
+
+/// Runs a native harness (`program args`) the same way: progress on stderr,
+/// the result as the last stdout line.
+pub fn run_program_harness(program: &Path, args: &[&str]) -> Result<Harness> {
+    let shown = program.strip_prefix(workspace_root()).unwrap_or(program);
+    println!("$ {} {}", shown.display(), args.join(" "));
+    let output = command(program)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    read_result(&shown.display().to_string(), &output)
+}
+
+/// Reads a harness's result line (`label` names it in errors).
+fn read_result(label: &str, output: &std::process::Output) -> Result<Harness> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout
         .lines()
         .rev()
         .find(|l| l.trim_start().starts_with('{'))
-        .ok_or_else(|| format!("bench/{script} ended ({}) without a result", output.status))?;
+        .ok_or_else(|| format!("{label} ended ({}) without a result", output.status))?;
     let raw: Value = serde_json::from_str(line)
-        .map_err(|e| format!("bench/{script}: unreadable result ({e}): {line}"))?;
+        .map_err(|e| format!("{label}: unreadable result ({e}): {line}"))?;
     if let Some(error) = raw.get("error").and_then(Value::as_str) {
         return Err(error.to_owned());
     }
@@ -178,7 +197,7 @@ pub fn run_harness(script: &str, env: &[(&str, String)]) -> Result<Harness> {
                 .get("unit")
                 .and_then(Value::as_str)
                 .and_then(Unit::parse)
-                .ok_or_else(|| format!("bench/{script}: metric {name} has no known unit"))?;
+                .ok_or_else(|| format!("{label}: metric {name} has no known unit"))?;
             let samples = metric
                 .get("samples")
                 .and_then(Value::as_array)
@@ -194,7 +213,7 @@ pub fn run_harness(script: &str, env: &[(&str, String)]) -> Result<Harness> {
             .collect();
     }
     if !output.status.success() {
-        return Err(format!("bench/{script} failed ({})", output.status));
+        return Err(format!("{label} failed ({})", output.status));
     }
     Ok(harness)
 }

@@ -44,6 +44,7 @@ impl Unit {
     /// `value` written for a person: `94.0 KB`, `1.51 s`, `820 µs`, `17,130/s`.
     pub fn format(self, value: f64) -> String {
         match self {
+            Self::Bytes if value < 1024.0 => format!("{value:.1} B"),
             Self::Bytes => format!("{:.1} KB", value / 1024.0),
             Self::Ms if value >= 1000.0 => format!("{:.2} s", value / 1000.0),
             Self::Ms if value >= 100.0 => format!("{value:.0} ms"),

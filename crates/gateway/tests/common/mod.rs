@@ -56,7 +56,12 @@ pub struct Upstream {
 impl Upstream {
     /// A sandbox of 50 users with `config`'s credentials.
     pub fn start(config: SandboxConfig) -> Self {
-        let users = Users::generate(50, 42, machine_now_ms());
+        Self::with_users(config, 50)
+    }
+
+    /// A sandbox of `count` users with `config`'s credentials.
+    pub fn with_users(config: SandboxConfig, count: usize) -> Self {
+        let users = Users::generate(count, 42, machine_now_ms());
         let sandbox = Arc::new(Sandbox::new(config, users));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

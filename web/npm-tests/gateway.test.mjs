@@ -93,5 +93,5 @@ test("the gateway forwards nothing but the endpoint", { skip }, async () => {
   const res = await fetch(`${url}/__sandbox/reset`, { method: "POST" });
   assert.equal(res.status, 404);
   const health = await (await fetch(`${url}/__gateway/health`)).json();
-  assert.deepEqual(health, { gateway: true, upstream: new URL(SANDBOX).host, signs: false, needsToken: false });
+  assert.deepEqual(health, { gateway: true, upstream: new URL(SANDBOX).host, signs: false, needsToken: false, snapshots: { on: false } });
 });

@@ -15,9 +15,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Response, ResponseInit};
 
+use crate::app::ConnectionContext;
 use crate::browser::clock::now_ms;
 use crate::state::connection::Connection;
-use crate::state::store::Store;
+use crate::state::notice::Notice;
 
 /// The demo's endpoint: clearly not a real one; requests never leave the page.
 pub const DEMO_ENDPOINT: &str = "http://in-browser-demo.invalid";
@@ -100,11 +101,11 @@ pub fn platform() -> Result<WebPlatform, String> {
 
 /// Starts the demo: the connection switches to the demo's endpoint with the
 /// sandbox's credentials, and every query is answered in the page.
-pub fn start(store: Store) {
-    let lang = store.connection.with_untracked(|c| c.lang);
+pub fn start(conn: ConnectionContext, notice: RwSignal<Option<Notice>>) {
+    let lang = conn.connection.with_untracked(|c| c.lang);
     let mut connection = Connection::sandbox_defaults(DEMO_ENDPOINT);
     connection.lang = lang;
-    store.connection.set(connection);
-    store.demo.set(true);
-    store.notice.set(None);
+    conn.connection.set(connection);
+    conn.demo.set(true);
+    notice.set(None);
 }

@@ -1,7 +1,7 @@
 //! The admin page's components in a real browser (wasm-bindgen-test in
 //! headless Chromium): the virtualised table and its sorting, the filters
 //! and the status line, the state thresholds, and the unit setting. Each
-//! test mounts the components on a store filled with made-up users and acts
+//! test mounts the components on the page's state filled with made-up users and acts
 //! on the document as a user would (clicks, typed values, change events).
 //! Also the directory kept in this browser's IndexedDB: saved, read back,
 //! replaced and forgotten.
@@ -11,11 +11,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use koodrive_admin::app::App;
 use koodrive_admin::components::{
     DisplaySettings, FiltersBar, ResultsTable, StatusLine, SummaryPanel,
 };
 use koodrive_admin::state::connection::Connection;
-use koodrive_admin::state::store::Store;
 use koodrive_core::{BatchReport, UserSpaceQuota};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,7 +43,7 @@ fn users(count: usize) -> Vec<UserSpaceQuota> {
 const STYLES: &str = include_str!("../../../web/styles/admin.css");
 
 /// Mounts the results part of the page on a fresh element, with `users` loaded.
-fn mount(users: Vec<UserSpaceQuota>) -> (Element, Store) {
+fn mount(users: Vec<UserSpaceQuota>) -> (Element, App) {
     let document = document();
     if document.get_element_by_id("admin-styles").is_none() {
         let style = document.create_element("style").expect("a style element");
@@ -67,30 +67,32 @@ fn mount(users: Vec<UserSpaceQuota>) -> (Element, Store) {
     let made = Rc::new(Cell::new(None));
     let keep = Rc::clone(&made);
     let handle = leptos::mount::mount_to(host.clone(), move || {
-        let store = Store::new(
+        let app = App::new(
             Connection::sandbox_defaults("http://127.0.0.1:1"),
             "UTC".into(),
             1_765_000_000_000,
         );
-        store.update_results(|r| {
+        app.results.update_results(|r| {
             r.apply_query(BatchReport {
                 items: users.clone(),
                 ..BatchReport::default()
             });
         });
-        provide_context(store);
-        keep.set(Some(store));
+        app.provide();
+        keep.set(Some(app));
+        let (results, dir, notice) = (app.results, app.directory, app.query.notice);
+        let t = app.connection.t();
         view! {
-            <DisplaySettings />
-            <SummaryPanel />
-            <FiltersBar />
-            <StatusLine />
-            <ResultsTable />
+            <DisplaySettings results t />
+            <SummaryPanel results t />
+            <FiltersBar results dir notice t />
+            <StatusLine results t />
+            <ResultsTable results dir t />
         }
     });
     handle.forget();
-    let store = made.get().expect("the store was made");
-    (host.into(), store)
+    let app = made.get().expect("the page's state was made");
+    (host.into(), app)
 }
 
 /// Lets effects and DOM updates run.
@@ -152,7 +154,7 @@ fn set_select(root: &Element, selector: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_table_draws_only_the_rows_in_view_of_many_thousands() {
-    let (root, _store) = mount(users(20_000));
+    let (root, _app) = mount(users(20_000));
     tick().await;
     assert_eq!(
         text(&root, "[role=status]"),
@@ -174,7 +176,7 @@ async fn the_table_draws_only_the_rows_in_view_of_many_thousands() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_header_sorts_by_it_and_again_reverses() {
-    let (root, _store) = mount(users(500));
+    let (root, _app) = mount(users(500));
     tick().await;
     click(&root, "th.col-used button");
     tick().await;
@@ -199,7 +201,7 @@ async fn clicking_a_header_sorts_by_it_and_again_reverses() {
 
 #[wasm_bindgen_test]
 async fn the_filters_narrow_the_rows_and_the_status_counts_them() {
-    let (root, _store) = mount(users(1010));
+    let (root, _app) = mount(users(1010));
     tick().await;
     // 1,010 users, usage i % 101 percent: 10 of each percentage, 10 at 100 %.
     set_select(&root, "#filter-state", "exceeded");
@@ -233,9 +235,9 @@ async fn the_filters_narrow_the_rows_and_the_status_counts_them() {
 
 #[wasm_bindgen_test]
 async fn the_thresholds_move_users_between_states() {
-    let (root, store) = mount(users(101));
+    let (root, app) = mount(users(101));
     tick().await;
-    let nearing_before = store.states.with_untracked(|s| {
+    let nearing_before = app.results.states.with_untracked(|s| {
         s.iter()
             .filter(|x| **x == koodrive_core::UsageState::Nearing)
             .count()
@@ -243,7 +245,7 @@ async fn the_thresholds_move_users_between_states() {
     assert_eq!(nearing_before, 9); // 90 % … 98 %
     set_input(&root, "#nearing-at", "50", "change");
     tick().await;
-    let nearing_after = store.states.with_untracked(|s| {
+    let nearing_after = app.results.states.with_untracked(|s| {
         s.iter()
             .filter(|x| **x == koodrive_core::UsageState::Nearing)
             .count()
@@ -266,12 +268,12 @@ async fn the_thresholds_move_users_between_states() {
             .as_deref(),
         Some("true")
     );
-    assert_eq!(store.thresholds.get_untracked().nearing_at(), 0.5);
+    assert_eq!(app.results.thresholds.get_untracked().nearing_at(), 0.5);
 }
 
 #[wasm_bindgen_test]
 async fn the_unit_setting_says_what_the_wire_numbers_mean() {
-    let (root, _store) = mount(users(3));
+    let (root, _app) = mount(users(3));
     tick().await;
     // 1,048,576 on the wire: KiB by default, so 1 GiB.
     assert_eq!(rows(&root)[0][1], "1.00 GiB");

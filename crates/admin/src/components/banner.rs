@@ -6,33 +6,37 @@
 
 use leptos::prelude::*;
 
+use crate::app::ConnectionContext;
 use crate::browser::health::Health;
-use crate::state::store::Store;
+use crate::state::i18n::Texts;
+use crate::state::notice::Notice;
 
 /// The endpoint banner.
 #[component]
-pub fn EndpointBanner() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn EndpointBanner(
+    conn: ConnectionContext,
+    notice: RwSignal<Option<Notice>>,
+    t: &'static Texts,
+) -> impl IntoView {
     move || {
-        if store.demo.get() {
+        if conn.demo.get() {
             return view! { <p class="banner demo" role="note">{t.demo_banner}</p> }.into_any();
         }
-        if let Some(upstream) = store
+        if let Some(upstream) = conn
             .connection
             .with(|c| c.gateway.as_ref().map(|g| g.upstream.clone()))
         {
             return view! { <p class="banner gateway" role="note">{t.gateway_banner(&upstream)}</p> }
                 .into_any();
         }
-        match store.health.get() {
+        match conn.health.get() {
             Some(Health::Sandbox) => {
                 view! { <p class="banner sandbox" role="note">{t.sandbox_banner}</p> }.into_any()
             }
             Some(Health::Unreachable) => view! {
                 <div class="banner unreachable" role="note">
                     <p>{t.no_server}</p>
-                    {demo_button(store)}
+                    {demo_button(conn, notice, t)}
                 </div>
             }
             .into_any(),
@@ -42,13 +46,22 @@ pub fn EndpointBanner() -> impl IntoView {
 }
 
 #[cfg(feature = "demo")]
-fn demo_button(store: Store) -> impl IntoView {
+fn demo_button(
+    conn: ConnectionContext,
+    notice: RwSignal<Option<Notice>>,
+    t: &'static Texts,
+) -> impl IntoView {
     view! {
-        <button type="button" on:click=move |_| crate::demo::start(store)>
-            {store.t().demo_button}
+        <button type="button" on:click=move |_| crate::demo::start(conn, notice)>
+            {t.demo_button}
         </button>
     }
 }
 
 #[cfg(not(feature = "demo"))]
-fn demo_button(_store: Store) -> impl IntoView {}
+fn demo_button(
+    _conn: ConnectionContext,
+    _notice: RwSignal<Option<Notice>>,
+    _t: &'static Texts,
+) -> impl IntoView {
+}

@@ -8,62 +8,60 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::ConnectionContext;
 use crate::browser::health::Health;
 use crate::browser::{health, page_origin, session};
 use crate::state::connection::{AuthMode, Connection};
 use crate::state::i18n::Lang;
-use crate::state::store::Store;
+use crate::state::i18n::Texts;
 
 /// Asks the endpoint whether it is the sandbox, for the banner; when it is
 /// not, asks the page's own origin whether it is a gateway (on load, or when
 /// the endpoint is that origin), which then becomes the endpoint.
-pub fn check_endpoint(store: Store, on_load: bool) {
-    let endpoint = store.connection.with_untracked(|c| c.endpoint.clone());
-    store.health.set(None);
+pub fn check_endpoint(conn: ConnectionContext, on_load: bool) {
+    let endpoint = conn.connection.with_untracked(|c| c.endpoint.clone());
+    conn.health.set(None);
     leptos::task::spawn_local(async move {
         let found = health::check(&endpoint).await;
         // Only if the endpoint was not changed meanwhile.
-        if store.connection.with_untracked(|c| c.endpoint != endpoint) {
+        if conn.connection.with_untracked(|c| c.endpoint != endpoint) {
             return;
         }
         let origin = page_origin();
         let at_origin = endpoint.trim().trim_end_matches('/') == origin;
         if found != Health::Sandbox && !origin.is_empty() && (on_load || at_origin) {
             if let Some(info) = health::gateway(&origin).await {
-                store.connection.update(|c| c.behind_gateway(info, &origin));
-                if store.remember.get_untracked() {
-                    session::save(&store.connection.get_untracked());
+                conn.connection.update(|c| c.behind_gateway(info, &origin));
+                if conn.remember.get_untracked() {
+                    session::save(&conn.connection.get_untracked());
                 }
-                store.health.set(Some(Health::Service));
+                conn.health.set(Some(Health::Service));
                 return;
             }
         }
-        if store.connection.with_untracked(|c| c.gateway.is_some()) {
-            store.connection.update(|c| c.gateway = None);
+        if conn.connection.with_untracked(|c| c.gateway.is_some()) {
+            conn.connection.update(|c| c.gateway = None);
         }
-        store.health.set(Some(found));
+        conn.health.set(Some(found));
     });
 }
 
 /// Applies a change to the connection, and to session storage when remembered.
-fn edit(store: Store, f: impl FnOnce(&mut Connection)) {
-    store.connection.update(f);
-    if store.remember.get_untracked() {
-        session::save(&store.connection.get_untracked());
+fn edit(conn: ConnectionContext, f: impl FnOnce(&mut Connection)) {
+    conn.connection.update(f);
+    if conn.remember.get_untracked() {
+        session::save(&conn.connection.get_untracked());
     }
 }
 
 /// The connection form.
 #[component]
-pub fn ConnectionForm() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
-    let mode = move || store.connection.with(|c| c.mode);
-    let behind_gateway = move || store.connection.with(|c| c.gateway.is_some());
-    let gateway_signs = move || store.connection.with(|c| c.gateway_signs());
+pub fn ConnectionForm(conn: ConnectionContext, t: &'static Texts) -> impl IntoView {
+    let mode = move || conn.connection.with(|c| c.mode);
+    let behind_gateway = move || conn.connection.with(|c| c.gateway.is_some());
+    let gateway_signs = move || conn.connection.with(|c| c.gateway_signs());
     let needs_gateway_token = move || {
-        store
-            .connection
+        conn.connection
             .with(|c| c.gateway.as_ref().is_some_and(|g| g.needs_token))
     };
     let text_field = move |id: &'static str,
@@ -82,14 +80,14 @@ pub fn ConnectionForm() -> impl IntoView {
                     autocomplete="off"
                     spellcheck="false"
                     aria-describedby=help.map(|_| help_id.clone())
-                    prop:value=move || store.connection.with(get)
+                    prop:value=move || conn.connection.with(get)
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
-                        edit(store, |c| set(c, value));
+                        edit(conn, |c| set(c, value));
                     }
                     on:change=move |_| {
                         if id == "endpoint" {
-                            check_endpoint(store, false);
+                            check_endpoint(conn, false);
                         }
                     }
                 />
@@ -118,13 +116,13 @@ pub fn ConnectionForm() -> impl IntoView {
                     <label>
                         <input type="radio" name="auth-mode" value="token"
                             prop:checked=move || mode() == AuthMode::Token
-                            on:change=move |_| edit(store, |c| c.mode = AuthMode::Token) />
+                            on:change=move |_| edit(conn, |c| c.mode = AuthMode::Token) />
                         {t.token_mode}
                     </label>
                     <label>
                         <input type="radio" name="auth-mode" value="app"
                             prop:checked=move || mode() == AuthMode::App
-                            on:change=move |_| edit(store, |c| c.mode = AuthMode::App) />
+                            on:change=move |_| edit(conn, |c| c.mode = AuthMode::App) />
                         {t.app_mode}
                     </label>
                 </div>
@@ -144,7 +142,7 @@ pub fn ConnectionForm() -> impl IntoView {
                 <label for="language">{t.language}</label>
                 <select id="language" on:change=move |ev| {
                     if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
-                        edit(store, |c| c.lang = lang);
+                        edit(conn, |c| c.lang = lang);
                         // The page is drawn again in the new language: keep the focus here.
                         request_animation_frame(|| {
                             if let Some(select) = document()
@@ -157,19 +155,19 @@ pub fn ConnectionForm() -> impl IntoView {
                     }
                 }>
                     {Lang::ALL.into_iter().map(|lang| view! {
-                        <option value=lang.tag() prop:selected=move || store.lang() == lang>{lang.tag()}</option>
+                        <option value=lang.tag() prop:selected=move || t.lang == lang>{lang.tag()}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field checkbox">
                 <label>
                     <input type="checkbox" aria-describedby="remember-help"
-                        prop:checked=move || store.remember.get()
+                        prop:checked=move || conn.remember.get()
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            store.remember.set(on);
+                            conn.remember.set(on);
                             if on {
-                                session::save(&store.connection.get_untracked());
+                                session::save(&conn.connection.get_untracked());
                             } else {
                                 session::forget();
                             }

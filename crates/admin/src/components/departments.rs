@@ -5,14 +5,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
 use crate::state::departments::{
     DepartmentColumn, DepartmentsExport, departments_csv, departments_json, sort_departments,
 };
 use crate::state::i18n::Texts;
+use crate::state::notice::{BrowserAction, Notice, Problem};
 use crate::state::numbers::shortest;
-use crate::state::store::{Notice, Store};
 use crate::state::units::{format_amount, format_ratio};
 
 /// Departments drawn at most (in the view's order; the exports hold all):
@@ -32,20 +33,29 @@ fn label(column: DepartmentColumn, t: &'static Texts) -> &'static str {
 }
 
 /// Exports the departments, in the view's order.
-fn export(store: Store, json: bool) {
-    let Some(directory) = store.directory.get_untracked() else {
+fn export(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    notice: RwSignal<Option<Notice>>,
+    t: &'static Texts,
+    json: bool,
+) {
+    let Some(directory) = dir.directory.get_untracked() else {
         return;
     };
-    let t = store.t();
     let now = now_ms();
-    let mut list = store.departments.get_untracked();
-    sort_departments(&mut list, &directory, store.department_sort.get_untracked());
+    let mut list = results.departments.get_untracked();
+    sort_departments(
+        &mut list,
+        &directory,
+        results.department_sort.get_untracked(),
+    );
     let x = DepartmentsExport {
         directory: &directory,
         list: &list,
         no_department: t.no_department,
         not_in_directory: t.not_in_directory_group,
-        unit: store.unit.get_untracked(),
+        unit: results.unit.get_untracked(),
         now_ms: now,
     };
     let stamp = crate::state::export::file_stamp(now);
@@ -62,17 +72,18 @@ fn export(store: Store, json: bool) {
             &departments_csv(&x),
         )
     };
-    if let Err(problem) = written {
-        store.notice.set(Some(Notice::Problem(problem)));
+    if let Err(detail) = written {
+        notice.set(Some(Notice::Problem(Problem::Browser {
+            action: BrowserAction::Download,
+            detail,
+        })));
     }
 }
 
 /// A sorting column header.
 #[component]
-fn Header(column: DepartmentColumn) -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
-    let sort = move || store.department_sort.get();
+fn Header(results: ResultsContext, t: &'static Texts, column: DepartmentColumn) -> impl IntoView {
+    let sort = move || results.department_sort.get();
     let aria_sort = move || match sort() {
         s if s.column != column => "none",
         s if s.descending => "descending",
@@ -85,7 +96,7 @@ fn Header(column: DepartmentColumn) -> impl IntoView {
     };
     view! {
         <th scope="col" aria-sort=aria_sort class=class>
-            <button type="button" on:click=move |_| store.department_sort.update(|s| *s = s.clicked(column))>
+            <button type="button" on:click=move |_| results.department_sort.update(|s| *s = s.clicked(column))>
                 {label(column, t)}
                 <span class="arrow" aria-hidden="true">
                     {move || match aria_sort() {
@@ -101,17 +112,20 @@ fn Header(column: DepartmentColumn) -> impl IntoView {
 
 /// The Departments view (with a directory and rows).
 #[component]
-pub fn DepartmentsView() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn DepartmentsView(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    notice: RwSignal<Option<Notice>>,
+    t: &'static Texts,
+) -> impl IntoView {
     // Only the picked department, so that a keystroke in Filter (the same
     // signal) does not draw the view again.
-    let picked = Memo::new(move |_| store.filters.with(|f| f.department));
+    let picked = Memo::new(move |_| results.filters.with(|f| f.department));
     let rows = move || {
-        let directory = store.directory.get()?;
-        let mut list = store.departments.get();
-        sort_departments(&mut list, &directory, store.department_sort.get());
-        let unit = store.unit.get();
+        let directory = dir.directory.get()?;
+        let mut list = results.departments.get();
+        sort_departments(&mut list, &directory, results.department_sort.get());
+        let unit = results.unit.get();
         let picked = picked.get();
         let more = list.len().saturating_sub(MAX_ROWS);
         let rows = list
@@ -125,7 +139,7 @@ pub fn DepartmentsView() -> impl IntoView {
                 let group = d.group;
                 let here = picked == Some(group);
                 let show = move |_| {
-                    store.filters.update(|f| f.department = Some(group));
+                    results.filters.update(|f| f.department = Some(group));
                     if let Some(heading) = document().get_element_by_id("results-heading") {
                         heading.scroll_into_view();
                     }
@@ -160,7 +174,7 @@ pub fn DepartmentsView() -> impl IntoView {
         Some((rows, more))
     };
     let shown =
-        move || store.directory.with(Option::is_some) && store.departments.with(|d| !d.is_empty());
+        move || dir.directory.with(Option::is_some) && results.departments.with(|d| !d.is_empty());
     view! {
         <section class="panel departments" aria-labelledby="departments-heading" hidden=move || !shown()>
             <h2 id="departments-heading">{t.departments}</h2>
@@ -169,15 +183,15 @@ pub fn DepartmentsView() -> impl IntoView {
                 <table class="departments" aria-label=t.departments>
                     <thead>
                         <tr>
-                            {DepartmentColumn::ALL.into_iter().map(|column| view! { <Header column /> }).collect_view()}
+                            {DepartmentColumn::ALL.into_iter().map(|column| view! { <Header results t column /> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
             <div class="buttons">
-                <button type="button" on:click=move |_| export(store, false)>{t.export_departments_csv}</button>
-                <button type="button" on:click=move |_| export(store, true)>{t.export_departments_json}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, t, false)>{t.export_departments_csv}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, t, true)>{t.export_departments_json}</button>
             </div>
         </section>
     }

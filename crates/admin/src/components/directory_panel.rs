@@ -9,17 +9,27 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::files::read_bytes;
 use crate::browser::keep::{self, Kept};
 use crate::state::directory::{Directory, DirectoryFile, Field, Mapping};
-use crate::state::store::{Notice, Store};
+use crate::state::i18n::Texts;
+use crate::state::notice::{BrowserAction, Notice, Problem};
 
-fn problem(store: Store, text: String) {
-    store.notice.set(Some(Notice::Problem(text)));
+/// Where the directory panel tells what went wrong.
+type NoticeSignal = RwSignal<Option<Notice>>;
+
+fn problem(notice: NoticeSignal, problem: Problem) {
+    notice.set(Some(Notice::Problem(problem)));
+}
+
+/// The browser refused `action`, saying `detail`.
+fn refused(notice: NoticeSignal, action: BrowserAction, detail: String) {
+    problem(notice, Problem::Browser { action, detail });
 }
 
 /// Stores the directory in this browser; on refusal says so and unticks the box.
-fn keep_now(store: Store, directory: &Directory) {
+fn keep_now(dir: DirectoryContext, notice: NoticeSignal, directory: &Directory) {
     let kept = Kept {
         file_name: directory.file_name.clone(),
         bytes: directory.bytes.to_vec(),
@@ -29,8 +39,8 @@ fn keep_now(store: Store, directory: &Directory) {
         if let Err(e) = keep::save(&kept).await {
             // An older directory kept before must not come back instead.
             let _ = keep::forget().await;
-            store.keep_directory.set(false);
-            problem(store, format!("{}: {e}", store.t().kept_failed));
+            dir.keep.set(false);
+            refused(notice, BrowserAction::KeepDirectory, e);
         }
     });
 }
@@ -50,64 +60,69 @@ pub fn focus_later(id: &'static str) {
 
 /// Puts `directory` in use: the filters and order that named the previous
 /// one's departments are dropped.
-fn use_directory(store: Store, directory: Directory) {
-    store.filters.update(|f| f.department = None);
+fn use_directory(
+    dir: DirectoryContext,
+    results: ResultsContext,
+    notice: NoticeSignal,
+    directory: Directory,
+) {
+    results.filters.update(|f| f.department = None);
     let directory = Arc::new(directory);
-    if store.keep_directory.get_untracked() {
-        keep_now(store, &directory);
+    if dir.keep.get_untracked() {
+        keep_now(dir, notice, &directory);
     }
-    store.directory.set(Some(directory));
-    store.directory_file.set(None);
-    store.notice.set(None);
+    dir.directory.set(Some(directory));
+    dir.file.set(None);
+    notice.set(None);
     focus_later("directory-summary");
 }
 
 /// Drops the directory from the page and from this computer.
-fn forget(store: Store) {
-    store.directory.set(None);
-    store.keep_directory.set(false);
-    store.filters.update(|f| {
+fn forget(dir: DirectoryContext, results: ResultsContext, notice: NoticeSignal) {
+    dir.directory.set(None);
+    dir.keep.set(false);
+    results.filters.update(|f| {
         f.department = None;
         f.in_directory = None;
     });
-    if store
+    if results
         .sort
         .get_untracked()
         .is_some_and(|s| s.column.from_directory())
     {
-        store.sort.set(None);
+        results.sort.set(None);
     }
     spawn_local(async move {
         if let Err(e) = keep::forget().await {
-            problem(store, e);
+            refused(notice, BrowserAction::ForgetDirectory, e);
         }
     });
     focus_later("import-directory");
 }
 
 /// Brings back a directory kept on this computer (once, when the page loads).
-pub fn restore_directory(store: Store) {
+pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
     spawn_local(async move {
         let kept = match keep::load().await {
             Ok(Some(kept)) => kept,
             Ok(None) => return,
-            Err(e) => return problem(store, e),
+            Err(e) => return refused(notice, BrowserAction::LoadKeptDirectory, e),
         };
         let mapping = Mapping::from_numbers(&kept.mapping);
         match DirectoryFile::read(&kept.file_name, kept.bytes).and_then(|f| f.apply(mapping)) {
             Ok(directory) => {
-                store.keep_directory.set(true);
-                store.directory.set(Some(Arc::new(directory)));
+                dir.keep.set(true);
+                dir.directory.set(Some(Arc::new(directory)));
             }
             Err(e) => {
                 // A kept file that no longer reads would fail on every visit.
                 let _ = keep::forget().await;
                 problem(
-                    store,
-                    format!(
-                        "{}: {e} (the directory kept on this computer was forgotten: import it again)",
-                        kept.file_name
-                    ),
+                    notice,
+                    Problem::KeptDirectory {
+                        file: kept.file_name,
+                        error: e,
+                    },
                 );
             }
         }
@@ -115,7 +130,7 @@ pub fn restore_directory(store: Store) {
 }
 
 /// Reads the file picked in "Import directory CSV".
-fn import_file(store: Store, ev: leptos::ev::Event) {
+fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Event) {
     let Some(input) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -127,16 +142,16 @@ fn import_file(store: Store, ev: leptos::ev::Event) {
     };
     spawn_local(async move {
         let name = file.name();
-        match read_bytes(&file)
-            .await
-            .and_then(|bytes| DirectoryFile::read(&name, bytes))
-        {
-            Ok(read) => {
-                store.notice.set(None);
-                store.mapping.set(read.guessed);
-                store.directory_file.set(Some(Arc::new(read)));
-            }
-            Err(e) => problem(store, format!("{name}: {e}")),
+        match read_bytes(&file).await {
+            Ok(bytes) => match DirectoryFile::read(&name, bytes) {
+                Ok(read) => {
+                    notice.set(None);
+                    dir.mapping.set(read.guessed);
+                    dir.file.set(Some(Arc::new(read)));
+                }
+                Err(error) => problem(notice, Problem::DirectoryFile { file: name, error }),
+            },
+            Err(e) => refused(notice, BrowserAction::ReadFile, e),
         }
         // The same file can be picked again.
         input.set_value("");
@@ -145,18 +160,21 @@ fn import_file(store: Store, ev: leptos::ev::Event) {
 
 /// The column mapping of a file read, with Use directory and Cancel import.
 #[component]
-fn MappingForm() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+fn MappingForm(
+    dir: DirectoryContext,
+    results: ResultsContext,
+    notice: NoticeSignal,
+    t: &'static Texts,
+) -> impl IntoView {
     move || {
-        store.directory_file.get().map(|file| {
+        dir.file.get().map(|file| {
             let names = file.column_names();
             let selects = Field::ALL
                 .into_iter()
                 .enumerate()
                 .map(|(k, field)| {
                     let id = format!("directory-column-{k}");
-                    let chosen = move || store.mapping.with(|m| m.get(field));
+                    let chosen = move || dir.mapping.with(|m| m.get(field));
                     let options = names
                         .iter()
                         .enumerate()
@@ -173,7 +191,7 @@ fn MappingForm() -> impl IntoView {
                             <label for=id.clone()>{t.field_columns[k]}</label>
                             <select id=id on:change=move |ev| {
                                 let column = event_target_value(&ev).parse::<usize>().ok();
-                                store.mapping.update(|m| m.set(field, column));
+                                dir.mapping.update(|m| m.set(field, column));
                             }>
                                 <option value="" prop:selected=move || chosen().is_none()>"—"</option>
                                 {options}
@@ -184,13 +202,19 @@ fn MappingForm() -> impl IntoView {
                 .collect_view();
             let apply_file = file.clone();
             let apply = move |_| {
-                let mapping = store.mapping.get_untracked();
+                let mapping = dir.mapping.get_untracked();
                 match apply_file.apply(mapping) {
-                    Ok(directory) => use_directory(store, directory),
-                    Err(e) => problem(store, format!("{}: {e}", apply_file.file_name)),
+                    Ok(directory) => use_directory(dir, results, notice, directory),
+                    Err(error) => problem(
+                        notice,
+                        Problem::DirectoryFile {
+                            file: apply_file.file_name.clone(),
+                            error,
+                        },
+                    ),
                 }
             };
-            let no_id = move || store.mapping.with(|m| m.get(Field::Id).is_none());
+            let no_id = move || dir.mapping.with(|m| m.get(Field::Id).is_none());
             view! {
                 <div class="mapping" role="group" aria-label=file.file_name.clone()>
                     <p class="check">{file.file_name.clone()}" · "{t.rows_read(file.rows)}</p>
@@ -200,7 +224,7 @@ fn MappingForm() -> impl IntoView {
                             {t.use_directory}
                         </button>
                         <button type="button" on:click=move |_| {
-                            store.directory_file.set(None);
+                            dir.file.set(None);
                             focus_later("import-directory");
                         }>
                             {t.cancel_import}
@@ -214,11 +238,14 @@ fn MappingForm() -> impl IntoView {
 
 /// What the directory in use holds, with Keep and Forget.
 #[component]
-fn DirectoryInUse() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+fn DirectoryInUse(
+    dir: DirectoryContext,
+    results: ResultsContext,
+    notice: NoticeSignal,
+    t: &'static Texts,
+) -> impl IntoView {
     let summary = move || {
-        store.directory.with(|d| {
+        dir.directory.with(|d| {
             d.as_ref().map(|d| {
                 t.directory_summary(d.len(), d.departments().len(), d.duplicates, d.without_id)
             })
@@ -227,11 +254,11 @@ fn DirectoryInUse() -> impl IntoView {
     // How many users of the results the directory knows: none at all
     // usually means a wrong id column, or ids a spreadsheet rounded.
     let matched = move || {
-        let rows = store.results.with(|r| r.rows.len());
-        if rows == 0 || store.directory.with(Option::is_none) {
+        let rows = results.results.with(|r| r.rows.len());
+        if rows == 0 || dir.directory.with(Option::is_none) {
             return None;
         }
-        let found = store.join.with(|j| {
+        let found = dir.join.with(|j| {
             j.iter()
                 .filter(|&&e| e != crate::state::directory::NONE)
                 .count()
@@ -239,24 +266,24 @@ fn DirectoryInUse() -> impl IntoView {
         Some(t.directory_matched(found, rows))
     };
     view! {
-        <div class="in-use" hidden=move || store.directory.with(Option::is_none)>
+        <div class="in-use" hidden=move || dir.directory.with(Option::is_none)>
             <p class="directory-summary" id="directory-summary" tabindex="-1" aria-live="polite">{summary}</p>
             <p class="check">{matched}</p>
             <div class="field checkbox">
                 <label>
                     <input type="checkbox" aria-describedby="keep-directory-help"
-                        prop:checked=move || store.keep_directory.get()
+                        prop:checked=move || dir.keep.get()
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            store.keep_directory.set(on);
+                            dir.keep.set(on);
                             if on {
-                                if let Some(d) = store.directory.get_untracked() {
-                                    keep_now(store, &d);
+                                if let Some(d) = dir.directory.get_untracked() {
+                                    keep_now(dir, notice, &d);
                                 }
                             } else {
                                 spawn_local(async move {
                                     if let Err(e) = keep::forget().await {
-                                        problem(store, e);
+                                        refused(notice, BrowserAction::ForgetDirectory, e);
                                     }
                                 });
                             }
@@ -266,7 +293,7 @@ fn DirectoryInUse() -> impl IntoView {
                 <p class="help" id="keep-directory-help">{t.keep_help}</p>
             </div>
             <div class="buttons">
-                <button type="button" on:click=move |_| forget(store)>{t.forget_directory}</button>
+                <button type="button" on:click=move |_| forget(dir, results, notice)>{t.forget_directory}</button>
             </div>
         </div>
     }
@@ -274,9 +301,12 @@ fn DirectoryInUse() -> impl IntoView {
 
 /// The Directory panel.
 #[component]
-pub fn DirectoryPanel() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn DirectoryPanel(
+    dir: DirectoryContext,
+    results: ResultsContext,
+    notice: NoticeSignal,
+    t: &'static Texts,
+) -> impl IntoView {
     view! {
         <section class="panel directory" aria-labelledby="directory-heading">
             <h2 id="directory-heading">{t.directory}</h2>
@@ -284,11 +314,11 @@ pub fn DirectoryPanel() -> impl IntoView {
                 <label for="import-directory">{t.import_directory}</label>
                 <input id="import-directory" type="file" accept=".csv,text/csv,text/plain"
                     aria-describedby="import-directory-help"
-                    on:change=move |ev| import_file(store, ev) />
+                    on:change=move |ev| import_file(dir, notice, ev) />
                 <p class="help" id="import-directory-help">{t.directory_help}</p>
             </div>
-            <MappingForm />
-            <DirectoryInUse />
+            <MappingForm dir results notice t />
+            <DirectoryInUse dir results notice t />
         </section>
     }
 }

@@ -4,24 +4,29 @@
 use koodrive_core::Thresholds;
 use leptos::prelude::*;
 
+use crate::app::ResultsContext;
+use crate::state::i18n::Texts;
 use crate::state::numbers::{parse_number, trimmed};
-use crate::state::store::Store;
 use crate::state::times::TimeZoneView;
 use crate::state::units::WireUnit;
 
 /// A threshold input in percent; an invalid pair is refused with a note.
 #[component]
-fn ThresholdInput(id: &'static str, critical: bool) -> impl IntoView {
-    let store = Store::get();
+fn ThresholdInput(
+    results: ResultsContext,
+    t: &'static Texts,
+    id: &'static str,
+    critical: bool,
+) -> impl IntoView {
     let label = move || {
         if critical {
-            store.t().critical_at
+            t.critical_at
         } else {
-            store.t().nearing_at
+            t.nearing_at
         }
     };
     let current = move || {
-        let t = store.thresholds.get();
+        let t = results.thresholds.get();
         let at = if critical {
             t.critical_at()
         } else {
@@ -38,7 +43,7 @@ fn ThresholdInput(id: &'static str, critical: bool) -> impl IntoView {
                 prop:value=current
                 on:change=move |ev| {
                     let typed = parse_number(&event_target_value(&ev)).map(|p| p / 100.0);
-                    let old = store.thresholds.get_untracked();
+                    let old = results.thresholds.get_untracked();
                     let next = typed.and_then(|x| {
                         if critical {
                             Thresholds::new(old.nearing_at(), x).ok()
@@ -48,7 +53,7 @@ fn ThresholdInput(id: &'static str, critical: bool) -> impl IntoView {
                     });
                     invalid.set(next.is_none());
                     if let Some(next) = next {
-                        store.thresholds.set(next);
+                        results.thresholds.set(next);
                     }
                 } />
         </div>
@@ -57,10 +62,8 @@ fn ThresholdInput(id: &'static str, critical: bool) -> impl IntoView {
 
 /// The display settings.
 #[component]
-pub fn DisplaySettings() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
-    let zone_name = store.zone.with_untracked(|z| match z {
+pub fn DisplaySettings(results: ResultsContext, t: &'static Texts) -> impl IntoView {
+    let zone_name = results.zone.with_untracked(|z| match z {
         TimeZoneView::Local { name } => name.clone(),
         TimeZoneView::Utc => String::new(),
     });
@@ -71,19 +74,19 @@ pub fn DisplaySettings() -> impl IntoView {
                 <label for="unit">{t.unit}</label>
                 <select id="unit" aria-describedby="unit-help" on:change=move |ev| {
                     if let Some(unit) = WireUnit::from_symbol(&event_target_value(&ev)) {
-                        store.unit.set(unit);
+                        results.unit.set(unit);
                     }
                 }>
                     {WireUnit::ALL.into_iter().map(|unit| view! {
-                        <option value=unit.symbol() prop:selected=move || store.unit.get() == unit>
+                        <option value=unit.symbol() prop:selected=move || results.unit.get() == unit>
                             {unit.symbol()}
                         </option>
                     }).collect_view()}
                 </select>
                 <p class="help" id="unit-help">{t.unit_help}</p>
             </div>
-            <ThresholdInput id="nearing-at" critical=false />
-            <ThresholdInput id="critical-at" critical=true />
+            <ThresholdInput results t id="nearing-at" critical=false />
+            <ThresholdInput results t id="critical-at" critical=true />
             <div class="field small-field">
                 <label for="time-zone">{t.times}</label>
                 <select id="time-zone" on:change=move |ev| {
@@ -92,12 +95,12 @@ pub fn DisplaySettings() -> impl IntoView {
                     } else {
                         TimeZoneView::Local { name: zone_name.clone() }
                     };
-                    store.zone.set(zone);
+                    results.zone.set(zone);
                 }>
-                    <option value="local" prop:selected=move || store.zone.with(|z| *z != TimeZoneView::Utc)>
+                    <option value="local" prop:selected=move || results.zone.with(|z| *z != TimeZoneView::Utc)>
                         {t.local_time}
                     </option>
-                    <option value="utc" prop:selected=move || store.zone.with(|z| *z == TimeZoneView::Utc)>
+                    <option value="utc" prop:selected=move || results.zone.with(|z| *z == TimeZoneView::Utc)>
                         {t.utc_time}
                     </option>
                 </select>

@@ -5,32 +5,34 @@
 use koodrive_core::UsageState;
 use leptos::prelude::*;
 
+use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
 use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json};
 use crate::state::filters::{Filters, bucket_range};
 use crate::state::i18n::Texts;
+use crate::state::notice::{BrowserAction, Notice, Problem};
 use crate::state::numbers::{parse_number, shortest};
-use crate::state::store::{Notice, Store};
 
 /// A number input bound to one optional number of the filters.
 #[component]
 fn NumberFilter(
+    results: ResultsContext,
+    t: &'static Texts,
     id: &'static str,
     label: fn(&'static Texts) -> &'static str,
     get: fn(&Filters) -> Option<f64>,
     set: fn(&mut Filters, Option<f64>),
 ) -> impl IntoView {
-    let store = Store::get();
     view! {
         <div class="field small-field">
-            <label for=id>{label(store.t())}</label>
+            <label for=id>{label(t)}</label>
             <input id=id type="number" min="0" step="any" inputmode="decimal"
-                prop:value=move || store.filters.with(get).map(shortest).unwrap_or_default()
+                prop:value=move || results.filters.with(get).map(shortest).unwrap_or_default()
                 on:input=move |ev| {
                     let value = parse_number(&event_target_value(&ev));
-                    if store.filters.with_untracked(get) != value {
-                        store.filters.update(|f| set(f, value));
+                    if results.filters.with_untracked(get) != value {
+                        results.filters.update(|f| set(f, value));
                     }
                 } />
         </div>
@@ -38,16 +40,21 @@ fn NumberFilter(
 }
 
 /// Exports what is shown, as CSV or JSON.
-fn export(store: Store, json: bool) {
+fn export(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    notice: RwSignal<Option<Notice>>,
+    json: bool,
+) {
     let now = now_ms();
-    let unfiltered = !store.filters.with_untracked(Filters::is_active);
-    let failed = store.results.with_untracked(|r| r.failed_ids());
-    let directory = store.directory.get_untracked();
-    let join = store.join.get_untracked();
-    let only = store.only_in_directory.get_untracked();
-    let written = store.results.with_untracked(|r| {
-        store.states.with_untracked(|states| {
-            store.shown.with_untracked(|shown| {
+    let unfiltered = !results.filters.with_untracked(Filters::is_active);
+    let failed = results.results.with_untracked(|r| r.failed_ids());
+    let directory = dir.directory.get_untracked();
+    let join = dir.join.get_untracked();
+    let only = dir.only_in_directory.get_untracked();
+    let written = results.results.with_untracked(|r| {
+        results.states.with_untracked(|states| {
+            results.shown.with_untracked(|shown| {
                 let input = ExportInput {
                     directory: directory.as_deref().map(|directory| DirectoryColumns {
                         directory,
@@ -60,12 +67,12 @@ fn export(store: Store, json: bool) {
                     missing: &r.missing,
                     failed: &failed,
                     with_unsettled: unfiltered,
-                    unit: store.unit.get_untracked(),
-                    thresholds: store.thresholds.get_untracked(),
+                    unit: results.unit.get_untracked(),
+                    thresholds: results.thresholds.get_untracked(),
                     now_ms: now,
                 };
                 if json {
-                    Ok(to_json(&input))
+                    to_json(&input)
                 } else {
                     to_csv(&input)
                 }
@@ -78,24 +85,29 @@ fn export(store: Store, json: bool) {
     } else {
         (format!("koodrive-usage-{stamp}.csv"), "text/csv")
     };
-    if let Err(problem) = written.and_then(|text| download(&name, mime, &text)) {
-        store.notice.set(Some(Notice::Problem(problem)));
+    if let Err(detail) = download(&name, mime, &written) {
+        notice.set(Some(Notice::Problem(Problem::Browser {
+            action: BrowserAction::Download,
+            detail,
+        })));
     }
 }
 
 /// The select "Directory": all users, those in it, those not in it (shown
 /// with a directory only).
 #[component]
-fn DirectoryFilter() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
-    let value = move || match store.filters.with(|f| f.in_directory) {
+fn DirectoryFilter(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    t: &'static Texts,
+) -> impl IntoView {
+    let value = move || match results.filters.with(|f| f.in_directory) {
         None => "",
         Some(true) => "in",
         Some(false) => "out",
     };
     view! {
-        <div class="field small-field" hidden=move || store.directory.with(Option::is_none)>
+        <div class="field small-field" hidden=move || dir.directory.with(Option::is_none)>
             <label for="filter-directory">{t.directory}</label>
             <select id="filter-directory" on:change=move |ev| {
                 let choice = match event_target_value(&ev).as_str() {
@@ -103,7 +115,7 @@ fn DirectoryFilter() -> impl IntoView {
                     "out" => Some(false),
                     _ => None,
                 };
-                store.filters.update(|f| f.in_directory = choice);
+                results.filters.update(|f| f.in_directory = choice);
             }>
                 <option value="" prop:selected=move || value().is_empty()>{t.all_users}</option>
                 <option value="in" prop:selected=move || value() == "in">{t.in_directory}</option>
@@ -115,11 +127,14 @@ fn DirectoryFilter() -> impl IntoView {
 
 /// The filters bar.
 #[component]
-pub fn FiltersBar() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn FiltersBar(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    notice: RwSignal<Option<Notice>>,
+    t: &'static Texts,
+) -> impl IntoView {
     let state_value = move || {
-        store
+        results
             .filters
             .with(|f| f.state.map(UsageState::as_str).unwrap_or("").to_owned())
     };
@@ -128,10 +143,10 @@ pub fn FiltersBar() -> impl IntoView {
             <div class="field grow">
                 <label for="filter-text" class="sr-only">{t.filter}</label>
                 <input id="filter-text" type="search" placeholder=t.filter
-                    prop:value=move || store.filters.with(|f| f.text.clone())
+                    prop:value=move || results.filters.with(|f| f.text.clone())
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
-                        store.filters.update(|f| f.text = text);
+                        results.filters.update(|f| f.text = text);
                     } />
             </div>
             <div class="field small-field">
@@ -139,7 +154,7 @@ pub fn FiltersBar() -> impl IntoView {
                 <select id="filter-state" prop:value=state_value on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let state = UsageState::ALL.into_iter().find(|s| s.as_str() == value);
-                    store.filters.update(|f| f.state = state);
+                    results.filters.update(|f| f.state = state);
                 }>
                     <option value="" prop:selected=move || state_value().is_empty()>{t.all_states}</option>
                     {UsageState::ALL.into_iter().enumerate().map(|(i, s)| view! {
@@ -149,38 +164,38 @@ pub fn FiltersBar() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <DirectoryFilter />
-            <NumberFilter id="expires-within" label=|t| t.expires_within
+            <DirectoryFilter results dir t />
+            <NumberFilter results t id="expires-within" label=|t| t.expires_within
                 get=|f| f.expires_within_days set=|f, v| f.expires_within_days = v />
-            <NumberFilter id="quota-from" label=|t| t.quota_from
+            <NumberFilter results t id="quota-from" label=|t| t.quota_from
                 get=|f| f.quota_min_gib set=|f, v| f.quota_min_gib = v />
-            <NumberFilter id="quota-to" label=|t| t.quota_to
+            <NumberFilter results t id="quota-to" label=|t| t.quota_to
                 get=|f| f.quota_max_gib set=|f, v| f.quota_max_gib = v />
-            <NumberFilter id="usage-from" label=|t| t.usage_from
+            <NumberFilter results t id="usage-from" label=|t| t.usage_from
                 get=|f| f.usage_min_pct set=|f, v| f.usage_min_pct = v />
-            <NumberFilter id="usage-to" label=|t| t.usage_to
+            <NumberFilter results t id="usage-to" label=|t| t.usage_to
                 get=|f| f.usage_max_pct set=|f, v| f.usage_max_pct = v />
             <div class="buttons">
-                {move || store.filters.with(|f| f.bucket).map(|b| {
+                {move || results.filters.with(|f| f.bucket).map(|b| {
                     let (text, action) = t.bucket_chip(&bucket_range(b));
                     view! {
                         <button type="button" class="chip" aria-label=action
-                            on:click=move |_| store.filters.update(|f| f.bucket = None)>
+                            on:click=move |_| results.filters.update(|f| f.bucket = None)>
                             {text}
                             <span aria-hidden="true">" ×"</span>
                         </button>
                     }
                 })}
                 {move || {
-                    let group = store.filters.with(|f| f.department)?;
-                    let name = store.directory.with(|d| {
+                    let group = results.filters.with(|f| f.department)?;
+                    let name = dir.directory.with(|d| {
                         d.as_ref().map(|d| group.name(d, t.no_department, t.not_in_directory_group).to_owned())
                     })?;
                     let (text, action) = t.department_chip(&name);
                     Some(view! {
                         <button type="button" class="chip" aria-label=action
                             on:click=move |_| {
-                                store.filters.update(|f| f.department = None);
+                                results.filters.update(|f| f.department = None);
                                 crate::components::focus_later("filter-text");
                             }>
                             {text}
@@ -188,12 +203,12 @@ pub fn FiltersBar() -> impl IntoView {
                         </button>
                     })
                 }}
-                <button type="button" disabled=move || !store.filters.with(Filters::is_active)
-                    on:click=move |_| store.filters.set(Filters::default())>
+                <button type="button" disabled=move || !results.filters.with(Filters::is_active)
+                    on:click=move |_| results.filters.set(Filters::default())>
                     {t.clear_filters}
                 </button>
-                <button type="button" on:click=move |_| export(store, false)>{t.export_csv}</button>
-                <button type="button" on:click=move |_| export(store, true)>{t.export_json}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, false)>{t.export_csv}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, true)>{t.export_json}</button>
             </div>
         </div>
     }

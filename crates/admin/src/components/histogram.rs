@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 
+use crate::app::ResultsContext;
 use crate::state::filters::{BUCKETS, bucket_range};
+use crate::state::i18n::Texts;
 use crate::state::numbers::trimmed;
-use crate::state::store::Store;
 
 /// The drawing's size in SVG units (the `viewBox` below says the same).
 const WIDTH: f64 = 330.0;
@@ -15,8 +16,8 @@ const PLOT_TOP: f64 = 16.0;
 const PLOT_BOTTOM: f64 = 128.0;
 const SLOT: f64 = WIDTH / BUCKETS as f64;
 
-fn toggle(store: Store, bucket: usize) {
-    store.filters.update(|f| {
+fn toggle(results: ResultsContext, bucket: usize) {
+    results.filters.update(|f| {
         f.bucket = if f.bucket == Some(bucket) {
             None
         } else {
@@ -27,13 +28,11 @@ fn toggle(store: Store, bucket: usize) {
 
 /// The histogram.
 #[component]
-pub fn UsageHistogram() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn UsageHistogram(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let bars = move || {
-        let counts = store.histogram.get();
+        let counts = results.histogram.get();
         let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-        let picked = store.filters.with(|f| f.bucket);
+        let picked = results.filters.with(|f| f.bucket);
         (0..BUCKETS)
             .map(|b| {
                 let count = counts[b];
@@ -53,11 +52,11 @@ pub fn UsageHistogram() -> impl IntoView {
                         <g class="target" role="button" tabindex="0"
                             aria-label=label
                             aria-pressed=if picked == Some(b) { "true" } else { "false" }
-                            on:click=move |_| toggle(store, b)
+                            on:click=move |_| toggle(results, b)
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" || ev.key() == " " {
                                     ev.prevent_default();
-                                    toggle(store, b);
+                                    toggle(results, b);
                                 }
                             }>
                             <rect class="hit" x=n(x) y=n(PLOT_TOP) width=n(SLOT - 6.0) height=n(PLOT_BOTTOM - PLOT_TOP)></rect>

@@ -1,6 +1,8 @@
-//! The parts of the admin page, one per file. Each reads and writes the
-//! page's [`crate::state::store::Store`] from context; none talks to the
-//! network itself (the buttons call [`crate::state::actions`]).
+//! The parts of the admin page, one per file. Each takes as props the
+//! handles of the state it reads and writes (the contexts of
+//! [`crate::app`], or a single signal of one), and the words of the page's
+//! language; none talks to the network itself: the buttons that start work
+//! call [`crate::app::actions`].
 
 mod banner;
 mod connection_form;

@@ -4,25 +4,26 @@
 
 use leptos::prelude::*;
 
+use crate::app::{ConnectionContext, QueryContext};
 use crate::browser::files::copy_text;
+use crate::state::i18n::Texts;
 use crate::state::messages::{clock_skew, describe};
-use crate::state::store::{Notice, Store};
+use crate::state::notice::Notice;
 
 /// The trace id with a Copy button.
 #[component]
-pub fn TraceId(trace_id: String) -> impl IntoView {
-    let store = Store::get();
+pub fn TraceId(t: &'static Texts, trace_id: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let to_copy = trace_id.clone();
     view! {
         <span class="trace">
-            <span class="trace-label">{store.t().trace_id}": "</span>
+            <span class="trace-label">{t.trace_id}": "</span>
             <code>{trace_id}</code>
             <button type="button" class="small" on:click=move |_| {
                 copy_text(&to_copy);
                 copied.set(true);
             }>
-                {move || if copied.get() { store.t().copied } else { store.t().copy }}
+                {move || if copied.get() { t.copied } else { t.copy }}
             </button>
         </span>
     }
@@ -30,31 +31,30 @@ pub fn TraceId(trace_id: String) -> impl IntoView {
 
 /// The notice box (empty when there is nothing to tell).
 #[component]
-pub fn NoticeBox() -> impl IntoView {
-    let store = Store::get();
+pub fn NoticeBox(query: QueryContext, conn: ConnectionContext, t: &'static Texts) -> impl IntoView {
     let notice = move || {
-        store.notice.get().map(|notice| {
+        query.notice.get().map(|notice| {
             let (text, trace) = match notice {
                 Notice::Failure { error, auth, endpoint } => (
-                    describe(&error, auth, &endpoint, store.server_offset_ms.get(), store.lang()),
+                    describe(&error, auth, &endpoint, conn.server_offset_ms.get(), t.lang),
                     error.trace_id.clone(),
                 ),
-                Notice::Problem(text) => (text, None),
+                Notice::Problem(problem) => (t.problem(&problem), None),
             };
             view! {
                 <div class="notice error" role="alert">
                     <p>{text}</p>
-                    {trace.map(|t| view! { <TraceId trace_id=t /> })}
-                    <button type="button" class="small dismiss" on:click=move |_| store.notice.set(None)>
-                        {store.t().dismiss}
+                    {trace.map(|id| view! { <TraceId t trace_id=id /> })}
+                    <button type="button" class="small dismiss" on:click=move |_| query.notice.set(None)>
+                        {t.dismiss}
                     </button>
                 </div>
             }
         })
     };
     let skew = move || {
-        clock_skew(store.server_offset_ms.get(), store.lang()).map(|s| {
-            let text = if store.t().is_zh() {
+        clock_skew(conn.server_offset_ms.get(), t.lang).map(|s| {
+            let text = if t.is_zh() {
                 format!("注意：{s}；请求已按服务器时钟校正。")
             } else {
                 format!("Note: {s}; requests are corrected for it.")
@@ -63,11 +63,11 @@ pub fn NoticeBox() -> impl IntoView {
         })
     };
     let notes = move || {
-        let notes = store.list_notes.get();
+        let notes = query.list_notes.get();
         (!notes.is_empty()).then(|| {
             view! {
                 <div class="notice warning" role="note">
-                    <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                    <ul>{notes.into_iter().map(|n| view! { <li>{t.list_note(&n)}</li> }).collect_view()}</ul>
                 </div>
             }
         })

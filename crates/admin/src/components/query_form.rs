@@ -6,11 +6,12 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::{App, QueryContext, actions};
 use crate::browser::files::read_bytes;
-use crate::state::actions;
 use crate::state::directory::resolve_entries;
+use crate::state::i18n::Texts;
 use crate::state::ids::{CsvImport, parse_ids};
-use crate::state::store::{Notice, Store};
+use crate::state::notice::{BrowserAction, Notice, Problem};
 
 /// Unresolved entries listed at most under the User IDs box.
 const MAX_UNRESOLVED: usize = 100;
@@ -20,14 +21,14 @@ const LONG_TEXT: usize = 4_000;
 const RESOLVE_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Puts the ids of `column` of an imported file in the User IDs box.
-fn use_column(store: Store, import: &CsvImport, column: usize) {
+fn use_column(query: QueryContext, import: &CsvImport, column: usize) {
     let list = import.ids(column);
-    store.ids_text.set(list.ids.join("\n"));
-    store.csv.set(None);
+    query.ids_text.set(list.ids.join("\n"));
+    query.csv.set(None);
 }
 
 /// Reads the file picked in the Import CSV input.
-fn import_file(store: Store, ev: leptos::ev::Event) {
+fn import_file(query: QueryContext, ev: leptos::ev::Event) {
     let Some(input) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -38,17 +39,22 @@ fn import_file(store: Store, ev: leptos::ev::Event) {
         return;
     };
     leptos::task::spawn_local(async move {
-        let read = read_bytes(&file)
-            .await
-            .and_then(|bytes| CsvImport::read(&bytes));
+        let read = match read_bytes(&file).await {
+            Ok(bytes) => CsvImport::read(&bytes).map_err(|error| Problem::IdsFile {
+                file: file.name(),
+                error,
+            }),
+            Err(detail) => Err(Problem::Browser {
+                action: BrowserAction::ReadFile,
+                detail,
+            }),
+        };
         match read {
             Ok(import) => match import.id_column {
-                Some(column) => use_column(store, &import, column),
-                None => store.csv.set(Some(import)),
+                Some(column) => use_column(query, &import, column),
+                None => query.csv.set(Some(import)),
             },
-            Err(problem) => store
-                .notice
-                .set(Some(Notice::Problem(format!("{}: {problem}", file.name())))),
+            Err(problem) => query.notice.set(Some(Notice::Problem(problem))),
         }
         // The same file can be picked again.
         input.set_value("");
@@ -57,18 +63,17 @@ fn import_file(store: Store, ev: leptos::ev::Event) {
 
 /// The chooser of the id column, when the CSV's headers do not name it.
 #[component]
-fn ColumnChooser() -> impl IntoView {
-    let store = Store::get();
+fn ColumnChooser(query: QueryContext, t: &'static Texts) -> impl IntoView {
     move || {
-        store.csv.get().map(|import| {
+        query.csv.get().map(|import| {
             let names = import.column_names();
             let chosen = import.clone();
             view! {
                 <div class="field">
-                    <label for="id-column">{store.t().id_column}</label>
+                    <label for="id-column">{t.id_column}</label>
                     <select id="id-column" on:change=move |ev| {
                         if let Ok(column) = event_target_value(&ev).parse::<usize>() {
-                            use_column(store, &chosen, column);
+                            use_column(query, &chosen, column);
                         }
                     }>
                         <option value="" selected>"—"</option>
@@ -84,18 +89,17 @@ fn ColumnChooser() -> impl IntoView {
 
 /// The progress bar of a bulk query or listing.
 #[component]
-fn QueryProgress() -> impl IntoView {
-    let store = Store::get();
+fn QueryProgress(query: QueryContext, t: &'static Texts) -> impl IntoView {
     move || {
-        store.busy.get().map(|busy| {
-            let label = store.t().progress_of(busy.done, busy.total);
+        query.busy.get().map(|busy| {
+            let label = t.progress_of(busy.done, busy.total);
             view! {
                 <div class="progress">
                     {match busy.total {
                         Some(total) => view! {
-                            <progress aria-label=store.t().progress max=total.max(1).to_string() value=busy.done.to_string()></progress>
+                            <progress aria-label=t.progress max=total.max(1).to_string() value=busy.done.to_string()></progress>
                         }.into_any(),
-                        None => view! { <progress aria-label=store.t().progress></progress> }.into_any(),
+                        None => view! { <progress aria-label=t.progress></progress> }.into_any(),
                     }}
                     <span>{label}</span>
                 </div>
@@ -106,17 +110,21 @@ fn QueryProgress() -> impl IntoView {
 
 /// The query form.
 #[component]
-pub fn QueryForm() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
-    let busy = move || store.busy.with(Option::is_some);
+pub fn QueryForm(app: App, t: &'static Texts) -> impl IntoView {
+    let App {
+        query,
+        results,
+        directory: dir,
+        ..
+    } = app;
+    let busy = move || query.busy.with(Option::is_some);
     // With a directory, emails and names are resolved as the text changes;
     // a long text once typing pauses, so that a paste of thousands of
     // entries is resolved and listed once, not on every keystroke.
     let settled = RwSignal::new(String::new());
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        let text = store.ids_text.get();
+        let text = query.ids_text.get();
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
@@ -129,7 +137,7 @@ pub fn QueryForm() -> impl IntoView {
         }
     });
     let resolution = Memo::new(move |_| {
-        store.directory.with(|d| {
+        dir.directory.with(|d| {
             d.as_ref()
                 .map(|d| settled.with(|text| resolve_entries(text, d)))
         })
@@ -138,7 +146,7 @@ pub fn QueryForm() -> impl IntoView {
         resolution.with(|r| match r {
             Some(r) => t.resolution_check(r),
             None => {
-                let list = store.ids_text.with(|text| parse_ids(text));
+                let list = query.ids_text.with(|text| parse_ids(text));
                 t.id_check(list.ids.len(), list.duplicates, list.empty)
             }
         })
@@ -159,7 +167,7 @@ pub fn QueryForm() -> impl IntoView {
             })
         })
     };
-    let no_failed = move || store.results.with(|r| r.failed.is_empty());
+    let no_failed = move || results.results.with(|r| r.failed.is_empty());
     view! {
         <section class="panel query" aria-labelledby="query-heading">
             <h2 id="query-heading">{t.users}</h2>
@@ -170,11 +178,11 @@ pub fn QueryForm() -> impl IntoView {
                     rows="6"
                     spellcheck="false"
                     aria-describedby="user-ids-help user-ids-check"
-                    prop:value=move || store.ids_text.get()
-                    on:input=move |ev| store.ids_text.set(event_target_value(&ev))
+                    prop:value=move || query.ids_text.get()
+                    on:input=move |ev| query.ids_text.set(event_target_value(&ev))
                 ></textarea>
                 <p class="help" id="user-ids-help">
-                    {move || if store.directory.with(Option::is_some) { t.user_ids_help_directory } else { t.user_ids_help }}
+                    {move || if dir.directory.with(Option::is_some) { t.user_ids_help_directory } else { t.user_ids_help }}
                 </p>
                 <p class="check" id="user-ids-check" aria-live="polite">{check}</p>
                 {unresolved}
@@ -182,25 +190,25 @@ pub fn QueryForm() -> impl IntoView {
             <div class="field">
                 <label for="import-csv">{t.import_csv}</label>
                 <input id="import-csv" type="file" accept=".csv,text/csv,text/plain"
-                    on:change=move |ev| import_file(store, ev) />
+                    on:change=move |ev| import_file(query, ev) />
             </div>
-            <ColumnChooser />
+            <ColumnChooser query t />
             <div class="buttons">
-                <button type="button" class="primary" on:click=move |_| actions::query(store)>
+                <button type="button" class="primary" on:click=move |_| actions::query(app)>
                     {t.query}
                 </button>
-                <button type="button" on:click=move |_| actions::list_all(store)>
+                <button type="button" on:click=move |_| actions::list_all(app)>
                     {t.list_all}
                 </button>
-                <button type="button" disabled=move || !busy() on:click=move |_| actions::cancel(store)>
+                <button type="button" disabled=move || !busy() on:click=move |_| actions::cancel(app)>
                     {t.cancel}
                 </button>
                 <button type="button" disabled=move || busy() || no_failed()
-                    on:click=move |_| actions::retry_failed(store)>
+                    on:click=move |_| actions::retry_failed(app)>
                     {t.retry_failed}
                 </button>
             </div>
-            <QueryProgress />
+            <QueryProgress query t />
         </section>
     }
 }

@@ -1,16 +1,17 @@
 //! The results table, virtualised: only the rows in view (and a few around
 //! them) exist in the document; spacer rows above and below keep the
-//! scrollbar true to all rows. Its order and rows come from the store's
+//! scrollbar true to all rows. Its order and rows come from the results'
 //! memos, so scrolling never sorts or filters. Every column header is a
 //! button that sorts by it, again to reverse.
 
 use leptos::prelude::*;
 
+use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::local_offset_minutes;
+use crate::state::i18n::Texts;
 use crate::state::numbers::{shortest, trimmed};
 use crate::state::rows::state_index;
 use crate::state::sort::{Sort, SortColumn};
-use crate::state::store::Store;
 use crate::state::times::{TimeZoneView, date_only, exact_time, iso_utc, relative_expiry};
 use crate::state::units::{format_amount, format_ratio};
 
@@ -21,7 +22,7 @@ const OVERSCAN: usize = 6;
 /// How many rows are drawn before the first measure of the viewport.
 const FIRST_VIEWPORT_PX: f64 = 640.0;
 
-fn header_label(column: SortColumn, t: &crate::state::i18n::Texts) -> &'static str {
+fn header_label(column: SortColumn, t: &Texts) -> &'static str {
     match column {
         SortColumn::UserId => t.col_user_id,
         SortColumn::Name => t.col_name,
@@ -38,9 +39,8 @@ fn header_label(column: SortColumn, t: &crate::state::i18n::Texts) -> &'static s
 
 /// One column header: a button that sorts.
 #[component]
-fn Header(column: SortColumn) -> impl IntoView {
-    let store = Store::get();
-    let sorted = move || store.sort.get().filter(|s| s.column == column);
+fn Header(results: ResultsContext, t: &'static Texts, column: SortColumn) -> impl IntoView {
+    let sorted = move || results.sort.get().filter(|s| s.column == column);
     let aria_sort = move || match sorted() {
         Some(s) if s.descending => "descending",
         Some(_) => "ascending",
@@ -48,8 +48,8 @@ fn Header(column: SortColumn) -> impl IntoView {
     };
     view! {
         <th scope="col" aria-sort=aria_sort class=column.class()>
-            <button type="button" on:click=move |_| store.sort.update(|s| *s = Some(Sort::clicked(*s, column)))>
-                {move || header_label(column, store.t())}
+            <button type="button" on:click=move |_| results.sort.update(|s| *s = Some(Sort::clicked(*s, column)))>
+                {header_label(column, t)}
                 <span class="arrow" aria-hidden="true">
                     {move || match sorted() {
                         Some(s) if s.descending => "▼",
@@ -81,18 +81,23 @@ fn time_cell(ms: Option<i64>, short: impl Fn(i64) -> String, zone: &TimeZoneView
 }
 
 /// One row of the table, drawn once for its position and settings.
-fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
-    let unit = store.unit.get_untracked();
-    let zone = store.zone.get_untracked();
-    let now = store.now_ms.get_untracked();
-    let lang = store.connection.with_untracked(|c| c.lang);
-    let t = lang.texts();
-    let state = store
+fn row_view(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    t: &'static Texts,
+    position: usize,
+    index: u32,
+) -> impl IntoView {
+    let unit = results.unit.get_untracked();
+    let zone = results.zone.get_untracked();
+    let now = results.now_ms.get_untracked();
+    let lang = t.lang;
+    let state = results
         .states
         .with_untracked(|s| s.get(index as usize).copied())
         .unwrap_or(koodrive_core::UsageState::Unknown);
-    let directory = store.directory.get_untracked();
-    let entry = store
+    let directory = dir.directory.get_untracked();
+    let entry = dir
         .join
         .with_untracked(|j| j.get(index as usize).copied())
         .unwrap_or(crate::state::directory::NONE);
@@ -124,7 +129,7 @@ fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
         }
         .into_any(),
     });
-    store.results.with_untracked(|r| {
+    results.results.with_untracked(|r| {
         let Some(row) = r.rows.get(index as usize) else {
             return ().into_any();
         };
@@ -167,8 +172,11 @@ fn row_view(store: Store, position: usize, index: u32) -> impl IntoView {
 
 /// The results table.
 #[component]
-pub fn ResultsTable() -> impl IntoView {
-    let store = Store::get();
+pub fn ResultsTable(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    t: &'static Texts,
+) -> impl IntoView {
     let scroller = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(FIRST_VIEWPORT_PX);
@@ -191,14 +199,14 @@ pub fn ResultsTable() -> impl IntoView {
     // A new order or filter starts at the top; the viewport is measured
     // again once the new rows are drawn (the table's height follows them).
     Effect::new(move |_| {
-        store.shown.track();
+        results.shown.track();
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
         }
         scroll_top.set(0.0);
         request_animation_frame(measure);
     });
-    let count = move || store.shown.with(Vec::len);
+    let count = move || results.shown.with(Vec::len);
     let range = Memo::new(move |_| {
         let len = count();
         let first = ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize)
@@ -209,8 +217,8 @@ pub fn ResultsTable() -> impl IntoView {
     });
     let visible = move || {
         let (first, end) = range.get();
-        let key = store.render_key.get();
-        store.shown.with(|shown| {
+        let key = results.render_key.get();
+        results.shown.with(|shown| {
             shown[first..end]
                 .iter()
                 .enumerate()
@@ -218,7 +226,7 @@ pub fn ResultsTable() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let with_directory = move || store.directory.with(Option::is_some);
+    let with_directory = move || dir.directory.with(Option::is_some);
     let columns = move || if with_directory() { "10" } else { "7" };
     // Whole pixels: integer text, no float formatting.
     let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
@@ -229,7 +237,7 @@ pub fn ResultsTable() -> impl IntoView {
     };
     view! {
         <div class="table-scroll" node_ref=scroller tabindex="0" role="region"
-            aria-label=store.t().results_table
+            aria-label=t.results_table
             on:scroll=move |_| measure()>
             <table class="results" aria-rowcount=move || (count() + 1).to_string()>
                 <thead>
@@ -239,7 +247,7 @@ pub fn ResultsTable() -> impl IntoView {
                             SortColumn::ALL
                                 .into_iter()
                                 .filter(|c| all || !c.from_directory())
-                                .map(|column| view! { <Header column /> })
+                                .map(|column| view! { <Header results t column /> })
                                 .collect_view()
                         }}
                     </tr>
@@ -247,13 +255,13 @@ pub fn ResultsTable() -> impl IntoView {
                 <tbody>
                     <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_top></td></tr>
                     <For each=visible key=|item| *item let:item>
-                        {row_view(store, item.0, item.1)}
+                        {row_view(results, dir, t, item.0, item.1)}
                     </For>
                     <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_bottom></td></tr>
                 </tbody>
             </table>
             <Show when=move || count() == 0>
-                <p class="empty">{store.t().no_rows}</p>
+                <p class="empty">{t.no_rows}</p>
             </Show>
         </div>
     }

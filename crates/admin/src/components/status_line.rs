@@ -2,16 +2,18 @@
 
 use leptos::prelude::*;
 
-use crate::state::store::Store;
+use crate::app::ResultsContext;
+use crate::state::i18n::Texts;
 
 /// The status line.
 #[component]
-pub fn StatusLine() -> impl IntoView {
-    let store = Store::get();
+pub fn StatusLine(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let text = move || {
-        let shown = store.shown.with(Vec::len);
-        let (missing, failed) = store.results.with(|r| (r.missing.len(), r.failed_count()));
-        store.t().status(shown, missing, failed)
+        let shown = results.shown.with(Vec::len);
+        let (missing, failed) = results
+            .results
+            .with(|r| (r.missing.len(), r.failed_count()));
+        t.status(shown, missing, failed)
     };
     view! { <p class="status" role="status">{text}</p> }
 }

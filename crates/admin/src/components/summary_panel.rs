@@ -3,21 +3,20 @@
 
 use leptos::prelude::*;
 
-use crate::state::store::Store;
+use crate::app::ResultsContext;
+use crate::state::i18n::Texts;
 use crate::state::summary::summarize;
 use crate::state::units::{format_bytes, format_ratio};
 
 /// The summary panel.
 #[component]
-pub fn SummaryPanel() -> impl IntoView {
-    let store = Store::get();
-    let t = store.t();
+pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let summary = Memo::new(move |_| {
-        let unit = store.unit.get();
-        let now = store.now_ms.get();
-        store.results.with(|r| {
-            store.states.with(|st| {
-                store
+        let unit = results.unit.get();
+        let now = results.now_ms.get();
+        results.results.with(|r| {
+            results.states.with(|st| {
+                results
                     .shown
                     .with(|shown| summarize(&r.rows, st, shown, unit, now))
             })
@@ -31,8 +30,7 @@ pub fn SummaryPanel() -> impl IntoView {
             <h2 id="summary-heading">{t.summary}</h2>
             {move || {
                 let s = summary.get();
-                let t = t;
-                let missing = store.results.with(|r| r.missing.len());
+                let missing = results.results.with(|r| r.missing.len());
                 view! {
                     <dl class="stats">
                         {item(t.sum_users.into(), s.users.to_string())}

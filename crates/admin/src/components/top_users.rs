@@ -2,29 +2,29 @@
 
 use leptos::prelude::*;
 
-use crate::state::store::Store;
+use crate::app::ResultsContext;
+use crate::state::i18n::Texts;
 use crate::state::summary::top_by_used;
 use crate::state::units::{format_amount, format_ratio};
 
 /// The top-10 list.
 #[component]
-pub fn TopUsers() -> impl IntoView {
-    let store = Store::get();
+pub fn TopUsers(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let top = Memo::new(move |_| {
-        store
+        results
             .results
-            .with(|r| store.shown.with(|s| top_by_used(&r.rows, s, 10)))
+            .with(|r| results.shown.with(|s| top_by_used(&r.rows, s, 10)))
     });
     view! {
         <section class="panel top" aria-labelledby="top-heading">
-            <h2 id="top-heading">{store.t().top_used}</h2>
+            <h2 id="top-heading">{t.top_used}</h2>
             <Show when=move || top.with(Vec::is_empty)>
                 <p class="empty">"—"</p>
             </Show>
             <ol>
                 {move || {
-                    let unit = store.unit.get();
-                    store.results.with(|r| {
+                    let unit = results.unit.get();
+                    results.results.with(|r| {
                         top.get()
                             .into_iter()
                             .map(|i| {

@@ -6,23 +6,27 @@ use koodrive_core::ErrorKind;
 use leptos::prelude::*;
 
 use super::notice::TraceId;
-use crate::state::store::Store;
+use crate::app::{DirectoryContext, ResultsContext};
+use crate::state::i18n::Texts;
 
 /// Ids listed at most (the rest are counted).
 const MAX_LISTED: usize = 500;
 
 /// The missing ids.
 #[component]
-pub fn MissingList() -> impl IntoView {
-    let store = Store::get();
+pub fn MissingList(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    t: &'static Texts,
+) -> impl IntoView {
     move || {
-        let missing = store.results.with(|r| r.missing.clone());
-        let directory = store.directory.get();
+        let missing = results.results.with(|r| r.missing.clone());
+        let directory = dir.directory.get();
         (!missing.is_empty()).then(|| {
             let more = missing.len().saturating_sub(MAX_LISTED);
             view! {
                 <section class="panel unsettled missing" aria-labelledby="missing-heading">
-                    <h2 id="missing-heading">{store.t().missing_heading}" ("{missing.len().to_string()}")"</h2>
+                    <h2 id="missing-heading">{t.missing_heading}" ("{missing.len().to_string()}")"</h2>
                     <ul class="ids" tabindex="0" aria-labelledby="missing-heading">
                         {missing.into_iter().take(MAX_LISTED).map(|id| {
                             // With a directory, who the id is.
@@ -43,12 +47,11 @@ pub fn MissingList() -> impl IntoView {
 
 /// Directory users KooDrive does not know (after a complete listing).
 #[component]
-pub fn DirectoryOnlyList() -> impl IntoView {
-    let store = Store::get();
-    let count = move || store.only_in_directory.with(Vec::len);
+pub fn DirectoryOnlyList(dir: DirectoryContext, t: &'static Texts) -> impl IntoView {
+    let count = move || dir.only_in_directory.with(Vec::len);
     let items = move || {
-        let directory = store.directory.get()?;
-        let items = store.only_in_directory.with(|only| {
+        let directory = dir.directory.get()?;
+        let items = dir.only_in_directory.with(|only| {
             only.iter()
                 .take(MAX_LISTED)
                 .filter_map(|&e| directory.entry(e))
@@ -75,7 +78,7 @@ pub fn DirectoryOnlyList() -> impl IntoView {
     view! {
         <section class="panel unsettled directory-only" aria-labelledby="directory-only-heading"
             hidden=move || count() == 0>
-            <h2 id="directory-only-heading">{move || store.t().directory_only(count())}</h2>
+            <h2 id="directory-only-heading">{move || t.directory_only(count())}</h2>
             <ul class="ids" tabindex="0" aria-labelledby="directory-only-heading">{items}</ul>
             <p class="help">{more}</p>
         </section>
@@ -84,12 +87,10 @@ pub fn DirectoryOnlyList() -> impl IntoView {
 
 /// The failed requests.
 #[component]
-pub fn FailedList() -> impl IntoView {
-    let store = Store::get();
+pub fn FailedList(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     move || {
-        let failed = store.results.with(|r| r.failed.clone());
+        let failed = results.results.with(|r| r.failed.clone());
         (!failed.is_empty()).then(|| {
-            let t = store.t();
             view! {
                 <section class="panel unsettled failed" aria-labelledby="failed-heading">
                     <h2 id="failed-heading">{t.failed_heading}</h2>
@@ -111,7 +112,7 @@ pub fn FailedList() -> impl IntoView {
                                     <span class="reason">{reason}</span>" · "
                                     <span>{t.chunk_ids(chunk.user_ids.len())}</span>" "
                                     <span class="mono">{first}" … "{last}</span>
-                                    {e.trace_id.clone().map(|id| view! { " " <TraceId trace_id=id /> })}
+                                    {e.trace_id.clone().map(|id| view! { " " <TraceId t trace_id=id /> })}
                                 </li>
                             }
                         }).collect_view()}

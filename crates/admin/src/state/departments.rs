@@ -10,11 +10,11 @@ use std::fmt::Write as _;
 
 use koodrive_core::UsageState;
 
-use super::directory::{Directory, NONE, cmp_folded, defused};
-use super::export::{json_string, write_record};
+use super::collate::{cmp_folded, sort_u32};
+use super::directory::{Directory, NONE};
+use super::export::{defused, json_string, write_record};
 use super::numbers::{fixed, shortest};
 use super::rows::{Row, state_index};
-use super::sort::sort_u32;
 use super::summary::EXPIRING_SOON_DAYS;
 use super::times::{DAY_MS, iso_utc};
 use super::units::{WireUnit, amount_in};
@@ -352,12 +352,12 @@ pub fn departments_json(x: &DepartmentsExport<'_>) -> String {
 mod tests {
     use koodrive_core::{Thresholds, UserSpaceQuota};
 
-    use super::super::directory::DirectoryFile;
+    use super::super::directory::{DirectoryError, DirectoryFile};
     use super::*;
 
     const NOW: i64 = 1_765_000_000_000;
 
-    fn setup() -> Result<(Directory, Vec<Row>, Vec<UsageState>), String> {
+    fn setup() -> Result<(Directory, Vec<Row>, Vec<UsageState>), DirectoryError> {
         let file = "userId,name,department\n1,Ann,Sales\n2,Bob,Research\n3,Cy,Sales\n4,Di,\n";
         let f = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
         let directory = f.apply(f.guessed)?;
@@ -382,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn totals_per_department_add_up_the_rows() -> Result<(), String> {
+    fn totals_per_department_add_up_the_rows() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
         let list = departments(&d, &rows, &states, &join, NOW);
@@ -410,7 +410,7 @@ mod tests {
     }
 
     #[test]
-    fn sorting_keeps_the_other_groups_last() -> Result<(), String> {
+    fn sorting_keeps_the_other_groups_last() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
         let mut list = departments(&d, &rows, &states, &join, NOW);
@@ -432,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn exports_carry_exact_sums() -> Result<(), String> {
+    fn exports_carry_exact_sums() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
         let list = departments(&d, &rows, &states, &join, NOW);
@@ -463,7 +463,7 @@ mod tests {
     }
 
     #[test]
-    fn departments_without_usage_sort_last_both_ways() -> Result<(), String> {
+    fn departments_without_usage_sort_last_both_ways() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
         let mut list = departments(&d, &rows, &states, &join, NOW);

@@ -4,7 +4,8 @@
 //! (`quota` stays its digit string), then add the derived and formatted
 //! values; times are ISO-8601 UTC.
 //!
-//! CSV header, per the contract: `userId,quota,used,usedRatio,state,`
+//! CSV header (its first columns are documented in the README and kept):
+//! `userId,quota,used,usedRatio,state,`
 //! `createTime,effectiveTime,expirationTime,quota (GiB),used (GiB),usage (%)`.
 //! Ids the server did not know (missing) and ids whose request failed are
 //! added as rows of state `missing` / `failed` when no filter is set, so an
@@ -21,7 +22,7 @@ use std::fmt::Write as _;
 
 use koodrive_core::{Thresholds, UsageState, parse_iso8601};
 
-use super::directory::{Directory, Entry, NONE, defused};
+use super::directory::{Directory, Entry, NONE};
 use super::numbers::{fixed, shortest};
 use super::rows::Row;
 use super::times::iso_utc;
@@ -67,6 +68,16 @@ impl DirectoryColumns<'_> {
     fn entry_of_row(&self, i: u32) -> Option<Entry<'_>> {
         let e = self.join.get(i as usize).copied().unwrap_or(NONE);
         self.directory.entry(e)
+    }
+}
+
+/// Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or
+/// a carriage return first) get a leading `'` in CSV exports, so that a
+/// name from the directory cannot become a command when the file is opened.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
     }
 }
 
@@ -169,7 +180,7 @@ pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
 }
 
 /// The shown rows as CSV text (CRLF line ends, quoted where needed).
-pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
+pub fn to_csv(input: &ExportInput<'_>) -> String {
     let mut writer = Vec::with_capacity(128 + input.shown.len() * 160);
     let dir = input.directory;
     let mut header: Vec<&str> = CSV_HEADER.to_vec();
@@ -231,7 +242,8 @@ pub fn to_csv(input: &ExportInput<'_>) -> Result<String, String> {
             }
         }
     }
-    String::from_utf8(writer).map_err(|_| "could not write the CSV".to_owned())
+    // Every field is a `String`, so the bytes are UTF-8 and nothing is lost.
+    String::from_utf8(writer).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A JSON string literal.
@@ -415,10 +427,10 @@ mod tests {
     }
 
     #[test]
-    fn csv_has_the_contract_header_raw_values_then_formatted_ones() -> Result<(), String> {
+    fn csv_has_the_documented_header_raw_values_then_formatted_ones() {
         let (rows, states) = sample();
         let missing = vec!["404".to_owned()];
-        let csv = to_csv(&input(&rows, &states, &missing))?;
+        let csv = to_csv(&input(&rows, &states, &missing));
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0].starts_with("userId,quota,used,usedRatio,state,"));
         assert!(lines[0].ends_with(",quota (GiB),used (GiB),usage (%)"));
@@ -432,7 +444,6 @@ mod tests {
         );
         assert_eq!(lines[3], "404,,,,missing,,,,,,");
         assert_eq!(lines.len(), 5);
-        Ok(())
     }
 
     #[test]
@@ -450,7 +461,8 @@ mod tests {
     }
 
     #[test]
-    fn with_a_directory_exports_carry_its_columns_and_its_strangers() -> Result<(), String> {
+    fn with_a_directory_exports_carry_its_columns_and_its_strangers()
+    -> Result<(), super::super::directory::DirectoryError> {
         use super::super::directory::DirectoryFile;
         let file = "userId,name,email,department,status\n1001,\"Lovelace, Ada\",ada@x.org,Research,active\n404,Gone,gone@x.org,Sales,left\n777,Only Here,only@x.org,,active\n";
         let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
@@ -466,7 +478,7 @@ mod tests {
             join: &join,
             only_in_directory: &only,
         });
-        let csv = to_csv(&x)?;
+        let csv = to_csv(&x);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0].ends_with(",usage (%),name,email,department,directoryStatus,inDirectory"));
         assert!(lines[1].ends_with(",0.00,,,,,no"), "{}", lines[1]);
@@ -501,5 +513,13 @@ mod tests {
             "{json}"
         );
         Ok(())
+    }
+
+    #[test]
+    fn formulas_are_defused_and_other_cells_kept() {
+        assert_eq!(defused("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("Lovelace, Ada"), "Lovelace, Ada");
+        assert_eq!(defused(""), "");
     }
 }

@@ -532,7 +532,8 @@ mod tests {
     }
 
     #[test]
-    fn with_a_directory_names_emails_and_departments_match_too() -> Result<(), String> {
+    fn with_a_directory_names_emails_and_departments_match_too()
+    -> Result<(), super::super::directory::DirectoryError> {
         use super::super::directory::DirectoryFile;
         let file = "userId,name,email,department\n1001,Ada Lovelace,ada@x.org,Research\n1002,Bob,bob@x.org,\n";
         let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;

@@ -1,10 +1,15 @@
 //! The page's words in its two languages, en-US and zh-CN. Every label, hint
-//! and message the page shows comes from here; the English labels of the
-//! controls are the accessible names fixed by the project's contract.
-//! Formatting of numbers and times lives in `units` and `times`.
+//! and message the page shows comes from here, the errors too
+//! (`problems`: the page's own problems and file errors, which are enums
+//! elsewhere). The English labels of the controls are the page's accessible
+//! names: its browser tests (web/e2e) and tests outside the repository find
+//! the controls by them, so a label is kept once published. Formatting of numbers and
+//! times lives in `units` and `times`.
 
 use super::directory::{Resolution, Unresolved};
 use super::numbers::grouped;
+
+mod problems;
 
 /// A language of the page; its tag is also sent as the `language` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -164,7 +169,8 @@ pub struct Texts {
     pub field_columns: [&'static str; 5],
 }
 
-/// The English words; the control labels are the contract's accessible names.
+/// The English words; the control labels are the page's accessible names
+/// (kept once published: tests find the controls by them).
 pub static EN_US: Texts = Texts {
     lang: Lang::EnUs,
     title: "KooDrive space usage",
@@ -685,7 +691,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_status_line_reads_as_the_contract_says() {
+    fn the_status_line_reads_as_documented() {
         assert_eq!(
             Lang::EnUs.texts().status(3, 1, 50),
             "3 users shown · 1 missing · 50 failed"

@@ -83,12 +83,30 @@ pub(crate) fn normalized(header: &str) -> String {
         .collect()
 }
 
-/// Why a row of a CSV file could not be read, in words (csv's own error
-/// texts are not used: they would bring `std::io`'s into the page).
-fn read_problem(e: &csv::Error, row: usize) -> String {
+/// Why an imported CSV file gives no ids; the page says it in its language
+/// (`i18n::Texts::csv_error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvError {
+    /// The file has no row.
+    Empty,
+    /// Row `row` (counting from 1) is not UTF-8 text.
+    NotUtf8 {
+        /// The row, from 1.
+        row: usize,
+    },
+    /// Row `row` could not be read as CSV.
+    Unreadable {
+        /// The row, from 1.
+        row: usize,
+    },
+}
+
+/// Why a row of a CSV file could not be read (csv's own error texts are
+/// not used: they would bring `std::io`'s into the page).
+fn read_problem(e: &csv::Error, row: usize) -> CsvError {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => format!("row {row} of the CSV file is not UTF-8 text"),
-        _ => format!("row {row} of the CSV file could not be read"),
+        csv::ErrorKind::Utf8 { .. } => CsvError::NotUtf8 { row },
+        _ => CsvError::Unreadable { row },
     }
 }
 
@@ -100,7 +118,7 @@ fn looks_like_id(cell: &str) -> bool {
 impl CsvImport {
     /// Reads a CSV file (UTF-8, a leading byte-order mark allowed; rows may
     /// have different lengths). Fails on bytes that are not CSV text.
-    pub fn read(bytes: &[u8]) -> Result<Self, String> {
+    pub fn read(bytes: &[u8]) -> Result<Self, CsvError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -117,7 +135,7 @@ impl CsvImport {
             );
         }
         if rows.is_empty() {
-            return Err("the CSV file is empty".to_owned());
+            return Err(CsvError::Empty);
         }
         let headers = rows.remove(0);
         let named = headers
@@ -187,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_id_column_is_found_by_header() -> Result<(), String> {
+    fn csv_id_column_is_found_by_header() -> Result<(), CsvError> {
         let file = "\u{feff}name,User ID,quota\nann,1001,5\nbob,\"1002\",6\ncy,1001,7\ndee\n";
         let import = CsvImport::read(file.as_bytes())?;
         assert_eq!(import.id_column, Some(1));
@@ -199,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_without_header_uses_the_id_looking_column() -> Result<(), String> {
+    fn csv_without_header_uses_the_id_looking_column() -> Result<(), CsvError> {
         let import = CsvImport::read(b"x,1505084218764547200\ny,1505084218764547201\n")?;
         assert_eq!((import.id_column, import.has_header), (Some(1), false));
         assert_eq!(import.ids(1).ids.len(), 2);
@@ -208,15 +226,15 @@ mod tests {
     }
 
     #[test]
-    fn csv_with_unknown_headers_asks_for_the_column() -> Result<(), String> {
+    fn csv_with_unknown_headers_asks_for_the_column() -> Result<(), CsvError> {
         let import = CsvImport::read(b"account,size\n1001,5\n1002,6\n")?;
         assert_eq!(import.id_column, None);
         assert_eq!(import.column_names(), ["account", "size"]);
         assert_eq!(import.ids(0).ids, ["1001", "1002"]);
-        assert!(CsvImport::read(b"").is_err());
+        assert_eq!(CsvImport::read(b"").err(), Some(CsvError::Empty));
         assert_eq!(
-            CsvImport::read(b"userId\n\xff\xfe\n").err().as_deref(),
-            Some("row 2 of the CSV file is not UTF-8 text")
+            CsvImport::read(b"userId\n\xff\xfe\n").err(),
+            Some(CsvError::NotUtf8 { row: 2 })
         );
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 
 use koodrive_core::UsageState;
 
+use super::collate::sort_u32;
 use super::directory::{Directory, Field};
 use super::rows::{Row, state_index};
 
@@ -134,13 +135,6 @@ fn by_option<T>(
     }
 }
 
-/// Sorts indices by `compare`, stably. Every sort of the page goes through
-/// this one function, so the page carries one copy of the sort's code
-/// (each `sort_by` with its own closure would be another few kilobytes).
-pub fn sort_u32(indices: &mut [u32], compare: &dyn Fn(u32, u32) -> Ordering) {
-    indices.sort_by(|a, b| compare(*a, *b));
-}
-
 /// Sorts `indices` (into `rows` and `states`) by `sort`; stable, so equal
 /// rows keep the order the server gave. The directory's columns need the
 /// directory and its join to the rows; users without a value go last.
@@ -263,7 +257,8 @@ mod tests {
     }
 
     #[test]
-    fn directory_columns_sort_by_text_with_strangers_last() -> Result<(), String> {
+    fn directory_columns_sort_by_text_with_strangers_last()
+    -> Result<(), super::super::directory::DirectoryError> {
         use super::super::directory::DirectoryFile;
         let file = "userId,name,department\n200,bob,Sales\n1000,Ada,sales\n9,,Research\n";
         let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;

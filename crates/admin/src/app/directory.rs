@@ -1,0 +1,70 @@
+//! [`DirectoryContext`]: the company directory — a file being mapped, the
+//! directory in use, whether it is kept on this computer — and its join to
+//! the rows of the results.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::state::directory::{Directory, DirectoryFile, Mapping};
+use crate::state::results::Results;
+
+/// The directory's reactive state. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct DirectoryContext {
+    /// A directory file read, whose columns are being mapped.
+    pub file: RwSignal<Option<Arc<DirectoryFile>>>,
+    /// The mapping being chosen for `file`.
+    pub mapping: RwSignal<Mapping>,
+    /// The directory in use.
+    pub directory: RwSignal<Option<Arc<Directory>>>,
+    /// "Keep on this computer".
+    pub keep: RwSignal<bool>,
+    /// The directory entry of each row ([`crate::state::directory::NONE`]
+    /// for none); empty without a directory.
+    pub join: Memo<Vec<u32>>,
+    /// Directory entries KooDrive does not know (after a complete listing).
+    pub only_in_directory: Memo<Vec<u32>>,
+}
+
+impl DirectoryContext {
+    /// No directory yet; the join follows `results`.
+    pub fn new(results: RwSignal<Results>) -> Self {
+        let directory = RwSignal::new(None::<Arc<Directory>>);
+        let join = Memo::new(move |_| {
+            directory.with(|d| match d {
+                Some(d) => results.with(|r| d.join(&r.rows)),
+                None => Vec::new(),
+            })
+        });
+        let only_in_directory = Memo::new(move |_| {
+            let listed_all = results.with(|r| r.listed_all);
+            directory.with(|d| match d {
+                Some(d) if listed_all => join.with(|j| d.not_joined(j)),
+                _ => Vec::new(),
+            })
+        });
+        Self {
+            file: RwSignal::new(None),
+            mapping: RwSignal::new(Mapping::default()),
+            directory,
+            keep: RwSignal::new(false),
+            join,
+            only_in_directory,
+        }
+    }
+
+    /// Runs `f` with the directory in use and its join (tracked), or `None`.
+    pub fn with_join<T>(&self, f: impl FnOnce(Option<(&Directory, &[u32])>) -> T) -> T {
+        let join = self.join;
+        self.directory.with(|d| match d {
+            Some(d) => join.with(|j| f(Some((d, j.as_slice())))),
+            None => f(None),
+        })
+    }
+
+    /// Whether a directory is in use (tracked).
+    pub fn in_use(&self) -> bool {
+        self.directory.with(Option::is_some)
+    }
+}

@@ -9,10 +9,10 @@ use std::rc::Rc;
 use koodrive_core::{
     AnswerHead, AttemptState, Credentials, ErrorKind, KooDriveError, PlannedRequest,
     RequestContext, RetryDecision, ServerClock, SpaceUsageRequest, UsagePage, UserSpaceQuota,
-    ValidationError, classify_answer,
+    ValidationError, classify_answer, credentials_refused, parse_http_date,
 };
 
-use crate::config::{Auth, CallOptions, ClientConfig, TokenSource};
+use crate::config::{Auth, CallOptions, ClientConfig, RetryEvent, TokenSource};
 use crate::exchange::Exchange;
 use crate::platform::{HttpAnswer, Platform, PlatformRandom};
 use crate::race::{Raced, race};
@@ -163,6 +163,53 @@ impl<P: Platform> Client<P> {
         matches!(self.config.auth, Auth::Token(TokenSource::Provider(_)))
     }
 
+    /// What to do about refused credentials, for this mode of authentication.
+    fn auth_advice(&self, refreshed: bool) -> &'static str {
+        match &self.config.auth {
+            Auth::Token(TokenSource::Fixed(_)) => {
+                "get a new access token from the KooDrive console (a token lasts 20 minutes after its last use)"
+            }
+            Auth::Token(TokenSource::Provider(_)) if refreshed => {
+                "the access token function was asked again and its new token was refused too: check the token it gives"
+            }
+            Auth::Token(TokenSource::Provider(_)) => {
+                "check the token the access token function gives"
+            }
+            Auth::Token(TokenSource::Verbatim(_)) => {
+                "the caller's Authorization was refused: get a new access token from the KooDrive console"
+            }
+            Auth::App { .. } => {
+                "check the app id and secret (and signingHost, when a proxy in between rewrites Host)"
+            }
+            Auth::Gateway => {
+                "the gateway refused the request or its own credentials were refused: check the gateway token, and the app id and secret it signs with"
+            }
+        }
+    }
+
+    /// Makes the message of the error a request ends with say what happened
+    /// after the retries, with advice that fits the mode of authentication.
+    fn conclude(
+        &self,
+        error: &mut KooDriveError,
+        policy: &koodrive_core::RetryPolicy,
+        state: &AttemptState,
+        date_readable: bool,
+    ) {
+        if error.kind == ErrorKind::Auth
+            && let Some(status) = error.status
+        {
+            error.message = credentials_refused(
+                status,
+                &error.code,
+                &error.msg,
+                date_readable,
+                self.auth_advice(state.token_refresh_used),
+            );
+        }
+        policy.conclude(error, state);
+    }
+
     /// What the settings change in a planned request's headers: a verbatim
     /// `Authorization`, none behind a signing gateway, an `X-Gateway-Token`.
     /// Token mode signs nothing, so its header can be swapped or removed.
@@ -212,6 +259,8 @@ impl<P: Platform> Client<P> {
         let mut attempts = 0u32;
         let mut refresh = false;
         let mut last_trace: Option<String> = None;
+        let mut date_readable = true;
+        let on_retry = options.on_retry.as_ref().or(self.config.on_retry.as_ref());
         let stamp = |mut e: KooDriveError, attempts: u32, trace: &Option<String>| {
             e.attempts = attempts;
             if e.trace_id.is_none() {
@@ -281,6 +330,7 @@ impl<P: Platform> Client<P> {
                             raw,
                         } = answer;
                         let now_ms = platform.now_ms();
+                        date_readable = date.as_deref().and_then(parse_http_date).is_some();
                         if let Some(date) = &date {
                             let mut learned = self.clock.get();
                             if learned.observe_date_header(now_ms, date) {
@@ -309,14 +359,27 @@ impl<P: Platform> Client<P> {
                         }
                     }
                 };
-            let error = stamp(error, attempts, &last_trace);
-            match policy.decide(
+            let mut error = stamp(error, attempts, &last_trace);
+            let decision = policy.decide(
                 &state,
                 &error,
                 self.can_refresh_token(),
                 &mut PlatformRandom(platform),
-            ) {
+            );
+            let delay_ms = match decision {
+                RetryDecision::Retry { delay_ms, .. } => delay_ms,
+                _ => 0,
+            };
+            if let (Some(hook), false) = (on_retry, decision == RetryDecision::GiveUp) {
+                (hook.0)(&RetryEvent {
+                    attempt: attempts,
+                    delay_ms,
+                    error: &error,
+                });
+            }
+            match decision {
                 RetryDecision::GiveUp => {
+                    self.conclude(&mut error, &policy, &state, date_readable);
                     return match answered {
                         Some((status, raw)) => Ok(Exchange {
                             status,

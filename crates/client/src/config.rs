@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use koodrive_core::{BaseUrl, RetryPolicy, Thresholds, ValidationError};
+use koodrive_core::{BaseUrl, KooDriveError, RetryPolicy, Thresholds, ValidationError};
 
 /// A token, asked for when needed (tokens expire 20 minutes after last use).
 pub trait TokenProvider {
@@ -33,6 +33,28 @@ impl std::fmt::Debug for TokenSource {
             Self::Provider(_) => "TokenSource::Provider",
             Self::Verbatim(_) => "TokenSource::Verbatim(<redacted>)",
         })
+    }
+}
+
+/// One retry about to happen, as an [`OnRetry`] hook sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryEvent<'a> {
+    /// The attempt that failed (1 for the first).
+    pub attempt: u32,
+    /// The wait before the next attempt, ms (0 for the clock retry and the
+    /// token refresh, which go at once).
+    pub delay_ms: u64,
+    /// Why the attempt failed.
+    pub error: &'a KooDriveError,
+}
+
+/// A hook called before each retry, for logging; it cannot change the policy.
+#[derive(Clone)]
+pub struct OnRetry(pub Rc<dyn Fn(&RetryEvent<'_>)>);
+
+impl std::fmt::Debug for OnRetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnRetry")
     }
 }
 
@@ -91,6 +113,8 @@ pub struct ClientConfig {
     /// Sent as `X-Gateway-Token` on every request, for a `koodrive-gateway`
     /// that requires one.
     pub gateway_token: Option<String>,
+    /// Called before each retry of every call (a call's own hook replaces it).
+    pub on_retry: Option<OnRetry>,
 }
 
 // Credentials never reach logs through `{:?}`.
@@ -110,6 +134,7 @@ impl std::fmt::Debug for ClientConfig {
                 "gateway_token",
                 &self.gateway_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("on_retry", &self.on_retry)
             .finish()
     }
 }
@@ -128,6 +153,7 @@ impl ClientConfig {
             concurrency: 4,
             thresholds: Thresholds::default(),
             gateway_token: None,
+            on_retry: None,
         };
         config.validate()?;
         Ok(config)
@@ -199,6 +225,8 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     /// A trace id to send on every attempt instead of fresh ones.
     pub trace_id: Option<String>,
+    /// Called before each retry of this call, instead of the client's hook.
+    pub on_retry: Option<OnRetry>,
 }
 
 #[cfg(test)]

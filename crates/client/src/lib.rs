@@ -45,7 +45,9 @@ mod tests;
 pub use batch::{BatchError, Progress};
 pub use cancel::{CancelSignal, Cancelled};
 pub use client::{Client, SharedClock, UsageResult};
-pub use config::{Auth, CallOptions, ClientConfig, TokenProvider, TokenSource};
+pub use config::{
+    Auth, CallOptions, ClientConfig, OnRetry, RetryEvent, TokenProvider, TokenSource,
+};
 pub use exchange::Exchange;
 pub use koodrive_core;
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]

@@ -454,11 +454,19 @@ fn refused_credentials_fail_the_rest_of_a_batch_without_sending() {
         answer(401, START_MS.max(now), REFUSED)
     }));
     let ids: Vec<String> = (0..500).map(|i| format!("u{i}")).collect();
-    let report = client
+    let err = client
         .platform()
         .block_on(client.query_usage_all(&ids, &no_options(), &mut |_| {}))
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(err.error.kind, ErrorKind::Auth);
+    assert!(
+        err.error.message.contains("stopped"),
+        "{}",
+        err.error.message
+    );
+    let report = err.partial;
     assert_eq!(report.failed.len(), 10);
+    assert!(report.pending.is_empty());
     assert!(client.platform().sent.borrow().len() <= 4);
     assert!(report.failed[9].error.message.starts_with("not sent"));
 }
@@ -538,4 +546,70 @@ fn a_listing_whose_total_shrinks_midway_says_so_and_ends() {
             .any(|p| matches!(p, PageProblem::EmptyPageBeforeEnd { .. }))
     );
     assert!(client.platform().block_on(pages.next_page()).is_none());
+}
+
+#[test]
+fn the_retry_hook_sees_each_retry_and_the_final_message_counts_the_attempts() {
+    let client = token_client(FakePlatform::new(|_, now| answer(503, now, BUSY)));
+    let seen: Rc<RefCell<Vec<(u32, ErrorKind)>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let opts = CallOptions {
+        on_retry: Some(crate::OnRetry(Rc::new(
+            move |ev: &crate::RetryEvent<'_>| {
+                log.borrow_mut().push((ev.attempt, ev.error.kind));
+            },
+        ))),
+        ..no_options()
+    };
+    let e = client
+        .platform()
+        .block_on(client.query_usage(&one(), &opts))
+        .unwrap_err();
+    assert_eq!(e.attempts, 4);
+    assert_eq!(
+        *seen.borrow(),
+        [
+            (1, ErrorKind::Http),
+            (2, ErrorKind::Http),
+            (3, ErrorKind::Http)
+        ]
+    );
+    assert!(
+        e.message.contains("still failing after 4 attempts"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn refused_credentials_get_advice_for_their_mode() {
+    fn refuse(_: &koodrive_core::PlannedRequest, now: i64) -> Reply {
+        answer(401, now, REFUSED)
+    }
+    let token = token_client(FakePlatform::new(refuse));
+    let e = token
+        .platform()
+        .block_on(token.query_usage(&one(), &no_options()))
+        .unwrap_err();
+    assert!(
+        e.message.contains("get a new access token"),
+        "{}",
+        e.message
+    );
+    let config = ClientConfig::new(
+        "http://127.0.0.1:8080",
+        "42",
+        Auth::App {
+            app_id: "a".into(),
+            app_secret: "wrong".into(),
+        },
+    )
+    .unwrap();
+    let app = Client::new(config, FakePlatform::new(refuse)).unwrap();
+    let e = app
+        .platform()
+        .block_on(app.query_usage(&one(), &no_options()))
+        .unwrap_err();
+    assert!(e.message.contains("app id and secret"), "{}", e.message);
+    assert!(!e.message.contains("access token"), "{}", e.message);
 }

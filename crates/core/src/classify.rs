@@ -77,6 +77,28 @@ fn minutes(secs: i64) -> String {
     }
 }
 
+/// The message of an `auth` error: what the server said, `advice` fitting
+/// the mode of authentication, and, when the answer had no readable `Date`
+/// (so the clock could not be checked), the clock as the other likely cause.
+pub fn credentials_refused(
+    status: u16,
+    code: &Option<ApiCode>,
+    msg: &Option<String>,
+    date_readable: bool,
+    advice: &str,
+) -> String {
+    let mut message = format!(
+        "the server refused the credentials (HTTP {status}{}): {advice}",
+        server_said(code, msg)
+    );
+    if !date_readable {
+        message.push_str(
+            "; the answer had no readable Date, so a local clock off by more than 15 minutes is the other likely cause",
+        );
+    }
+    message
+}
+
 /// Classifies one answer. `body` is the parsed envelope, or why there is
 /// none.
 pub fn classify_answer(
@@ -137,7 +159,7 @@ pub fn classify_answer(
         return Err(finish(KooDriveError::new(
             ErrorKind::Clock,
             format!(
-                "the server refused the request's X-Date (HTTP {status}{}): this clock is about {} {direction} the server's; the request is retried once with the corrected time",
+                "the server refused the request's X-Date (HTTP {status}{}): this clock is about {} {direction} the server's",
                 server_said(&code, &msg),
                 minutes(skew)
             ),
@@ -145,15 +167,13 @@ pub fn classify_answer(
     }
 
     if matches!(status, 401 | 403) {
-        let mut message = format!(
-            "the server refused the credentials (HTTP {status}{}): get a new access token from the KooDrive console (it lasts 20 minutes after last use), or check the app id and secret",
-            server_said(&code, &msg)
+        let message = credentials_refused(
+            status,
+            &code,
+            &msg,
+            server_date.is_some(),
+            "check the access token, or the app id and secret",
         );
-        if server_date.is_none() {
-            message.push_str(
-                "; the answer had no readable Date, so a local clock off by more than 15 minutes is the other likely cause",
-            );
-        }
         return Err(finish(KooDriveError::new(ErrorKind::Auth, message)));
     }
 
@@ -161,7 +181,7 @@ pub fn classify_answer(
         let mut e = KooDriveError::new(
             ErrorKind::Http,
             format!(
-                "the service answered HTTP {status}{}; this is usually passing and is retried",
+                "the service answered HTTP {status}{}, which is usually temporary",
                 server_said(&code, &msg)
             ),
         );

@@ -60,7 +60,9 @@ mod xdate;
 pub use answer::{AnswerEnvelope, ApiCode, DataField, ErrorAnswer, UsageAnswer};
 pub use auth::{Credentials, token_authorization};
 pub use batch::{BatchCollector, BatchPlan, BatchReport, FailedChunk, plan_batches};
-pub use classify::{AnswerHead, BodyProblem, MAX_ANSWER_BYTES, UsagePage, classify_answer};
+pub use classify::{
+    AnswerHead, BodyProblem, MAX_ANSWER_BYTES, UsagePage, classify_answer, credentials_refused,
+};
 #[cfg(feature = "json")]
 pub use classify::{classify_json_answer, decode_envelope};
 pub use clock::{ServerClock, X_DATE_WINDOW_SECS, XDateRejection, check_x_date_window};

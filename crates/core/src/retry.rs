@@ -101,6 +101,31 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// Finishes the message of the error a request ends with, so it says what
+    /// happened after the retries: how many attempts a retried kind got (or
+    /// that `maxRetries` was 0), and that a clock refusal came again after
+    /// the corrected retry. Other kinds are left as they are.
+    pub fn conclude(&self, error: &mut KooDriveError, state: &AttemptState) {
+        match error.kind {
+            ErrorKind::Clock if state.clock_retry_used => error.message.push_str(
+                "; it was sent again with the corrected clock and refused again: check this machine's clock and time zone",
+            ),
+            _ if error.retryable && error.kind != ErrorKind::Clock => {
+                if state.retries == 0 && self.max_retries == 0 {
+                    error.message.push_str("; not retried (maxRetries is 0)");
+                } else {
+                    error.message.push_str(&format!(
+                        "; still failing after {} attempts: try again later, or allow more retries (maxRetries)",
+                        error.attempts.max(state.retries + 1)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Reads `Retry-After`: whole seconds, or an HTTP date measured from `now_ms`
 /// (the server's clock when known). `None` when unreadable.
 pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<u64> {
@@ -242,6 +267,46 @@ mod tests {
                 RetryDecision::GiveUp
             );
         }
+    }
+
+    #[test]
+    fn final_messages_say_what_the_retries_did() {
+        let p = RetryPolicy::default();
+        let mut e = err(ErrorKind::Http);
+        e.message = "the service answered HTTP 503, which is usually temporary".into();
+        e.attempts = 4;
+        p.conclude(
+            &mut e,
+            &AttemptState {
+                retries: 3,
+                ..Default::default()
+            },
+        );
+        assert!(e.message.ends_with("still failing after 4 attempts: try again later, or allow more retries (maxRetries)"), "{}", e.message);
+        assert!(!e.message.contains("is retried"), "{}", e.message);
+        let none = RetryPolicy {
+            max_retries: 0,
+            ..p
+        };
+        let mut e = err(ErrorKind::Network);
+        none.conclude(&mut e, &AttemptState::default());
+        assert!(
+            e.message.ends_with("not retried (maxRetries is 0)"),
+            "{}",
+            e.message
+        );
+        let mut e = err(ErrorKind::Clock);
+        p.conclude(
+            &mut e,
+            &AttemptState {
+                clock_retry_used: true,
+                ..Default::default()
+            },
+        );
+        assert!(e.message.contains("refused again"), "{}", e.message);
+        let mut e = err(ErrorKind::Api);
+        p.conclude(&mut e, &AttemptState::default());
+        assert_eq!(e.message, "x");
     }
 
     #[test]

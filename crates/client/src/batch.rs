@@ -26,7 +26,9 @@ pub struct Progress {
 /// A bulk query that stopped before the end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchError {
-    /// Why it stopped (`aborted`, or `validation` before anything was sent).
+    /// Why it stopped: `aborted`; `auth` when the credentials were refused
+    /// (the chunks not sent are in `partial.failed`); or `validation` before
+    /// anything was sent.
     pub error: KooDriveError,
     /// What was settled by then, and the ids still `pending`.
     pub partial: BatchReport,
@@ -36,6 +38,11 @@ impl<P: Platform> Client<P> {
     /// Queries any number of ids. `on_progress` is called after each chunk
     /// settles. When the server's clock is not known yet, the first chunk
     /// goes alone, so a skewed clock is corrected once for the whole batch.
+    ///
+    /// Once the credentials are refused, the chunks not sent yet fail without
+    /// being sent and the query ends with an `auth` [`BatchError`] whose
+    /// `partial` report holds every id (nothing is pending): a refusal is
+    /// never mistaken for a result.
     pub async fn query_usage_all<S: AsRef<str>>(
         &self,
         ids: &[S],
@@ -119,6 +126,25 @@ impl<P: Platform> Client<P> {
         join_all((0..concurrency.min(chunks)).map(|_| worker())).await;
 
         let report = collector.into_inner().report();
+        if let Some(mut error) = refused.into_inner()
+            && !cancelled()
+        {
+            let not_sent: usize = report
+                .failed
+                .iter()
+                .filter(|f| f.error.attempts == 0)
+                .map(|f| f.user_ids.len())
+                .sum();
+            error.message = format!(
+                "the bulk query stopped: {} ({} ids settled before, {not_sent} not sent)",
+                error.message,
+                report.items.len() + report.missing.len(),
+            );
+            return Err(BatchError {
+                error,
+                partial: report,
+            });
+        }
         if options.signal.as_ref().is_some_and(|s| s.is_cancelled()) {
             let mut error = KooDriveError::aborted();
             error.message = format!(

@@ -143,7 +143,9 @@ async fn run_bulk(
         .await
     {
         Ok(report) => Some(report),
-        Err(e) if e.error.kind == ErrorKind::Aborted => Some(e.partial),
+        // A refusal of the credentials keeps its report: its failed chunks
+        // say why, as before.
+        Err(e) if matches!(e.error.kind, ErrorKind::Aborted | ErrorKind::Auth) => Some(e.partial),
         Err(e) => {
             if !call.replaced(&app) {
                 fail(&app, e.error);

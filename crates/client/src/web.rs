@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use koodrive_core::{AnswerEnvelope, BodyProblem, MAX_ANSWER_BYTES, PlannedRequest};
@@ -69,10 +70,16 @@ pub(crate) fn describe_js_error(e: &JsValue) -> String {
     }
 }
 
+/// How many attempts' JavaScript errors [`WebPlatform::original_error`] keeps.
+const KEPT_ERRORS: usize = 32;
+
 /// The JavaScript platform.
 pub struct WebPlatform {
     fetch: Function,
     random: RefCell<Vec<u32>>,
+    /// The JavaScript values that failed the last attempts (a `fetch`
+    /// rejection, a stream error), by the attempt's trace id.
+    failures: Rc<RefCell<Vec<(String, JsValue)>>>,
 }
 
 impl WebPlatform {
@@ -92,7 +99,20 @@ impl WebPlatform {
         Ok(Self {
             fetch,
             random: RefCell::new(Vec::new()),
+            failures: Rc::default(),
         })
+    }
+
+    /// The JavaScript value that failed the attempt with `trace_id` when it
+    /// got no answer (the `TypeError` of `fetch`, with its `cause`), so a
+    /// binding can hand the original to its caller. The last few are kept.
+    pub fn original_error(&self, trace_id: &str) -> Option<JsValue> {
+        self.failures
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(t, _)| t == trace_id)
+            .map(|(_, e)| e.clone())
     }
 
     fn refill_random(&self) -> Vec<u32> {
@@ -180,14 +200,45 @@ impl Platform for WebPlatform {
         request: &PlannedRequest,
     ) -> impl Future<Output = Result<HttpAnswer, TransportError>> {
         let started = start_fetch(&self.fetch, request);
+        let failures = Rc::clone(&self.failures);
+        let trace_id = request.trace_id.clone();
         async move {
-            let (promise, mut guard) = started?;
-            let response = JsFuture::from(promise).await.map_err(|e| TransportError {
-                cause: describe_js_error(&e),
-            })?;
-            let answer = read_answer(&response).await;
-            guard.0 = None;
-            answer
+            let outcome = async {
+                let (promise, mut guard) = started?;
+                let response = JsFuture::from(promise).await.map_err(|e| JsFailure {
+                    cause: describe_js_error(&e),
+                    original: e,
+                })?;
+                let answer = read_answer(&response).await;
+                guard.0 = None;
+                answer
+            }
+            .await;
+            outcome.map_err(|failure| {
+                let mut kept = failures.borrow_mut();
+                if kept.len() == KEPT_ERRORS {
+                    kept.remove(0);
+                }
+                kept.push((trace_id, failure.original));
+                TransportError {
+                    cause: failure.cause,
+                }
+            })
+        }
+    }
+}
+
+/// A transport failure with the JavaScript value behind it.
+struct JsFailure {
+    cause: String,
+    original: JsValue,
+}
+
+impl JsFailure {
+    fn from_js(e: JsValue) -> Self {
+        Self {
+            cause: describe_js_error(&e),
+            original: e,
         }
     }
 }
@@ -195,10 +246,8 @@ impl Platform for WebPlatform {
 fn start_fetch(
     fetch: &Function,
     request: &PlannedRequest,
-) -> Result<(Promise, AbortOnDrop), TransportError> {
-    let fail = |e: JsValue| TransportError {
-        cause: describe_js_error(&e),
-    };
+) -> Result<(Promise, AbortOnDrop), JsFailure> {
+    let fail = JsFailure::from_js;
     let headers = Object::new();
     for (name, value) in &request.headers {
         Reflect::set(
@@ -225,7 +274,7 @@ fn start_fetch(
     Ok((Promise::resolve(&returned), AbortOnDrop(controller)))
 }
 
-async fn read_answer(response: &JsValue) -> Result<HttpAnswer, TransportError> {
+async fn read_answer(response: &JsValue) -> Result<HttpAnswer, JsFailure> {
     let status = get(response, "status").as_f64().unwrap_or(0.0) as u16;
     let headers = get(response, "headers");
     let header = |name: &str| {
@@ -256,12 +305,13 @@ async fn read_answer(response: &JsValue) -> Result<HttpAnswer, TransportError> {
 }
 
 /// Reads the body, counting: `None` once it passes 8 MiB (reading stops).
-async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError> {
-    let fail = |e: JsValue| TransportError {
+async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, JsFailure> {
+    let fail = |e: JsValue| JsFailure {
         cause: format!(
             "the answer broke off while being read: {}",
             describe_js_error(&e)
         ),
+        original: e,
     };
     let stream = get(response, "body");
     let reader = if stream.is_object() {

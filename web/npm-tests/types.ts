@@ -11,6 +11,8 @@ import {
   type UsagePage,
   type PartialUsageReport,
   type Progress,
+  type RetryEvent,
+  type UsageListing,
 } from "koodrive-space-usage";
 
 const token: SpaceUsageClientOptions = { baseUrl: "https://x", actingUserId: "1", accessToken: "t" };
@@ -55,14 +57,56 @@ async function use(client: SpaceUsageClient, signal: AbortSignal): Promise<void>
   } catch (e) {
     if (KooDriveError.is(e)) {
       const code: number | string | null = e.code;
-      const partial: PartialUsageReport | undefined = e.partial;
       void code;
-      void partial?.pending;
       // @ts-expect-error: kind is a union of known names
       const k: "boom" = e.kind;
       void k;
+      // Narrowing on kind: only a stopped bulk query's errors carry a partial report.
+      if (e.kind === "aborted" || e.kind === "timeout" || e.kind === "auth") {
+        const partial: PartialUsageReport | undefined = e.partial;
+        void partial?.pending;
+      } else {
+        const none: undefined = e.partial;
+        void none;
+      }
+      if (e.kind === "validation") {
+        const rule: string = e.rule;
+        void rule;
+      }
+      if (e.kind === "http") {
+        const status: number = e.status;
+        void status;
+      }
+    }
+    if (e instanceof KooDriveError && e.kind === "network") {
+      const cause: unknown = e.cause;
+      void cause;
     }
   }
+  // @ts-expect-error: the package makes its errors; there is no public constructor
+  new KooDriveError("boom");
+
+  const ids: readonly string[] = ["1", "2"];
+  await client.queryUsage({ userIds: ids });
+  await client.queryUsageAll(ids);
+
+  const listing: UsageListing = client.listUsage();
+  const warnings: readonly string[] = listing.warnings;
+  void warnings;
+
+  await SpaceUsageClient.ready();
+  await SpaceUsageClient.ready({ wasm: new URL("https://cdn.example/koodrive_space_usage_bg.wasm") });
+  const retrying = new SpaceUsageClient({
+    baseUrl: "https://x",
+    actingUserId: "1",
+    accessToken: "t",
+    retry: { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 2000 },
+    onRetry: ({ attempt, delayMs, error }: RetryEvent) => void [attempt, delayMs, error.kind],
+    wasm: new ArrayBuffer(8),
+  });
+  await retrying.queryUsage({ userIds: ["1"] }, { onRetry: (event) => void event.attempt });
+  // @ts-expect-error: retry takes numbers
+  new SpaceUsageClient({ baseUrl: "https://x", actingUserId: "1", accessToken: "t", retry: { maxRetries: "5" } });
   void [quota, ratio, state, total, wrongQuota, wrongState];
 }
 

@@ -1,90 +1,66 @@
-// The idiomatic JavaScript surface over the wasm binding: SpaceUsageClient,
-// KooDriveError (an Error subclass), async iterators. The logic (validation,
-// signing, retries, batching, paging) runs in Rust.
-import { WasmClient } from "./wasm/koodrive_space_usage.js";
+// The idiomatic JavaScript surface over the wasm binding: SpaceUsageClient
+// and async iterators. The logic (validation, signing, retries, batching,
+// paging) runs in Rust; the wasm loads when the first client needs it.
+import * as glue from "./wasm/koodrive_space_usage.js";
+import { KooDriveError } from "./error.js";
+import { checkSource, wasmModule } from "./loader.js";
 
-const BRAND = Symbol.for("koodrive-space-usage.KooDriveError");
+/** The main wasm module; the entry module says how to find it. */
+export const wasm = wasmModule(glue, () => glue.setErrorFactory((fields) => new KooDriveError(fields)));
 
-/** An error of this package; `kind` says what happened. */
-export class KooDriveError extends Error {
-  constructor(fields) {
-    super(fields.message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.name = "KooDriveError";
-    this.kind = fields.kind;
-    this.status = fields.status ?? null;
-    this.code = fields.code ?? null;
-    this.msg = fields.msg ?? null;
-    this.traceId = fields.traceId ?? null;
-    this.retryable = Boolean(fields.retryable);
-    this.attempts = fields.attempts ?? 0;
-    this.retryAfterMs = fields.retryAfterMs ?? null;
-    if (fields.rule !== undefined) this.rule = fields.rule;
-    if (fields.partial !== undefined) this.partial = report(fields.partial);
-  }
-
-  /** True for a KooDriveError, also one from another copy of this package. */
-  static is(value) {
-    return typeof value === "object" && value !== null && value[BRAND] === true;
-  }
-}
-Object.defineProperty(KooDriveError.prototype, BRAND, { value: true });
-
-function toError(e) {
-  if (e !== null && typeof e === "object" && e.__koodrive === true) return new KooDriveError(e);
-  return e;
-}
-
-function report(r) {
-  for (const f of r.failed) f.error = toError(f.error);
-  return r;
+function optionsCopy(options) {
+  return typeof options === "object" && options !== null && !Array.isArray(options) ? { ...options } : options;
 }
 
 /** A client of KooDrive's "Querying Space Usage by User" endpoint. */
 export class SpaceUsageClient {
   #wasm;
+  #options;
+
+  /**
+   * Loads the WebAssembly now instead of on first use; `wasm` says where it
+   * is when it is not next to this file.
+   */
+  static ready(options) {
+    return wasm.ready(options?.wasm);
+  }
 
   constructor(options) {
-    try {
-      this.#wasm = new WasmClient(options);
-    } catch (e) {
-      throw toError(e);
+    const source = typeof options === "object" && options !== null ? options.wasm : undefined;
+    checkSource(source);
+    if (wasm.readySync(source)) {
+      this.#wasm = new glue.WasmClient(options);
+    } else {
+      // Checked on the first call, once the wasm is there.
+      this.#options = optionsCopy(options);
+      wasm.ready(source).catch(() => {});
     }
+  }
+
+  async #client() {
+    if (this.#wasm === undefined) {
+      await wasm.ready(this.#options?.wasm);
+      this.#wasm = new glue.WasmClient(this.#options);
+    }
+    return this.#wasm;
   }
 
   /** One request of at most 50 ids (or one page when userIds is absent). */
   async queryUsage(request, options) {
-    try {
-      return await this.#wasm.queryUsage(request, options);
-    } catch (e) {
-      throw toError(e);
-    }
+    return (await this.#client()).queryUsage(request, options);
   }
 
   /** Any number of ids: every id ends in exactly one of items, missing, failed. */
   async queryUsageAll(ids, options) {
-    try {
-      return report(await this.#wasm.queryUsageAll(ids, options));
-    } catch (e) {
-      throw toError(e);
-    }
+    return (await this.#client()).queryUsageAll(ids, options);
   }
 
   /** Every user of the tenant, page by page. */
   async *listUsagePages(options) {
-    let pages;
-    try {
-      pages = this.#wasm.listPages(options);
-    } catch (e) {
-      throw toError(e);
-    }
+    const pages = (await this.#client()).listPages(options);
     try {
       for (;;) {
-        let page;
-        try {
-          page = await pages.next();
-        } catch (e) {
-          throw toError(e);
-        }
+        const page = await pages.next();
         if (page === undefined) return;
         yield page;
       }
@@ -93,8 +69,17 @@ export class SpaceUsageClient {
     }
   }
 
-  /** Every user of the tenant, one record at a time. */
-  async *listUsage(options) {
-    for await (const page of this.listUsagePages(options)) yield* page.items;
+  /** Every user of the tenant, one record at a time; `warnings` collects what was odd about the pages. */
+  listUsage(options) {
+    const warnings = [];
+    const pages = this.listUsagePages(options);
+    const records = (async function* () {
+      for await (const page of pages) {
+        warnings.push(...page.warnings);
+        yield* page.items;
+      }
+    })();
+    records.warnings = warnings;
+    return records;
   }
 }

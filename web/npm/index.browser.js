@@ -1,7 +1,16 @@
-// Browser and bundler entry: the wasm is fetched next to this file and
-// compiled by top-level await, so importing is all it takes.
-import init from "./wasm/koodrive_space_usage.js";
+// Browser and bundler entry. Nothing loads at import: the wasm is fetched
+// the first time a client needs it (or at `await SpaceUsageClient.ready()`).
+import { fetchFirst, viteDepsFallback } from "./loader.js";
+import { wasm } from "./api.js";
 
-await init({ module_or_path: new URL("./wasm/koodrive_space_usage_bg.wasm", import.meta.url) });
+wasm.use({
+  locate: () =>
+    fetchFirst([
+      // Next to this file; bundlers (Vite, webpack, Parcel) see this and ship the file.
+      new URL("./wasm/koodrive_space_usage_bg.wasm", import.meta.url),
+      ...viteDepsFallback(import.meta.url, "koodrive_space_usage_bg.wasm"),
+    ]),
+});
 
-export { KooDriveError, SpaceUsageClient } from "./api.js";
+export { KooDriveError } from "./error.js";
+export { SpaceUsageClient } from "./api.js";

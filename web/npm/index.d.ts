@@ -42,8 +42,12 @@ interface CommonOptions {
   language?: string;
   /** Time allowed for one attempt, ms; default 15000. */
   timeoutMs?: number;
-  /** Retries after the first attempt; default 3. */
+  /** Retries after the first attempt; default 3 (the same as `retry.maxRetries`: give it once). */
   maxRetries?: number;
+  /** The retry policy; defaults `{ maxRetries: 3, baseDelayMs: 200, maxDelayMs: 8000 }`. */
+  retry?: RetryOptions;
+  /** Called before each retry, for logging; a hook that throws stops the call, which rejects with what it threw. */
+  onRetry?: (event: RetryEvent) => void;
   /** Requests in flight at once in queryUsageAll; default 4. */
   concurrency?: number;
   /** Usage ratio where `nearing` begins; default 0.9. */
@@ -52,6 +56,37 @@ interface CommonOptions {
   criticalAt?: number;
   /** The fetch to use; default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
+  /** Where the WebAssembly comes from when it is not next to the package's JavaScript (used by the first client that loads it). */
+  wasm?: WasmSource;
+}
+
+/** Where the package's WebAssembly comes from: a URL, a fetch Response, the bytes of the .wasm file, or a compiled module. */
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+/**
+ * Retries of network errors, timeouts, 429 and 5xx: before retry `n` (0 for
+ * the first) the client waits a random time up to
+ * `min(maxDelayMs, baseDelayMs × 2^n)`, or the server's `Retry-After`
+ * (capped at 60 s). A clock refusal is retried once, and a token function
+ * asked once more, without counting.
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt, 0–20; default 3. */
+  maxRetries?: number;
+  /** The first backoff ceiling, ms; default 200. */
+  baseDelayMs?: number;
+  /** The largest backoff ceiling, ms; default 8000. */
+  maxDelayMs?: number;
+}
+
+/** One retry about to happen. */
+export interface RetryEvent {
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** The wait before the next attempt, ms. */
+  delayMs: number;
+  /** Why the attempt failed. */
+  error: KooDriveError;
 }
 
 /** Token mode: the access token from the KooDrive console, or a function giving it. */
@@ -84,12 +119,14 @@ export interface CallOptions {
   maxRetries?: number;
   /** A 58-character trace id to send instead of fresh ones. */
   traceId?: string;
+  /** Replaces the client's onRetry for this call. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** The body of one request. */
 export interface UsageRequest {
   /** 1–50 ids; leave out to page through every user. */
-  userIds?: string[];
+  userIds?: readonly string[];
   /** Page size 1–100 (when userIds is absent). */
   limit?: number;
   /** Page start, 0 or more. */
@@ -111,6 +148,7 @@ export interface Progress {
 
 /** Options of queryUsageAll. */
 export interface QueryAllOptions extends CallOptions {
+  /** Called after each request settles; if it throws, the query stops and rejects with what it threw. */
   onProgress?: (progress: Progress) => void;
 }
 
@@ -152,8 +190,8 @@ export interface UsagePage {
   warnings: string[];
 }
 
-/** An error of this package. */
-export declare class KooDriveError extends Error {
+/** What every KooDriveError has. */
+export interface KooDriveErrorBase extends Error {
   readonly name: "KooDriveError";
   /** What kind of failure. */
   readonly kind: ErrorKind;
@@ -171,24 +209,99 @@ export declare class KooDriveError extends Error {
   readonly attempts: number;
   /** The server's Retry-After, ms. */
   readonly retryAfterMs: number | null;
-  /** The rule that failed, for validation errors (e.g. "userIds.count"). */
+  /** The rule that failed, for validation errors. */
   readonly rule?: string;
-  /** For a cancelled queryUsageAll: what was settled, and the ids pending. */
-  readonly partial?: PartialUsageReport;
-  /** True for a KooDriveError, also one from another copy of this package. */
-  static is(value: unknown): value is KooDriveError;
 }
+
+/** Bad input or options; nothing was sent. */
+export interface KooDriveValidationError extends KooDriveErrorBase {
+  readonly kind: "validation";
+  /** The rule that failed (e.g. "userIds.count"). */
+  readonly rule: string;
+  readonly partial?: undefined;
+}
+
+/** No answer came: `cause` is what fetch threw (a TypeError, with its own `cause`). */
+export interface KooDriveNetworkError extends KooDriveErrorBase {
+  readonly kind: "network";
+  readonly cause?: unknown;
+  readonly partial?: undefined;
+}
+
+/** No answer within timeoutMs, or the call's signal timed out (`cause` is its reason, as from AbortSignal.timeout). */
+export interface KooDriveTimeoutError extends KooDriveErrorBase {
+  readonly kind: "timeout";
+  readonly cause?: unknown;
+  /** For queryUsageAll stopped by its signal: what was settled, and the ids pending. */
+  readonly partial?: PartialUsageReport;
+}
+
+/** The call's signal fired: `cause` is `signal.reason`. */
+export interface KooDriveAbortedError extends KooDriveErrorBase {
+  readonly kind: "aborted";
+  readonly cause?: unknown;
+  /** For queryUsageAll: what was settled, and the ids pending. */
+  readonly partial?: PartialUsageReport;
+}
+
+/** The credentials were refused. */
+export interface KooDriveAuthError extends KooDriveErrorBase {
+  readonly kind: "auth";
+  readonly cause?: unknown;
+  /** For queryUsageAll: every id, the chunks not sent among `failed`. */
+  readonly partial?: PartialUsageReport;
+}
+
+/** KooDrive answered, but not with the page: an error code (`api`), an unreadable body (`decode`), a refused X-Date (`clock`), or an HTTP status (`http`). */
+export interface KooDriveAnswerError extends KooDriveErrorBase {
+  readonly kind: "api" | "decode" | "clock" | "http";
+  readonly status: number;
+  readonly partial?: undefined;
+}
+
+/** The records of a listing, with the warnings of its pages. */
+export interface UsageListing extends AsyncGenerator<UserSpaceQuota, void, undefined> {
+  /** What was odd about the pages read so far (a total that changed, an early empty page, repeated users). */
+  readonly warnings: readonly string[];
+}
+
+/** An error of this package: narrow it with `kind`. */
+export type KooDriveError =
+  | KooDriveValidationError
+  | KooDriveNetworkError
+  | KooDriveTimeoutError
+  | KooDriveAbortedError
+  | KooDriveAuthError
+  | KooDriveAnswerError;
+
+/** The KooDriveError class: `instanceof` and `KooDriveError.is` narrow to the union. The package makes its errors; there is no public constructor. */
+export declare const KooDriveError: {
+  readonly prototype: KooDriveErrorBase;
+  /** True for a KooDriveError, also one from another copy of this package. */
+  is(value: unknown): value is KooDriveError;
+  [Symbol.hasInstance](value: unknown): value is KooDriveError;
+};
 
 /** A client of KooDrive's "Querying Space Usage by User" endpoint. */
 export declare class SpaceUsageClient {
-  /** Checks the options; throws a KooDriveError of kind "validation" naming a bad one. */
+  /**
+   * Loads the WebAssembly now rather than on first use (from `wasm` when
+   * given). Once it resolves, `new SpaceUsageClient` checks its options at
+   * once in every environment.
+   */
+  static ready(options?: { wasm?: WasmSource }): Promise<void>;
+  /**
+   * Checks the options; throws a KooDriveError of kind "validation" naming a
+   * bad one. In a browser before the WebAssembly is loaded, the check (and
+   * its error) comes with the first call instead.
+   */
   constructor(options: SpaceUsageClientOptions);
   /** One request of at most 50 ids, or one page when userIds is absent. */
   queryUsage(request: UsageRequest, options?: CallOptions): Promise<UsageResult>;
   /** Any number of ids: deduplicated, in requests of 50, with bounded concurrency and retries. */
   queryUsageAll(ids: readonly string[], options?: QueryAllOptions): Promise<UsageReport>;
-  /** Every user of the tenant, one record at a time. */
-  listUsage(options?: ListOptions): AsyncGenerator<UserSpaceQuota, void, undefined>;
+  /** Every user of the tenant, one record at a time; `warnings` collects what was odd about the pages so far. */
+  listUsage(options?: ListOptions): UsageListing;
   /** Every user of the tenant, page by page. */
   listUsagePages(options?: ListOptions): AsyncGenerator<UsagePage, void, undefined>;
 }

@@ -41,7 +41,8 @@ pub struct Sizes {
     pub wasm_gzip: u64,
 }
 
-fn version() -> Result<String> {
+/// A field of `[workspace.package]` in the root Cargo.toml.
+fn workspace_package_field(name: &str) -> Result<String> {
     let manifest = fs::read_to_string(workspace_root().join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let mut in_package = false;
@@ -49,7 +50,10 @@ fn version() -> Result<String> {
         let line = line.trim();
         if line.starts_with('[') {
             in_package = line == "[workspace.package]";
-        } else if in_package && let Some(v) = line.strip_prefix("version") {
+        } else if in_package
+            && let Some(v) = line.strip_prefix(name)
+            && v.trim_start().starts_with('=')
+        {
             return Ok(v
                 .trim_start_matches([' ', '='])
                 .trim()
@@ -57,7 +61,11 @@ fn version() -> Result<String> {
                 .to_owned());
         }
     }
-    Err("no version in [workspace.package] of Cargo.toml".into())
+    Err(format!("no {name} in [workspace.package] of Cargo.toml"))
+}
+
+fn version() -> Result<String> {
+    workspace_package_field("version")
 }
 
 /// `gzip -9` size of a file.
@@ -113,6 +121,9 @@ fn bindgen(crate_name: &str, artefact: &str, out: &Path, name: &str) -> Result<(
                 "web",
                 "--weak-refs",
                 "--no-typescript",
+                // The package's entries say where the wasm is; the glue's own
+                // default would be one more asset reference for bundlers.
+                "--omit-default-module-path",
                 "--out-name",
                 name,
                 "--out-dir",
@@ -149,7 +160,11 @@ pub fn build() -> Result<Package> {
     copy_dir(&root.join("web/npm"), &dir)?;
     let manifest = dir.join("package.json");
     let text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    fs::write(&manifest, text.replace("0.0.0-template", &version)).map_err(|e| e.to_string())?;
+    let repository = workspace_package_field("repository")?;
+    let text = text
+        .replace("0.0.0-template", &version)
+        .replace("{{repository}}", &repository);
+    fs::write(&manifest, text).map_err(|e| e.to_string())?;
     bindgen(
         "koodrive-js",
         "koodrive_js",
@@ -185,12 +200,18 @@ pub fn build() -> Result<Package> {
 }
 
 /// The sizes of the main entry of the package unpacked in `dir`: the
-/// browser entry, `api.js` and the wasm-bindgen glue, and the wasm.
+/// browser entry, its modules and the wasm-bindgen glue, and the wasm.
 pub fn main_entry_sizes(dir: &Path) -> Result<Sizes> {
-    let js: Vec<PathBuf> = ["index.browser.js", "api.js", "wasm/koodrive_space_usage.js"]
-        .iter()
-        .map(|f| dir.join(f))
-        .collect();
+    let js: Vec<PathBuf> = [
+        "index.browser.js",
+        "api.js",
+        "error.js",
+        "loader.js",
+        "wasm/koodrive_space_usage.js",
+    ]
+    .iter()
+    .map(|f| dir.join(f))
+    .collect();
     let wasm = dir.join("wasm/koodrive_space_usage_bg.wasm");
     let mut sizes = Sizes::default();
     for f in &js {

@@ -1,20 +1,20 @@
 //! `WasmClient` and `WasmPages`: the classes the package's JavaScript wraps.
-//! Every method returns a promise; failures reject with a plain error object
-//! (see `convert::error`) that the JavaScript layer turns into a
-//! `KooDriveError`.
+//! Every method returns a promise; failures reject with a `KooDriveError`
+//! made by the factory the JavaScript layer sets (`convert::error_with`), or
+//! with what a caller's callback threw.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Object, Promise};
+use js_sys::{Function, Object, Promise};
 use koodrive_client::koodrive_core::{KooDriveError, Thresholds, ValidationError};
 use koodrive_client::{Client, UsagePages, WebPlatform};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::call::{CallScope, error_of};
 use crate::convert::{self, set};
-use crate::options::{self, call_options, client_options};
-use crate::signal::SignalLink;
+use crate::options::{self, Call, call_options, client_options};
 
 fn validation(e: ValidationError) -> JsValue {
     convert::error(&KooDriveError::validation(e))
@@ -31,6 +31,20 @@ fn bad_signal(reason: String) -> JsValue {
 #[wasm_bindgen]
 pub struct WasmClient {
     client: Client<WebPlatform>,
+    /// The client's `onRetry` (a call's own replaces it).
+    on_retry: Option<Function>,
+}
+
+impl WasmClient {
+    /// The scope of one call, and its options with the scope's signal and
+    /// retry hook.
+    fn scope(&self, call: Call) -> Result<(CallScope, koodrive_client::CallOptions), JsValue> {
+        let scope = CallScope::new(&call.signal, &self.client).map_err(bad_signal)?;
+        let mut options = call.options;
+        options.signal = Some(scope.cancel.clone());
+        options.on_retry = scope.retry_hook(call.on_retry.or_else(|| self.on_retry.clone()));
+        Ok((scope, options))
+    }
 }
 
 #[wasm_bindgen]
@@ -39,7 +53,7 @@ impl WasmClient {
     /// ranges) and makes the client; throws a `validation` error object.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmClient, JsValue> {
-        let (config, fetch) = client_options(&options).map_err(validation)?;
+        let (config, fetch, on_retry) = client_options(&options).map_err(validation)?;
         let platform = if fetch.is_undefined() {
             WebPlatform::new()
         } else {
@@ -52,23 +66,25 @@ impl WasmClient {
             })
         })?;
         let client = Client::new(config, platform).map_err(|e| convert::error(&e))?;
-        Ok(WasmClient { client })
+        Ok(WasmClient { client, on_retry })
     }
 
     /// One request: `{ userIds?, limit?, offset? }` → `{ items, total, traceId }`.
     #[wasm_bindgen(js_name = queryUsage)]
     pub fn query_usage(&self, request: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
+        let prepared = options::request(&request)
+            .map_err(validation)
+            .and_then(|request| {
+                let call = call_options(&options, &[]).map_err(validation)?;
+                Ok((request, self.scope(call)?))
+            });
         future_to_promise(async move {
-            let request = options::request(&request).map_err(validation)?;
-            let call = call_options(&options, &[]).map_err(validation)?;
-            let (cancel, _link) = SignalLink::new(&call.signal).map_err(bad_signal)?;
-            let mut opts = call.options;
-            opts.signal = Some(cancel);
+            let (request, (scope, opts)) = prepared?;
             let result = client
                 .query_usage(&request, &opts)
                 .await
-                .map_err(|e| convert::error(&e))?;
+                .map_err(|e| scope.rejection(e, None))?;
             let thresholds = client.config().thresholds;
             let o = Object::new();
             set(&o, "items", convert::records(&result.items, &thresholds));
@@ -78,41 +94,43 @@ impl WasmClient {
         })
     }
 
-    /// Any number of ids → `{ items, missing, failed }`; on cancellation the
-    /// rejection's error object carries `partial` (with `pending`).
+    /// Any number of ids → `{ items, missing, failed }`. When the query
+    /// stops early (cancelled, or the credentials were refused) the
+    /// rejection's error carries `partial` (with `pending`); when
+    /// `onProgress` throws, it rejects with what was thrown.
     #[wasm_bindgen(js_name = queryUsageAll)]
     pub fn query_usage_all(&self, ids: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
+        let prepared = options::id_list(&ids, "ids")
+            .map_err(validation)
+            .and_then(|ids| {
+                let call = call_options(&options, &["onProgress"]).map_err(validation)?;
+                let on_progress = call.on_progress.clone();
+                Ok((ids, on_progress, self.scope(call)?))
+            });
         future_to_promise(async move {
-            let ids = options::id_list(&ids, "ids").map_err(validation)?;
-            let call = call_options(&options, &["onProgress"]).map_err(validation)?;
-            let (cancel, _link) = SignalLink::new(&call.signal).map_err(bad_signal)?;
-            let mut opts = call.options;
-            opts.signal = Some(cancel);
-            let on_progress = call.on_progress;
+            let (ids, on_progress, (scope, opts)) = prepared?;
             let mut report_progress = |p: koodrive_client::Progress| {
                 if let Some(f) = &on_progress {
                     let o = Object::new();
                     set(&o, "done", p.done as f64);
                     set(&o, "total", p.total as f64);
-                    // A throwing callback must not break the query.
-                    let _ = f.call1(&JsValue::UNDEFINED, &o);
+                    scope.callback(f, &o);
                 }
             };
             let thresholds = client.config().thresholds;
-            match client
+            let chunk_error = |e: &KooDriveError| error_of(&client, e, None, None);
+            let outcome = client
                 .query_usage_all(&ids, &opts, &mut report_progress)
-                .await
-            {
-                Ok(report) => Ok(convert::report(&report, &thresholds, false)),
+                .await;
+            match outcome {
+                Ok(report) => match scope.thrown() {
+                    Some(thrown) => Err(thrown),
+                    None => Ok(convert::report(&report, &thresholds, false, &chunk_error)),
+                },
                 Err(e) => {
-                    let error = convert::error(&e.error);
-                    let _ = js_sys::Reflect::set(
-                        &error,
-                        &"partial".into(),
-                        &convert::report(&e.partial, &thresholds, true),
-                    );
-                    Err(error)
+                    let partial = convert::report(&e.partial, &thresholds, true, &chunk_error);
+                    Err(scope.rejection(e.error, Some(partial)))
                 }
             }
         })
@@ -123,17 +141,16 @@ impl WasmClient {
     #[wasm_bindgen(js_name = listPages)]
     pub fn list_pages(&self, options: JsValue) -> Result<WasmPages, JsValue> {
         let call = call_options(&options, &["pageSize"]).map_err(validation)?;
-        let (cancel, link) = SignalLink::new(&call.signal).map_err(bad_signal)?;
-        let mut opts = call.options;
-        opts.signal = Some(cancel);
+        let page_size = call.page_size.unwrap_or(100);
+        let (scope, opts) = self.scope(call)?;
         let pages = self
             .client
-            .list_usage_pages(call.page_size.unwrap_or(100), opts)
+            .list_usage_pages(page_size, opts)
             .map_err(|e| convert::error(&e))?;
         Ok(WasmPages {
             state: Rc::new(RefCell::new(Some(pages))),
             thresholds: self.client.config().thresholds,
-            _link: Rc::new(link),
+            scope: Rc::new(scope),
         })
     }
 }
@@ -143,7 +160,7 @@ impl WasmClient {
 pub struct WasmPages {
     state: Rc<RefCell<Option<UsagePages<WebPlatform>>>>,
     thresholds: Thresholds,
-    _link: Rc<SignalLink>,
+    scope: Rc<CallScope>,
 }
 
 #[wasm_bindgen]
@@ -152,7 +169,7 @@ impl WasmPages {
     /// `undefined` when the listing is complete.
     pub fn next(&self) -> Promise {
         let state = Rc::clone(&self.state);
-        let link = Rc::clone(&self._link);
+        let scope = Rc::clone(&self.scope);
         let thresholds = self.thresholds;
         future_to_promise(async move {
             let taken = state.borrow_mut().take();
@@ -164,10 +181,9 @@ impl WasmPages {
             };
             let next = pages.next_page().await;
             *state.borrow_mut() = Some(pages);
-            drop(link);
             match next {
                 None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(convert::error(&e)),
+                Some(Err(e)) => Err(scope.rejection(e, None)),
                 Some(Ok(page)) => {
                     let o = Object::new();
                     set(&o, "items", convert::records(&page.items, &thresholds));

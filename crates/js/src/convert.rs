@@ -5,7 +5,9 @@
 //! stores (`o[k] = v`), so that a record costs one JavaScript string per
 //! wire string and nothing more.
 
-use js_sys::{Array, Object, Reflect};
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Reflect};
 use koodrive_client::koodrive_core::{
     ApiCode, BatchReport, KooDriveError, Thresholds, UsageState, UserSpaceQuota,
 };
@@ -62,6 +64,15 @@ impl RecordKeys {
 
 thread_local! {
     static KEYS: RecordKeys = RecordKeys::new();
+    static ERROR_FACTORY: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Makes the package's errors with `factory(fields)` from now on (the
+/// JavaScript layer passes `fields => new KooDriveError(fields)`), so every
+/// error, also inside reports and retry events, is a `KooDriveError`.
+#[wasm_bindgen(js_name = setErrorFactory)]
+pub fn set_error_factory(factory: Function) {
+    ERROR_FACTORY.with(|f| *f.borrow_mut() = Some(factory));
 }
 
 /// Sets `key` on `target` (plain objects: cannot fail).
@@ -111,8 +122,14 @@ pub(crate) fn strings(values: &[String]) -> Array {
 }
 
 /// A bulk query's report: `{ items, missing, failed: [{ userIds, error }] }`
-/// (and `pending` when it is a partial report).
-pub(crate) fn report(r: &BatchReport, thresholds: &Thresholds, with_pending: bool) -> JsValue {
+/// (and `pending` when it is a partial report); `error` turns each chunk's
+/// error into JavaScript.
+pub(crate) fn report(
+    r: &BatchReport,
+    thresholds: &Thresholds,
+    with_pending: bool,
+    error: &dyn Fn(&KooDriveError) -> JsValue,
+) -> JsValue {
     let o = Object::new();
     set(&o, "items", records(&r.items, thresholds));
     set(&o, "missing", strings(&r.missing));
@@ -133,9 +150,20 @@ pub(crate) fn report(r: &BatchReport, thresholds: &Thresholds, with_pending: boo
     o.into()
 }
 
-/// An error as a plain object; the package's JavaScript turns it into a
-/// `KooDriveError`. `__koodrive` marks it as ours.
+/// An error without a cause (see [`error_with`]).
 pub(crate) fn error(e: &KooDriveError) -> JsValue {
+    error_with(e, None, None)
+}
+
+/// An error: a `KooDriveError` once the JavaScript layer set the factory,
+/// else its fields as a plain object marked `__koodrive`. `cause` is the
+/// original JavaScript value behind it; `partial` the report of a bulk query
+/// that stopped.
+pub(crate) fn error_with(
+    e: &KooDriveError,
+    cause: Option<&JsValue>,
+    partial: Option<&JsValue>,
+) -> JsValue {
     let o = Object::new();
     set(&o, "__koodrive", true);
     set(&o, "kind", e.kind.as_str());
@@ -173,8 +201,14 @@ pub(crate) fn error(e: &KooDriveError) -> JsValue {
     if let Some(v) = &e.validation {
         set(&o, "rule", v.rule());
     }
-    if let Some(c) = &e.cause {
-        set(&o, "cause", c.as_str());
+    if let Some(c) = cause {
+        set(&o, "cause", c.clone());
     }
-    o.into()
+    if let Some(p) = partial {
+        set(&o, "partial", p.clone());
+    }
+    ERROR_FACTORY.with(|f| match &*f.borrow() {
+        Some(factory) => factory.call1(&JsValue::UNDEFINED, &o).unwrap_or(o.into()),
+        None => o.into(),
+    })
 }

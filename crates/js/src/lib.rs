@@ -14,6 +14,8 @@
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
+mod call;
+#[cfg(target_arch = "wasm32")]
 mod convert;
 #[cfg(target_arch = "wasm32")]
 mod options;
@@ -24,3 +26,5 @@ mod token;
 
 #[cfg(target_arch = "wasm32")]
 pub use bindings::{WasmClient, WasmPages};
+#[cfg(target_arch = "wasm32")]
+pub use convert::set_error_factory;

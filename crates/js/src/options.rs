@@ -121,10 +121,64 @@ const CLIENT_OPTIONS: &[&str] = &[
     "nearingAt",
     "criticalAt",
     "fetch",
+    "retry",
+    "onRetry",
+    // Read by the JavaScript layer (where the wasm comes from), not here.
+    "wasm",
 ];
 
-/// The client's settings and the `fetch` to use (`undefined` for the global one).
-pub(crate) fn client_options(value: &JsValue) -> Result<(ClientConfig, JsValue), ValidationError> {
+/// `retry: { maxRetries, baseDelayMs, maxDelayMs }` over the default policy,
+/// and the top-level `maxRetries` (the same number, given once).
+fn retry_policy(o: &Options<'_>) -> Result<RetryPolicy, ValidationError> {
+    let mut policy = RetryPolicy::default();
+    let top = o.integer("maxRetries", 0, 20)?;
+    let value = o.get("retry");
+    let nested = match &value {
+        None => None,
+        Some(v) => Options::new(
+            v,
+            "retry",
+            &["maxRetries", "baseDelayMs", "maxDelayMs"],
+            true,
+        )?,
+    };
+    if let Some(r) = &nested {
+        if top.is_some() && r.get("maxRetries").is_some() {
+            return Err(invalid(
+                "maxRetries",
+                "is given twice: at the top level and in retry; give it once",
+            ));
+        }
+        if let Some(n) = r.integer("maxRetries", 0, 20)? {
+            policy.max_retries = n as u32;
+        }
+        if let Some(ms) = r.integer("baseDelayMs", 0, 600_000)? {
+            policy.base_delay_ms = ms;
+        }
+        if let Some(ms) = r.integer("maxDelayMs", 0, 600_000)? {
+            policy.max_delay_ms = ms;
+        }
+        if policy.max_delay_ms < policy.base_delay_ms {
+            return Err(invalid(
+                "retry.maxDelayMs",
+                format!(
+                    "is {} but must be at least baseDelayMs ({})",
+                    policy.max_delay_ms, policy.base_delay_ms
+                ),
+            ));
+        }
+    }
+    if let Some(n) = top {
+        policy.max_retries = n as u32;
+    }
+    Ok(policy)
+}
+
+/// The client's settings, the `fetch` to use (`undefined` for the global
+/// one) and the client's `onRetry`.
+pub(crate) fn client_options(
+    value: &JsValue,
+) -> Result<(ClientConfig, JsValue, Option<Function>), ValidationError> {
     let Some(o) = Options::new(value, "SpaceUsageClient options", CLIENT_OPTIONS, true)? else {
         return Err(invalid("options", "must be an object"));
     };
@@ -176,12 +230,7 @@ pub(crate) fn client_options(value: &JsValue) -> Result<(ClientConfig, JsValue),
     if let Some(t) = o.integer("timeoutMs", 1, 600_000)? {
         config.timeout_ms = t;
     }
-    if let Some(r) = o.integer("maxRetries", 0, 20)? {
-        config.retry = RetryPolicy {
-            max_retries: r as u32,
-            ..RetryPolicy::default()
-        };
-    }
+    config.retry = retry_policy(&o)?;
     if let Some(c) = o.integer("concurrency", 1, 64)? {
         config.concurrency = c as usize;
     }
@@ -200,7 +249,8 @@ pub(crate) fn client_options(value: &JsValue) -> Result<(ClientConfig, JsValue),
         Some(f) if f.is_function() => f,
         Some(_) => return Err(invalid("fetch", "must be a function like globalThis.fetch")),
     };
-    Ok((config, fetch))
+    let on_retry = o.function("onRetry")?;
+    Ok((config, fetch, on_retry))
 }
 
 /// Call options, the `signal` and (for bulk queries) `onProgress`.
@@ -208,18 +258,20 @@ pub(crate) struct Call {
     pub options: CallOptions,
     pub signal: JsValue,
     pub on_progress: Option<Function>,
+    pub on_retry: Option<Function>,
     pub page_size: Option<u32>,
 }
 
 /// Reads call options; `extra` names the options this method takes beyond
-/// `signal`, `timeoutMs`, `maxRetries` and `traceId`.
+/// `signal`, `timeoutMs`, `maxRetries`, `traceId` and `onRetry`.
 pub(crate) fn call_options(value: &JsValue, extra: &[&str]) -> Result<Call, ValidationError> {
-    let mut known = vec!["signal", "timeoutMs", "maxRetries", "traceId"];
+    let mut known = vec!["signal", "timeoutMs", "maxRetries", "traceId", "onRetry"];
     known.extend_from_slice(extra);
     let mut call = Call {
         options: CallOptions::default(),
         signal: JsValue::UNDEFINED,
         on_progress: None,
+        on_retry: None,
         page_size: None,
     };
     let Some(o) = Options::new(value, "call options", &known, false)? else {
@@ -229,6 +281,7 @@ pub(crate) fn call_options(value: &JsValue, extra: &[&str]) -> Result<Call, Vali
     call.options.timeout_ms = o.integer("timeoutMs", 1, 600_000)?;
     call.options.max_retries = o.integer("maxRetries", 0, 20)?.map(|n| n as u32);
     call.options.trace_id = o.string("traceId")?;
+    call.on_retry = o.function("onRetry")?;
     if extra.contains(&"onProgress") {
         call.on_progress = o.function("onProgress")?;
     }

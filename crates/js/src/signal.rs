@@ -51,6 +51,16 @@ impl SignalLink {
     }
 }
 
+impl SignalLink {
+    /// The signal's `reason` (undefined without a signal or before it fired).
+    pub(crate) fn reason(&self) -> JsValue {
+        if self.signal.is_undefined() {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get(&self.signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
 impl Drop for SignalLink {
     fn drop(&mut self) {
         if let Some(listener) = self.listener.take()

@@ -1,5 +1,10 @@
-// createSandboxFetch: the sandbox's own handler, in memory, as a fetch.
-import { WasmSandbox } from "../wasm/koodrive_space_usage_sandbox.js";
+// createSandboxFetch: the sandbox's own handler, in memory, as a fetch. Its
+// wasm loads when the first sandbox is made (Node) or first asked (browsers).
+import * as glue from "../wasm/koodrive_space_usage_sandbox.js";
+import { wasmModule } from "../loader.js";
+
+/** The sandbox's wasm module; the entry module says how to find it. */
+export const wasm = wasmModule(glue);
 
 function abortError(signal) {
   return signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
@@ -11,8 +16,14 @@ function abortError(signal) {
  */
 export function createSandboxFetch(options = {}) {
   const { data, ...rest } = options ?? {};
-  const sandbox = new WasmSandbox(rest, data === undefined ? undefined : JSON.stringify(data));
+  const json = data === undefined ? undefined : JSON.stringify(data);
+  let sandbox = wasm.readySync() ? new glue.WasmSandbox(rest, json) : undefined;
+  if (sandbox === undefined) wasm.ready().catch(() => {});
   return async function sandboxFetch(input, init) {
+    if (sandbox === undefined) {
+      await wasm.ready();
+      sandbox ??= new glue.WasmSandbox(rest, json);
+    }
     const request = new Request(input, init);
     if (request.signal.aborted) throw abortError(request.signal);
     const url = new URL(request.url);

@@ -26,8 +26,11 @@ pub struct Budget {
 pub const NPM_MAIN_ENTRY: Budget = Budget {
     what: "npm module main entry (JS + wasm, gzip -9)",
     goal: crate::npm::MAIN_ENTRY_BUDGET_GZIP,
-    // 91.4 KB reached (issue 7: 101.3 KB before its fixes).
-    ceiling: 92 * 1024,
+    // 91.4 KB reached (issue 7: 101.3 KB before its fixes); 98.3 KB with the
+    // WebAssembly loaded on first use, errors keeping their original cause,
+    // the retry policy with its hook and messages fitting the retries and the
+    // mode (JS 6.5 -> 9.1 KB, wasm 84.9 -> 89.2 KB).
+    ceiling: 99 * 1024,
     causes: "the wasm holds the whole client: koodrive-core's policy (validation, \
              HMAC-SHA256 signing, X-Date and HTTP dates, retry, batching, paging, record \
              rules; some 14 % of the code), the request loop and the JSON reader (12 %), \

@@ -198,6 +198,23 @@ test("listUsage exposes the warnings of its pages", async () => {
   assert.match(listing.warnings[0], /number of users changed/);
 });
 
+test("the README gives every client option with its default, and the unit of quota and used", () => {
+  const readme = readFileSync(manifestPath.replace(/package\.json$/, "README.md"), "utf8");
+  let known;
+  try {
+    new SpaceUsageClient({ ...tokenOptions(), notAnOption: 1 });
+  } catch (e) {
+    known = /known: ([^)]*)\)/.exec(e.message)?.[1].split(", ");
+  }
+  assert.ok(known?.length > 10, "the refusal lists the options");
+  for (const name of known) {
+    const row = readme.split("\n").find((line) => line.startsWith("| ") && line.includes(`\`${name}\``));
+    assert.ok(row, `README has a row for ${name}`);
+    assert.ok(row.split("|").length >= 5 && row.split("|")[2].trim() !== "", `the row of ${name} gives a default: ${row}`);
+  }
+  assert.match(readme, /\*\*Units\.\*\*.*`quota` and `used`/s);
+});
+
 test("package.json says where the package comes from and which Node its require() needs", () => {
   for (const field of ["homepage", "repository"]) assert.ok(manifest[field], `${field} is set`);
   assert.match(manifest.homepage, /^https?:\/\//);

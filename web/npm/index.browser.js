@@ -6,7 +6,7 @@ import { wasm } from "./api.js";
 wasm.use({
   locate: () =>
     fetchFirst([
-      // Next to this file; bundlers (Vite, webpack, Parcel) see this and ship the file.
+      // Next to this file; bundlers that ship `new URL(…, import.meta.url)` assets see it.
       new URL("./wasm/koodrive_space_usage_bg.wasm", import.meta.url),
       ...viteDepsFallback(import.meta.url, "koodrive_space_usage_bg.wasm"),
     ]),

@@ -1,5 +1,5 @@
 //! The client on `NativePlatform` (feature `native`) against real HTTP
-//! servers on loopback, served in-process by the sandbox's `serve` module:
+//! servers on loopback, served in-process by the `koodrive-serve` crate:
 //! app signatures verified over the `Host` hyper sends, answers kept as they
 //! came, `Retry-After`, the 8 MiB cap (announced and counted), dropped and
 //! refused connections, timeouts, and TLS in the path of `https://` URLs.
@@ -18,7 +18,7 @@ use koodrive_client::koodrive_core::{
 use koodrive_client::{
     Auth, CallOptions, Client, ClientConfig, NativePlatform, SharedClock, TokenSource,
 };
-use koodrive_sandbox::serve::{ServeOptions, drop_connection, serve};
+use koodrive_serve::{ServeOptions, drop_connection, serve};
 
 const OK: &str =
     r#"{"code":0,"msg":"success","data":[{"userId":"1","quota":"100","used":95}],"total":1}"#;

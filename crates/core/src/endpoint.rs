@@ -11,6 +11,19 @@ use crate::validate::ValidationError;
 /// The endpoint's path below the base URL.
 pub const USAGE_PATH: &str = "/koodrive/ose/v1/space/usage/user";
 
+/// The largest request body the endpoint accepts, in bytes (64 KiB). The
+/// sandbox and the gateway both refuse longer bodies with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The content type of every JSON answer the sandbox and the gateway write.
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+/// KooDrive's code for a request that failed authentication.
+pub const CODE_AUTH_FAILED: i64 = 13_000_101;
+
+/// KooDrive's code for a request whose parameters failed verification.
+pub const CODE_BAD_PARAMETERS: i64 = 13_000_102;
+
 /// An absolute URL split into the parts signing needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlParts {

@@ -66,7 +66,10 @@ pub use classify::{
 #[cfg(feature = "json")]
 pub use classify::{classify_json_answer, decode_envelope};
 pub use clock::{ServerClock, X_DATE_WINDOW_SECS, XDateRejection, check_x_date_window};
-pub use endpoint::{BaseUrl, USAGE_PATH, UrlParts, split_url};
+pub use endpoint::{
+    BaseUrl, CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, JSON_CONTENT_TYPE, MAX_BODY_BYTES, USAGE_PATH,
+    UrlParts, split_url,
+};
 pub use error::{ErrorKind, KooDriveError};
 pub use paging::{PageCheck, PageProblem, PageTracker};
 pub use plan::{PlannedRequest, RequestContext};

@@ -16,9 +16,10 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Method, Response, StatusCode, header};
-use koodrive_core::{SpaceUsageRequest, USAGE_PATH, check_trace_id};
-use koodrive_sandbox::MAX_BODY_BYTES;
-use koodrive_sandbox::serve::StaticSite;
+use koodrive_core::{
+    JSON_CONTENT_TYPE, MAX_BODY_BYTES, SpaceUsageRequest, USAGE_PATH, check_trace_id,
+};
+use koodrive_serve::StaticSite;
 
 use crate::forward::{Call, CallAuth, Forwarder};
 use crate::relay::{refusal, relay};
@@ -27,6 +28,11 @@ use crate::snapshots::{Snapshots, health_off, http as snapshot_http};
 
 /// Where the admin page learns what the gateway does.
 pub const HEALTH_PATH: &str = "/__gateway/health";
+
+/// The request headers a page may send, as a preflight's answer lists them:
+/// the endpoint's headers and the gateway's own token.
+pub const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, X-User-Id, X-Date, X-Traceid, language, X-Gateway-Token";
 
 /// What the app holds.
 pub struct GatewayApp {
@@ -149,7 +155,7 @@ async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
         let headers = answer.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(koodrive_sandbox::JSON_CONTENT_TYPE),
+            HeaderValue::from_static(JSON_CONTENT_TYPE),
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return answer;
@@ -165,7 +171,7 @@ fn preflight(app: &GatewayApp, parts: &Parts) -> Response<Body> {
     *answer.status_mut() = StatusCode::NO_CONTENT;
     let origin = header_text(parts, "origin");
     let headers = answer.headers_mut();
-    for (name, value) in app.settings.cors.preflight_headers(origin) {
+    for (name, value) in app.settings.cors.preflight_headers(origin, ALLOW_HEADERS) {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(&value),

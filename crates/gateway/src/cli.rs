@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use koodrive_core::BaseUrl;
-use koodrive_sandbox::Cors;
+use koodrive_serve::Cors;
 
 use crate::settings::{GatewayToken, Mode, Settings};
 

@@ -1,5 +1,5 @@
 //! `koodrive-gateway`: the admin page's same-origin gateway to a real
-//! KooDrive tenant. It serves the built page (`--static`, with the sandbox's
+//! KooDrive tenant. It serves the built page (`--static`, with the shared
 //! hashed-script CSP), forwards only `POST /koodrive/ose/v1/space/usage/user`
 //! through the client crate on its native platform (a fresh `X-Date` from
 //! its own skew-corrected clock; in app mode it signs over the upstream's
@@ -7,8 +7,9 @@
 //! caller's `Authorization` on unchanged), and answers
 //! `GET /__gateway/health`. In app mode, with `--snapshot-every` and
 //! `--snapshot-db`, it also lists every user on a schedule and keeps the
-//! snapshots in SQLite (`snapshots`). Serving (limits, CORS, `Date`, the request log,
-//! graceful shutdown, static files) is the sandbox's `serve` module, shared.
+//! snapshots in SQLite (`snapshots`). Serving (limits, CORS, `Date`, the
+//! request log, graceful shutdown, static files) is the `koodrive-serve`
+//! crate, shared with the sandbox.
 //!
 //! It reads its flags, binds (loopback only unless a gateway token is
 //! configured), prints `listening on http://ADDR` as its first line, and
@@ -28,7 +29,7 @@ use std::sync::Arc;
 
 use clap::Parser as _;
 use koodrive_core::USAGE_PATH;
-use koodrive_sandbox::serve::{Limits, ServeOptions, StaticSite, serve, shutdown_signal};
+use koodrive_serve::{Limits, ServeOptions, StaticSite, serve, shutdown_signal};
 
 use crate::app::{GatewayApp, HEALTH_PATH, router};
 use crate::cli::Cli;
@@ -67,12 +68,12 @@ fn main() -> ExitCode {
         }
         _ => None,
     };
-    let runtime = match koodrive_sandbox::serve::runtime() {
+    let runtime = match koodrive_serve::runtime() {
         Ok(runtime) => runtime,
         Err(e) => return fail(&e),
     };
     runtime.block_on(async move {
-        let (listener, addr) = match koodrive_sandbox::serve::listen(&cli.addr).await {
+        let (listener, addr) = match koodrive_serve::listen(&cli.addr).await {
             Ok(bound) => bound,
             Err(e) => return fail(&e),
         };

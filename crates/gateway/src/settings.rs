@@ -3,7 +3,7 @@
 //! policy. Secrets live here and nowhere else; `Debug` never shows them.
 
 use koodrive_core::BaseUrl;
-use koodrive_sandbox::Cors;
+use koodrive_serve::Cors;
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 

@@ -135,6 +135,20 @@ fn pages_on_other_origins_and_rebound_names_get_nothing() {
         allowed.header("access-control-allow-origin"),
         Some("http://127.0.0.1:8081")
     );
+    let allowed_headers = allowed
+        .header("access-control-allow-headers")
+        .unwrap_or_default();
+    for name in [
+        "X-Gateway-Token",
+        "X-User-Id",
+        "Content-Type",
+        "Authorization",
+    ] {
+        assert!(
+            allowed_headers.contains(name),
+            "{name} in {allowed_headers}"
+        );
+    }
     let other = preflight("https://evil.example");
     assert_eq!(other.header("access-control-allow-origin"), None);
     let rebound = gateway.request("POST", PATH, &[TOKEN, ("Host", "evil.example:8090")], "{}");

@@ -199,7 +199,7 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
 }
 
 fn common_now_ms() -> i64 {
-    koodrive_sandbox::serve::machine_now_ms()
+    koodrive_serve::machine_now_ms()
 }
 
 #[test]

@@ -13,21 +13,13 @@
 //! | JSON well-formed, fields of the right types and ranges | 400 | 13000102 |
 
 use koodrive_core::{
-    SigningInput, SpaceUsageRequest, USAGE_PATH, check_x_date_window, parse_x_date,
-    unix_ms_to_datetime, verify,
+    CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, MAX_BODY_BYTES, SigningInput, SpaceUsageRequest,
+    USAGE_PATH, check_x_date_window, parse_x_date, unix_ms_to_datetime, verify,
 };
 
 use crate::config::SandboxConfig;
 use crate::http::Request;
 use crate::request_body::parse_request_body;
-
-/// The largest body accepted, in bytes (64 KiB).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// KooDrive's code for a request that failed authentication.
-pub const CODE_AUTH_FAILED: i64 = 13_000_101;
-/// KooDrive's code for a request whose parameters failed verification.
-pub const CODE_BAD_PARAMETERS: i64 = 13_000_102;
 
 /// Why a request was refused: the status, KooDrive's code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use crate::cors::Cors;
+use koodrive_serve::cors::Cors;
 
 /// The access token a sandbox accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "sandbox-token";

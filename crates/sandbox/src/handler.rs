@@ -31,6 +31,11 @@ pub const CONTROL_PREFIX: &str = "/__sandbox/";
 /// Where the OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/openapi.yaml";
 
+/// The request headers a page may send in a preflight's answer: everything
+/// the endpoint reads.
+pub const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, X-User-Id, X-Date, X-Traceid, language";
+
 /// A KooDrive stand-in that answers requests without any I/O.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -131,7 +136,7 @@ impl Sandbox {
         let origin = request.header("Origin");
         if request.method == "OPTIONS" {
             let mut answer = Response::empty(204);
-            answer.headers = self.config.cors.preflight_headers(origin);
+            answer.headers = self.config.cors.preflight_headers(origin, ALLOW_HEADERS);
             answer.set_header("Date", date);
             return Outcome::Respond(answer);
         }
@@ -150,7 +155,9 @@ impl Sandbox {
             response: answer, ..
         } = &mut outcome
         {
-            self.config.cors.apply(origin, answer);
+            for (name, value) in self.config.cors.answer_headers(origin) {
+                answer.set_header(name, value);
+            }
             answer.set_header("Date", date);
         }
         outcome

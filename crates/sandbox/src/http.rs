@@ -4,6 +4,8 @@
 //! connection. No I/O lives here; the server (or an in-memory `fetch`) moves
 //! the bytes.
 
+use koodrive_core::JSON_CONTENT_TYPE;
+
 /// One request as received.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
@@ -106,9 +108,6 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
-
-/// The content type of every JSON answer.
-pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
 /// What to do with one request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,7 @@
 //! "now" in, an [`Outcome`] out. It does no I/O, so it builds for wasm32 and
 //! the npm module and the admin page can run it in memory. The binary
 //! `koodrive-sandbox` (cargo feature `server`, on by default) serves it over
-//! HTTP; its serving code is the public [`serve`] module, which the gateway
-//! shares.
+//! HTTP with the `koodrive-serve` crate, which the gateway shares.
 //!
 //! ```
 //! use koodrive_sandbox::{Request, Sandbox, SandboxConfig, Users};
@@ -38,7 +37,6 @@
 mod checks;
 mod config;
 mod control;
-mod cors;
 mod data;
 mod faults;
 mod generate;
@@ -49,26 +47,26 @@ mod request_body;
 mod stats;
 mod users;
 
-#[cfg(feature = "server")]
-pub mod serve;
-
 #[cfg(test)]
 mod handler_tests;
 
-pub use checks::{
-    CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, MAX_BODY_BYTES, Refusal, check_request, is_usage_path,
-};
+pub use checks::{Refusal, check_request, is_usage_path};
 pub use config::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_TOKEN, SandboxConfig};
 pub use control::MAX_CLOCK_OFFSET_SECS;
-pub use cors::{ALLOW_HEADERS, ALLOW_METHODS, Cors, EXPOSE_HEADERS, MAX_AGE_SECS};
 pub use data::DataError;
 pub use faults::{Fault, FaultOrder, MAX_FAULT_MS, parse_fault_orders};
 pub use generate::generate_users;
-pub use handler::{CONTROL_PREFIX, OPENAPI_PATH, OPENAPI_YAML, Sandbox};
-pub use http::{JSON_CONTENT_TYPE, Outcome, Request, Response};
+pub use handler::{ALLOW_HEADERS, CONTROL_PREFIX, OPENAPI_PATH, OPENAPI_YAML, Sandbox};
+pub use http::{Outcome, Request, Response};
 pub use request_body::parse_request_body;
 pub use stats::{Arrival, DROPPED_STATUS, RECENT_LIMIT, Stats};
 pub use users::{DataSource, Users};
 
-/// The endpoint's path (from the core crate).
-pub use koodrive_core::USAGE_PATH;
+/// The endpoint's path, its body limit, its JSON content type and KooDrive's
+/// codes for refusals (from the core crate).
+pub use koodrive_core::{
+    CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, JSON_CONTENT_TYPE, MAX_BODY_BYTES, USAGE_PATH,
+};
+/// Which origins may call (from the serving crate, whose server writes the
+/// same headers on answers that do not come from the handler).
+pub use koodrive_serve::cors::Cors;

@@ -1,4 +1,4 @@
-//! The `serve` module as another app (the gateway) uses it: any router,
+//! The `koodrive-serve` crate as another app (the gateway) uses it: any router,
 //! with panics answered as 500 while the server goes on, `drop_connection`
 //! closing the connection unanswered, CORS and `Date` added to answers that
 //! lack them, and a graceful shutdown.
@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
-use koodrive_sandbox::serve::{DateSource, ServeOptions, drop_connection, serve};
+use koodrive_serve::{DateSource, ServeOptions, drop_connection, serve};
 
 fn app() -> Router {
     Router::new()

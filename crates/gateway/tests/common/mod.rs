@@ -17,8 +17,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
-use koodrive_sandbox::serve::{ServeOptions, drop_connection, machine_now_ms, serve};
 use koodrive_sandbox::{Outcome, Sandbox, SandboxConfig, Users, is_usage_path};
+use koodrive_serve::{ServeOptions, drop_connection, machine_now_ms, serve};
 
 pub const PATH: &str = "/koodrive/ose/v1/space/usage/user";
 pub const ACTING_USER: &str = "1505084218764547200";

@@ -19,10 +19,20 @@ fn preflights_and_every_answer_carry_cors_and_the_sandbox_date() {
         "",
     ));
     assert_eq!(status, 204);
+    let allowed = r.header("Access-Control-Allow-Headers").unwrap_or_default();
+    for name in [
+        "Authorization",
+        "Content-Type",
+        "X-User-Id",
+        "X-Date",
+        "X-Traceid",
+        "language",
+    ] {
+        assert!(allowed.contains(name), "{name} in {allowed}");
+    }
     assert!(
-        r.header("Access-Control-Allow-Headers")
-            .unwrap()
-            .contains("X-User-Id")
+        !allowed.contains("X-Gateway-Token"),
+        "the sandbox reads no gateway token: {allowed}"
     );
     let (status, _, r) = post(&s, &[], "{}");
     assert_eq!(

@@ -11,8 +11,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, Response, StatusCode};
-use koodrive_sandbox::serve::{StaticSite, drop_connection, machine_now_ms};
 use koodrive_sandbox::{CONTROL_PREFIX, OPENAPI_PATH, Outcome, Sandbox, is_usage_path};
+use koodrive_serve::{StaticSite, drop_connection, machine_now_ms};
 
 /// What the app holds.
 pub struct SandboxApp {

@@ -10,10 +10,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser as _;
-use koodrive_sandbox::serve::{
+use koodrive_sandbox::{Sandbox, USAGE_PATH};
+use koodrive_serve::{
     DateSource, Limits, ServeOptions, StaticSite, machine_now_ms, serve, shutdown_signal,
 };
-use koodrive_sandbox::{Sandbox, USAGE_PATH};
 
 use crate::app::{SandboxApp, router};
 use crate::cli::Cli;
@@ -36,12 +36,12 @@ fn main() -> ExitCode {
     };
     let users_description = cli.users_description(users.len());
     let sandbox = Arc::new(Sandbox::new(config, users));
-    let runtime = match koodrive_sandbox::serve::runtime() {
+    let runtime = match koodrive_serve::runtime() {
         Ok(runtime) => runtime,
         Err(e) => return fail(&e),
     };
     runtime.block_on(async move {
-        let (listener, addr) = match koodrive_sandbox::serve::listen(&cli.addr).await {
+        let (listener, addr) = match koodrive_serve::listen(&cli.addr).await {
             Ok(bound) => bound,
             Err(e) => return fail(&e),
         };

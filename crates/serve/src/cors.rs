@@ -1,14 +1,11 @@
 //! Cross-origin rules: which origins may call, and the headers that say so on
-//! every answer and on preflights. Pure data, shared by the handler (which
-//! writes them into its answers, also when it runs in memory) and by the
-//! server's `serve` module (which writes them on answers that do not come from
-//! the handler, such as static files and refused connections).
-
-use crate::http::Response;
-
-/// The request headers a page may send: everything the endpoint reads.
-pub const ALLOW_HEADERS: &str =
-    "Authorization, Content-Type, X-User-Id, X-Date, X-Traceid, language, X-Gateway-Token";
+//! every answer and on preflights. Pure data with no dependency, so that the
+//! sandbox's handler (which writes them into its answers, also when it runs
+//! in memory on wasm32) uses it without the server; the server writes the
+//! same headers on answers that do not come from an app's own code, such as
+//! static files and refused requests. Which request headers a page may send
+//! is each app's own business: it passes them to
+//! [`Cors::preflight_headers`].
 
 /// The answer headers a page may read: the clock, the back-off and the trace.
 pub const EXPOSE_HEADERS: &str = "Date, Retry-After, X-Traceid";
@@ -74,20 +71,18 @@ impl Cors {
     }
 
     /// The headers of a preflight's answer: those of every answer plus the
-    /// allowed methods and headers.
-    pub fn preflight_headers(&self, origin: Option<&str>) -> Vec<(&'static str, String)> {
+    /// allowed methods and the request headers the app reads
+    /// (`allow_headers`, comma-separated).
+    pub fn preflight_headers(
+        &self,
+        origin: Option<&str>,
+        allow_headers: &str,
+    ) -> Vec<(&'static str, String)> {
         let mut headers = self.answer_headers(origin);
         headers.push(("Access-Control-Allow-Methods", ALLOW_METHODS.to_owned()));
-        headers.push(("Access-Control-Allow-Headers", ALLOW_HEADERS.to_owned()));
+        headers.push(("Access-Control-Allow-Headers", allow_headers.to_owned()));
         headers.push(("Access-Control-Max-Age", MAX_AGE_SECS.to_string()));
         headers
-    }
-
-    /// Writes [`Cors::answer_headers`] into an answer, replacing earlier values.
-    pub fn apply(&self, origin: Option<&str>, response: &mut Response) {
-        for (name, value) in self.answer_headers(origin) {
-            response.set_header(name, value);
-        }
     }
 }
 
@@ -126,20 +121,23 @@ mod tests {
     }
 
     #[test]
-    fn preflights_allow_every_header_the_endpoint_reads() {
-        let headers = Cors::AnyOrigin.preflight_headers(None);
-        let allow = headers
-            .iter()
-            .find(|(n, _)| *n == "Access-Control-Allow-Headers")
-            .map(|(_, v)| v.as_str());
-        for name in [
-            "Authorization",
-            "X-User-Id",
-            "X-Date",
-            "X-Traceid",
-            "language",
-        ] {
-            assert!(allow.is_some_and(|a| a.contains(name)), "{name}");
-        }
+    fn preflights_allow_the_headers_the_app_names_and_the_methods() {
+        let headers = Cors::AnyOrigin.preflight_headers(None, "Authorization, X-Date");
+        let value = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(
+            value("Access-Control-Allow-Headers"),
+            Some("Authorization, X-Date")
+        );
+        assert_eq!(
+            value("Access-Control-Allow-Methods"),
+            Some("GET, POST, DELETE, OPTIONS")
+        );
+        assert_eq!(value("Access-Control-Max-Age"), Some("600"));
+        assert_eq!(value("Access-Control-Allow-Origin"), Some("*"));
     }
 }

@@ -55,7 +55,7 @@ fn json_error(status: StatusCode, code: i64, msg: &str) -> Response<Body> {
     *answer.status_mut() = status;
     answer.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::JSON_CONTENT_TYPE),
+        HeaderValue::from_static(koodrive_core::JSON_CONTENT_TYPE),
     );
     answer
 }
@@ -64,7 +64,7 @@ fn body_problem_answer(problem: BodyProblem, limits: &super::Limits) -> Response
     let mut answer = match problem {
         BodyProblem::TooLarge => json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
-            crate::CODE_BAD_PARAMETERS,
+            koodrive_core::CODE_BAD_PARAMETERS,
             &format!(
                 "the body is larger than the {} bytes allowed",
                 limits.max_body_bytes
@@ -72,7 +72,7 @@ fn body_problem_answer(problem: BodyProblem, limits: &super::Limits) -> Response
         ),
         BodyProblem::TooSlow => json_error(
             StatusCode::REQUEST_TIMEOUT,
-            crate::CODE_BAD_PARAMETERS,
+            koodrive_core::CODE_BAD_PARAMETERS,
             &format!(
                 "the body did not arrive within {} s",
                 limits.body_read_timeout.as_secs()
@@ -80,7 +80,7 @@ fn body_problem_answer(problem: BodyProblem, limits: &super::Limits) -> Response
         ),
         BodyProblem::Broken => json_error(
             StatusCode::BAD_REQUEST,
-            crate::CODE_BAD_PARAMETERS,
+            koodrive_core::CODE_BAD_PARAMETERS,
             "the body could not be read",
         ),
     };
@@ -126,7 +126,7 @@ pub(crate) async fn handle(
     let mut answer = if head_bytes(&parts) > limits.max_header_bytes {
         let mut answer = json_error(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            crate::CODE_BAD_PARAMETERS,
+            koodrive_core::CODE_BAD_PARAMETERS,
             &format!(
                 "the request's head is larger than the {} bytes allowed",
                 limits.max_header_bytes

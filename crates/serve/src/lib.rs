@@ -1,17 +1,26 @@
-//! Serving over HTTP, shared by the sandbox binary and the gateway: the
-//! accept loop with its [`Limits`] and graceful shutdown ([`serve`],
-//! [`shutdown_signal`]), what wraps every request (body cap, panic → 500,
-//! CORS, `Date`, one log line; [`drop_connection`] for answers that must not
-//! be sent), the admin page's files ([`StaticSite`]) and their
-//! Content-Security-Policy ([`content_security_policy`]).
+//! # koodrive-serve
+//!
+//! Serving over HTTP, shared by the two binaries (`koodrive-sandbox` and
+//! `koodrive-gateway`) and knowing neither: the accept loop with its
+//! [`Limits`] and graceful shutdown ([`serve`], [`shutdown_signal`]), what
+//! wraps every request (body cap, panic → 500, CORS, `Date`, one log line;
+//! [`drop_connection`] for answers that must not be sent), the admin page's
+//! files ([`StaticSite`]) and their Content-Security-Policy
+//! ([`content_security_policy`]).
 //!
 //! An app is an `axum::Router`; what it answers is its own business. This
-//! module knows nothing of KooDrive's checks or of the sandbox's faults.
+//! crate knows nothing of KooDrive's checks, of the sandbox's faults or of
+//! the gateway's forwarding; from the core crate it takes only the wire's
+//! body limit, JSON content type and refusal code.
+//!
+//! The [`cors`] module is pure and always built; everything else needs the
+//! cargo feature `server` (on by default), so the sandbox's handler can use
+//! [`cors::Cors`] on wasm32.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use axum::Router;
-//! use koodrive_sandbox::serve::{ServeOptions, StaticSite, serve, shutdown_signal};
+//! use koodrive_serve::{ServeOptions, StaticSite, serve, shutdown_signal};
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let site = Arc::new(StaticSite::open("target/dist/admin", &[]).expect("a built page"));
@@ -25,35 +34,61 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
+pub mod cors;
+
+#[cfg(feature = "server")]
 mod body;
+#[cfg(feature = "server")]
 mod catch_panic;
+#[cfg(feature = "server")]
 mod csp;
+#[cfg(feature = "server")]
 mod limits;
+#[cfg(feature = "server")]
 mod listen;
+#[cfg(feature = "server")]
 mod log;
+#[cfg(feature = "server")]
 mod server;
+#[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
 mod signal;
+#[cfg(feature = "server")]
 mod static_site;
 
-use std::sync::Arc;
-
+#[cfg(feature = "server")]
 pub use body::{BodyProblem, read_capped_body};
+#[cfg(feature = "server")]
 pub use catch_panic::{CatchPanic, panic_message};
+pub use cors::Cors;
+#[cfg(feature = "server")]
 pub use csp::{KOODRIVE_ORIGINS, content_security_policy, inline_hashes, sha256_source};
+#[cfg(feature = "server")]
 pub use limits::Limits;
+#[cfg(feature = "server")]
 pub use listen::{listen, runtime};
+#[cfg(feature = "server")]
 pub use log::LogLine;
+#[cfg(feature = "server")]
 pub use server::{SHUTDOWN_GRACE, serve};
+#[cfg(feature = "server")]
 pub use service::{ConnectionDropped, drop_connection};
+#[cfg(feature = "server")]
 pub use signal::shutdown_signal;
+#[cfg(feature = "server")]
 pub use static_site::{StaticSite, StaticSiteError, content_type};
 
-use crate::cors::Cors;
+#[cfg(feature = "server")]
+use std::sync::Arc;
 
+#[cfg(feature = "server")]
 /// Writes the `Date` header of answers that have none.
 pub type DateSource = Arc<dyn Fn() -> String + Send + Sync>;
 
+#[cfg(feature = "server")]
 /// How [`serve`] treats every request.
 #[derive(Clone)]
 pub struct ServeOptions {
@@ -68,6 +103,7 @@ pub struct ServeOptions {
     pub log_requests: bool,
 }
 
+#[cfg(feature = "server")]
 impl Default for ServeOptions {
     /// Default limits, any origin, the machine's clock, logging on.
     fn default() -> Self {
@@ -80,6 +116,7 @@ impl Default for ServeOptions {
     }
 }
 
+#[cfg(feature = "server")]
 impl core::fmt::Debug for ServeOptions {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ServeOptions")
@@ -91,6 +128,7 @@ impl core::fmt::Debug for ServeOptions {
     }
 }
 
+#[cfg(feature = "server")]
 /// The machine's clock in Unix milliseconds (0 if it reads before 1970).
 pub fn machine_now_ms() -> i64 {
     std::time::SystemTime::now()

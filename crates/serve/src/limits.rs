@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::MAX_BODY_BYTES;
+use koodrive_core::MAX_BODY_BYTES;
 
 /// The limits a server applies to every connection and request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

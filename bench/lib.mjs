@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 
 /** The path of the usage endpoint. */
 export const USAGE_PATH = "/koodrive/ose/v1/space/usage/user";
-/** The sandbox's default credentials (CONTRACT §3). */
+/** The sandbox's default credentials (README.md, "The sandbox"). */
 export const TOKEN = "sandbox-token";
 export const APP_ID = "sandbox-app";
 export const APP_SECRET = "sandbox-secret";

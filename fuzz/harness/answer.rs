@@ -1,6 +1,6 @@
 //! Fuzz harness of the answer decoder: any bytes as an answer's body go
 //! through [`decode_envelope`] and [`classify_answer`] under a set of answer
-//! heads (every status the contract's table names, with and without `Date`
+//! heads (every status the table of docs/error-kinds.md names, with and without `Date`
 //! and `Retry-After`). An input whose first line is
 //! `#head STATUS|DATE|RETRY-AFTER` adds a head of its own.
 //!
@@ -53,7 +53,7 @@ fn own_head(data: &[u8]) -> (Option<(u16, String, String)>, &[u8]) {
 }
 
 /// Decodes and classifies `data` under every head; panics when an
-/// invariant of the contract's table breaks.
+/// invariant of the table in docs/error-kinds.md breaks.
 pub fn run(data: &[u8]) {
     let (own, body) = own_head(data);
     let envelope = decode_envelope(body);

@@ -151,7 +151,7 @@ describe("the admin page", () => {
     await expectStatus(page, `${inBucket} users shown · 0 missing · 0 failed`);
   });
 
-  test("Export CSV gives the contract's header and exactly the sandbox's users", async () => {
+  test("Export CSV gives the documented header and exactly the sandbox's users", async () => {
     await listAll(page, users.length);
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -367,8 +367,8 @@ describe("the company directory", () => {
     // The header without a directory, for comparison.
     await listAll(page, users.length);
     const exportCsv = () => page.getByRole("button", { name: "Export CSV", exact: true });
-    const [contractHeader] = (await downloadCsv(exportCsv())).rows;
-    assert.deepEqual(contractHeader.slice(0, 5), ["userId", "quota", "used", "usedRatio", "state"]);
+    const [baseHeader] = (await downloadCsv(exportCsv())).rows;
+    assert.deepEqual(baseHeader.slice(0, 5), ["userId", "quota", "used", "usedRatio", "state"]);
     assert.deepEqual(page.problems, []);
 
     // Then from a fresh page: the directory first, then the complete listing.
@@ -380,7 +380,7 @@ describe("the company directory", () => {
     const { rows } = await downloadCsv(exportCsv());
     const [header, ...data] = rows;
     const added = ["name", "email", "department", "directoryStatus", "inDirectory"];
-    assert.deepEqual(header, [...contractHeader, ...added]);
+    assert.deepEqual(header, [...baseHeader, ...added]);
     const col = Object.fromEntries(header.map((h, i) => [h, i]));
     const directoryColumns = (row) => added.map((h) => row[col[h]]);
     const expectedColumns = (id, inDirectory) => {

@@ -1,4 +1,4 @@
-// The admin page behind the gateway (`koodrive-gateway`, issue 9): a sandbox
+// The admin page behind the gateway (`koodrive-gateway`): a sandbox
 // of the test's own as the upstream, the gateway serving the built page on
 // its own origin. In app mode the gateway signs, so the page shows no
 // credential fields and its requests carry no Authorization; in token mode

@@ -207,7 +207,7 @@ export async function allUsers(base) {
   }
 }
 
-/** The state of a record under the default thresholds (CONTRACT §1). */
+/** The state of a record under the default thresholds (README.md, "The core crate": derived values). */
 export function stateOf(user, nearingAt = 0.9, criticalAt = 0.99) {
   if (typeof user.quota !== "string" || !/^\d+$/.test(user.quota) || typeof user.used !== "number" || user.used < 0) {
     return "unknown";

@@ -155,7 +155,7 @@ test("listUsage and listUsagePages walk every user once", async () => {
   assert.deepEqual(offsets, Array.from({ length: Math.ceil(total / 100) }, (_, i) => i * 100));
 });
 
-test("each failure has the kind of the contract", async () => {
+test("each failure has the kind docs/error-kinds.md gives it", async () => {
   const client = new SpaceUsageClient(tokenOptions({ maxRetries: 0 }));
   const cases = [
     [{ kind: "drop", count: 1 }, "network"],

@@ -1,5 +1,5 @@
 // The fault matrix in Node: every fault the sandbox can stage, and what the
-// contract's table promises for it (recovered, or the right error kind);
+// table of docs/error-kinds.md promises for it (recovered, or the right error kind);
 // bulk queries of 1,000 ids under faults lose no id. The matrix is printed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -59,7 +59,7 @@ function accountFor(ids, report) {
 /**
  * Runs one row: resets the sandbox, stages the fault, runs `call`, checks the
  * outcome (`expect`: "recovered" or an error kind) and the requests the
- * sandbox saw, and records the row with what the contract promises.
+ * sandbox saw, and records the row with what docs/error-kinds.md promises.
  */
 async function row(name, { fault: staged, clock, promised, expect = promised, call, requests, check }) {
   await reset();

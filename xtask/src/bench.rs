@@ -397,7 +397,7 @@ rows say so.
   (Node `http` in another process, a fixed 50-record body); CPU time of
   the client process by `process.cpuUsage()`.
 - `bench/admin.mjs`: playwright-core and `/usr/bin/chromium`, by the
-  accessible names of CONTRACT §4; times taken in the page
+  accessible names of docs/accessible-names.md; times taken in the page
   (`performance.now()`, a MutationObserver, and the first task after the
   next animation frame as the paint).
 - `bench/directory.mjs`: the same way, a 100,000-row directory CSV (the

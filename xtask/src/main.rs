@@ -1,4 +1,4 @@
-//! `cargo xtask`: the project's developer commands (see CONTRACT §5).
+//! `cargo xtask`: the project's developer commands (README.md lists them).
 //!
 //! - `cargo xtask test`: installs what is missing and runs every test, stage by
 //!   stage (`--list` shows them, `--stage NAME` picks some, `--skip-tools`).

@@ -79,7 +79,7 @@ pub const WASM_SUITES: &[WasmSuite] = &[
         host: Host::Chromium,
         sandbox: false,
     },
-    // The fault matrix (tests/fault_matrix/): every fault against the contract, printed.
+    // The fault matrix (tests/fault_matrix/): every fault against docs/error-kinds.md, printed.
     WasmSuite {
         stage: "wasm-chromium",
         package: "koodrive-client",

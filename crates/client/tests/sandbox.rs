@@ -120,7 +120,7 @@ async fn a_429_with_retry_after_is_waited_out() {
 }
 
 #[wasm_bindgen_test]
-async fn each_fault_gives_the_kind_of_the_contract() {
+async fn each_fault_gives_its_documented_kind() {
     let cases: [(&str, ErrorKind, Option<u64>); 5] = [
         // Two drops: a browser silently retries a request whose reused
         // keep-alive connection closed without an answer (Node does not).

@@ -1,5 +1,5 @@
 //! From an answer to a result: `(status, headers, body)` becomes a page of
-//! records or a typed [`KooDriveError`], exactly as the contract's table says.
+//! records or a typed [`KooDriveError`], exactly as the table of docs/error-kinds.md says.
 //! The body comes in already parsed into an [`AnswerEnvelope`] by whichever
 //! JSON parser the platform has (serde_json natively, the client's small
 //! reader in the wasm builds, which ship no serde_json), or as the reason it
@@ -267,7 +267,7 @@ mod tests {
     }
 
     #[test]
-    fn each_row_of_the_contracts_table_gives_its_kind() {
+    fn each_row_of_the_error_kinds_table_gives_its_kind() {
         assert_eq!(
             kind(
                 200,

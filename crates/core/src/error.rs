@@ -7,7 +7,7 @@ use core::fmt;
 use crate::answer::ApiCode;
 use crate::validate::ValidationError;
 
-/// What kind of failure, as in the contract's table of answers.
+/// What kind of failure, as in the table of docs/error-kinds.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// Input refused before sending; nothing was sent.

@@ -2,7 +2,7 @@
 //!
 //! The wasm behind `koodrive-space-usage/sandbox`: the sandbox's pure
 //! handler (`koodrive-sandbox` without its server) in memory, so consumers
-//! can test their code against a contract-faithful KooDrive without a
+//! can test their code against a KooDrive stand-in that keeps every documented rule without a
 //! network. The package's JavaScript turns [`WasmSandbox::handle`] into a
 //! `fetch` function. A separate wasm file: the main entry never loads it.
 //!

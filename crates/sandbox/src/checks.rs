@@ -1,6 +1,6 @@
-//! The checks of an API request, in the contract's order; the first that
-//! fails answers with its status, KooDrive code and a message naming the
-//! check:
+//! The checks of an API request, in the order docs/sandbox-checks.md gives;
+//! the first that fails answers with its status, KooDrive code and a message
+//! naming the check:
 //!
 //! | check | HTTP | code |
 //! |---|---|---|

@@ -1,4 +1,4 @@
-//! Every row of the contract's check table over real TCP, in order, with its
+//! Every row of docs/sandbox-checks.md's table over real TCP, in order, with its
 //! status, code and a message naming the check; the accepted token forms;
 //! the X-Date window at its exact edges; app signatures over the received
 //! Host.

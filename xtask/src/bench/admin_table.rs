@@ -1,7 +1,7 @@
 //! Part 4, the admin page's table at 100,000 users: the release sandbox
 //! serving the built page (`--users 100000 --static target/dist/admin`),
 //! driven in headless Chromium through playwright-core by the accessible
-//! names of CONTRACT §4 (`bench/admin.mjs`). When the page is not built or
+//! names of docs/accessible-names.md (`bench/admin.mjs`). When the page is not built or
 //! the run fails, the rows say so instead of failing the bench.
 
 use super::process::{Background, Harness, run_harness};

@@ -26,7 +26,8 @@ pub struct Budget {
 pub const NPM_MAIN_ENTRY: Budget = Budget {
     what: "npm module main entry (JS + wasm, gzip -9)",
     goal: crate::npm::MAIN_ENTRY_BUDGET_GZIP,
-    // 91.4 KB reached (issue 7: 101.3 KB before its fixes); 98.3 KB with the
+    // 91.4 KB reached (101.3 KB before the size fixes
+    // recorded in bench/RESULTS.md); 98.3 KB with the
     // WebAssembly loaded on first use, errors keeping their original cause,
     // the retry policy with its hook and messages fitting the retries and the
     // mode (JS 6.5 -> 9.1 KB, wasm 84.9 -> 89.2 KB).
@@ -43,7 +44,7 @@ pub const NPM_MAIN_ENTRY: Budget = Budget {
 pub const ADMIN_FIRST_LOAD: Budget = Budget {
     what: "admin page first load (wasm + JS + CSS, gzip -9)",
     goal: crate::admin::FIRST_LOAD_BUDGET,
-    // 283.5 KB reached with the directory join (issue 10: import and column
+    // 283.5 KB reached with the directory join (import and column
     // mapping, Name/Email/Department columns, emails and names in the User
     // IDs box, the Departments view and its exports, IndexedDB keep), which
     // cost 52.2 KB: about half its views (Leptos' typed views), half its

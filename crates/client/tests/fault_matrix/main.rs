@@ -1,5 +1,5 @@
 //! The fault matrix in a browser (headless Chromium; it runs in Node too):
-//! every fault the sandbox can stage, and what the contract's table promises
+//! every fault the sandbox can stage, and what the table of docs/error-kinds.md promises
 //! for it — recovered, or the right error kind — and bulk queries of 1,000
 //! ids under faults that lose no id. The matrix is printed (`console_log!`,
 //! shown with `--nocapture`).
@@ -236,7 +236,7 @@ async fn single(m: &mut Matrix, case: &Case) {
 }
 
 #[wasm_bindgen_test]
-async fn every_fault_has_the_outcome_the_contract_promises() {
+async fn every_fault_has_the_documented_outcome() {
     let mut m = Matrix::default();
     for case in cases() {
         single(&mut m, &case).await;

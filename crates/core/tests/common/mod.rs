@@ -80,7 +80,7 @@ pub fn check_x_date_and_clock() {
     assert_eq!(clock.x_date(1_764_244_800_000), "20251127T121959Z");
 }
 
-/// Answers decode leniently and classify per the contract.
+/// Answers decode leniently and classify per docs/error-kinds.md.
 pub fn check_answers() {
     let head = AnswerHead {
         status: 200,

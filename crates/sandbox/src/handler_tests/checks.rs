@@ -1,4 +1,4 @@
-//! Every check of an API request in the contract's order, the token forms,
+//! Every check of an API request in the order of docs/sandbox-checks.md, the token forms,
 //! app signatures (the known-answer vectors included), bodies and paging.
 
 use koodrive_core::{SigningInput, sign, split_url};
@@ -21,7 +21,7 @@ fn a_good_request_gets_its_users() {
 }
 
 #[test]
-fn each_check_fails_in_the_contracts_order_with_its_status_and_code() {
+fn each_check_fails_in_the_documented_order_with_its_status_and_code() {
     let s = sandbox();
     let big = format!(r#"{{"userIds":["{}"]}}"#, "1".repeat(MAX_BODY_BYTES));
     let (status, _, r) = answer(call(

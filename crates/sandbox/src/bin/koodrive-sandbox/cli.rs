@@ -1,4 +1,4 @@
-//! The sandbox's flags (CONTRACT §3), and turning them into the users and
+//! The sandbox's flags (README.md, "The sandbox", lists them), and turning them into the users and
 //! the settings of the sandbox.
 
 use std::path::PathBuf;
@@ -106,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_are_the_contracts() {
+    fn defaults_are_the_documented_ones() {
         let cli = Cli::parse_from(["koodrive-sandbox"]);
         assert_eq!(cli.addr, "127.0.0.1:8080");
         assert_eq!((cli.users, cli.seed, cli.clock_offset), (2000, 42, 0));

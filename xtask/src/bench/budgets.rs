@@ -49,9 +49,10 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // IDs box, the Departments view and its exports, IndexedDB keep), which
     // cost 52.2 KB: about half its views (Leptos' typed views), half its
     // logic (the CSV reader, the indexes, resolution, department sums).
-    // 231.3 KB before it. 287.4 KB once the client's final messages (what
+    // 231.3 KB before it. 286.2 KB after the split of state/ and app/ with
+    // errors told by i18n; 287.4 KB with the client's final messages (what
     // the retries did, auth advice for each mode), its retry hook and the
-    // kept fetch errors came in, all shared with the npm module.
+    // kept fetch errors, shared with the npm module (1.2 KB).
     ceiling: 288 * 1024,
     causes: "one wasm (some 271 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's included) and the client; see \

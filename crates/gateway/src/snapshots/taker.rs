@@ -211,13 +211,11 @@ impl Taker {
             .list_usage_pages(MAX_LIMIT, CallOptions::default())
             .map_err(|e| e.to_string())?;
         let mut begun = false;
+        let mut listed = 0;
         while let Some(page) = pages.next_page().await {
-            let page = page.map_err(|e| {
-                format!(
-                    "the listing stopped at user {}: {e}",
-                    pages.offset().saturating_add(1)
-                )
-            })?;
+            let page =
+                page.map_err(|e| format!("the listing stopped after {listed} users: {e}"))?;
+            listed += page.items.len();
             if !begun {
                 // Dated by the tenant's clock, learned from this first answer.
                 let now = self.client.platform().now_ms();

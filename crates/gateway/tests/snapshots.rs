@@ -228,7 +228,21 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    // Two pages are written into the open transaction; kill it there (SIGKILL).
+    // Two pages are written into the open transaction. Readers go on meanwhile,
+    // and see only what was committed.
+    assert_eq!(ids(&list(&gateway)), [1, 2]);
+    assert_eq!(health(&gateway)["running"], true);
+    let history = gateway.request(
+        "GET",
+        &format!(
+            "/__gateway/users/{}/history",
+            upstream.sandbox.users().records()[0].user_id
+        ),
+        &[],
+        "",
+    );
+    assert_eq!(history.json()["points"].as_array().map(Vec::len), Some(2));
+    // Kill it there (SIGKILL).
     gateway.stop();
 
     {
@@ -261,6 +275,28 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, koodrive_snapshots::sqlite::schema::LATEST_VERSION);
+}
+
+#[test]
+fn snapshots_taken_more_than_keep_days_before_the_newest_are_deleted() {
+    let upstream = Upstream::with_users(SandboxConfig::default(), 40);
+    let db = db_path("keep-days");
+    let gateway = start(&upstream, &app_flags(&db, &["--keep-days", "2"]));
+    first_snapshot(&gateway);
+    for _ in 0..4 {
+        age(&upstream, 1);
+        assert_eq!(take(&gateway).status, 201);
+    }
+    // Taken on days 0..4: those of days 0 and 1 are more than 2 days before day 4.
+    assert_eq!(ids(&list(&gateway)), [3, 4, 5]);
+    let user = &upstream.sandbox.users().records()[0].user_id;
+    let history = gateway.request("GET", &format!("/__gateway/users/{user}/history"), &[], "");
+    assert_eq!(history.json()["points"].as_array().map(Vec::len), Some(3));
+    assert!(
+        gateway
+            .stop()
+            .contains("deleted 1 snapshot(s) older than 2 days")
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 use koodrive_core::{
-    AnswerEnvelope, PlannedRequest, SeededRandom, UsageAnswer, UserSpaceQuota, decode_envelope,
+    PlannedRequest, SeededRandom, UsageAnswer, UserSpaceQuota, decode_envelope,
     format_http_date, unix_ms_to_datetime,
 };
 
@@ -238,9 +238,4 @@ impl FakePlatform {
             }
         }
     }
-}
-
-#[allow(dead_code)]
-pub(crate) fn envelope(json: &str) -> AnswerEnvelope {
-    decode_envelope(json.as_bytes()).unwrap_or_default()
 }

@@ -27,8 +27,6 @@ mod cancel;
 mod client;
 mod config;
 mod exchange;
-#[cfg(any(target_arch = "wasm32", test))]
-mod json;
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
 mod native;
 mod pages;

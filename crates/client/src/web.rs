@@ -348,16 +348,10 @@ async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, JsFailure> {
     }
 }
 
-/// Reads the answer with the client's own JSON reader (`crate::json`):
-/// straight from the bytes, no JSON library in the wasm, no round trip
-/// through JavaScript objects.
+/// Reads the answer with core's JSON reader (`koodrive_core::json`), as
+/// every target does: straight from the bytes, no JSON library in the wasm,
+/// no round trip through JavaScript objects; fractional numbers by the
+/// host's `parseFloat`, which keeps Rust's float parser out of the wasm.
 fn parse_envelope(bytes: &[u8]) -> Result<AnswerEnvelope, BodyProblem> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    match first {
-        None => Err(BodyProblem::NotJson("the body is empty".into())),
-        Some(b'{') => crate::json::from_slice(bytes).map_err(|e| BodyProblem::NotJson(e.0)),
-        Some(_) => Err(BodyProblem::NotJson(
-            "the answer is not a JSON object".into(),
-        )),
-    }
+    koodrive_core::decode_envelope_with(bytes, js_sys::parse_float)
 }

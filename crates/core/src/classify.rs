@@ -1,9 +1,8 @@
 //! From an answer to a result: `(status, headers, body)` becomes a page of
 //! records or a typed [`KooDriveError`], exactly as the table of docs/error-kinds.md says.
-//! The body comes in already parsed into an [`AnswerEnvelope`] by whichever
-//! JSON parser the platform has (serde_json natively, the client's small
-//! reader in the wasm builds, which ship no serde_json), or as the reason it
-//! could not be.
+//! The body comes in already parsed into an [`AnswerEnvelope`] (by
+//! [`decode_envelope`], the [`crate::json`] reader on every target), or as
+//! the reason it could not be.
 
 use crate::answer::{AnswerEnvelope, ApiCode, DataField};
 use crate::clock::sent_x_date_was_outside;
@@ -213,17 +212,31 @@ pub fn classify_answer(
     Err(finish(e))
 }
 
-/// Parses a body with serde_json into an [`AnswerEnvelope`].
-#[cfg(feature = "json")]
+/// Parses a body into an [`AnswerEnvelope`] with the [`crate::json`] reader.
 pub fn decode_envelope(body: &[u8]) -> Result<AnswerEnvelope, BodyProblem> {
+    decode_envelope_with(body, |text| text.parse().unwrap_or(f64::NAN))
+}
+
+/// [`decode_envelope`] with another parser for fractional numbers (see
+/// [`crate::json::from_slice_with`]).
+pub fn decode_envelope_with(
+    body: &[u8],
+    parse_f64: fn(&str) -> f64,
+) -> Result<AnswerEnvelope, BodyProblem> {
     if body.len() > MAX_ANSWER_BYTES {
         return Err(BodyProblem::TooLarge);
     }
-    serde_json::from_slice(body).map_err(|e| BodyProblem::NotJson(e.to_string()))
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Err(BodyProblem::NotJson("the body is empty".into())),
+        Some(b'{') => crate::json::from_slice_with(body, parse_f64)
+            .map_err(|e| BodyProblem::NotJson(e.to_string())),
+        Some(_) => Err(BodyProblem::NotJson(
+            "the answer is not a JSON object".into(),
+        )),
+    }
 }
 
-/// [`classify_answer`] over raw body bytes, parsed with serde_json.
-#[cfg(feature = "json")]
+/// [`classify_answer`] over raw body bytes, parsed with [`decode_envelope`].
 pub fn classify_json_answer(
     head: &AnswerHead<'_>,
     body: &[u8],
@@ -231,7 +244,7 @@ pub fn classify_json_answer(
     classify_answer(head, decode_envelope(body))
 }
 
-#[cfg(all(test, feature = "json"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

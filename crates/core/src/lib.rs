@@ -45,6 +45,7 @@ mod classify;
 mod clock;
 mod endpoint;
 mod error;
+pub mod json;
 mod loose;
 mod paging;
 mod plan;
@@ -61,10 +62,9 @@ pub use answer::{AnswerEnvelope, ApiCode, DataField, ErrorAnswer, UsageAnswer};
 pub use auth::{Credentials, token_authorization};
 pub use batch::{BatchCollector, BatchPlan, BatchReport, FailedChunk, plan_batches};
 pub use classify::{
-    AnswerHead, BodyProblem, MAX_ANSWER_BYTES, UsagePage, classify_answer, credentials_refused,
+    AnswerHead, BodyProblem, MAX_ANSWER_BYTES, UsagePage, classify_answer, classify_json_answer,
+    credentials_refused, decode_envelope, decode_envelope_with,
 };
-#[cfg(feature = "json")]
-pub use classify::{classify_json_answer, decode_envelope};
 pub use clock::{ServerClock, X_DATE_WINDOW_SECS, XDateRejection, check_x_date_window};
 pub use endpoint::{
     BaseUrl, CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, JSON_CONTENT_TYPE, MAX_BODY_BYTES, USAGE_PATH,

@@ -262,7 +262,7 @@ fn checked_call(app: &GatewayApp, parts: &Parts, body: &Bytes) -> Result<Call, R
     let request: SpaceUsageRequest = if body.iter().all(u8::is_ascii_whitespace) {
         SpaceUsageRequest::default()
     } else {
-        serde_json::from_slice(body)
+        koodrive_core::json::from_slice(body)
             .map_err(|e| bad_request(&format!("the body is not a space-usage request: {e}")))?
     };
     request

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use koodrive_client::Exchange;
-use koodrive_core::JSON_CONTENT_TYPE;
+use koodrive_core::{JSON_CONTENT_TYPE, json};
 use koodrive_core::{ErrorKind, KooDriveError};
 
 /// Headers that belong to one connection (RFC 9110 §7.6.1), never relayed.
@@ -38,7 +38,11 @@ fn is_relayed(name: &str, listed: &[String]) -> bool {
 
 /// The gateway's own answer: `status` with a KooDrive-style body.
 pub fn refusal(status: StatusCode, code: &str, msg: &str) -> Response<Body> {
-    let body = serde_json::json!({ "code": code, "msg": msg }).to_string();
+    let mut body = String::from("{\"code\":");
+    json::push_string(&mut body, code);
+    body.push_str(",\"msg\":");
+    json::push_string(&mut body, msg);
+    body.push('}');
     let mut answer = Response::new(Body::from(body));
     *answer.status_mut() = status;
     answer.headers_mut().insert(
@@ -179,6 +183,23 @@ mod tests {
             names,
             ["retry-after", "date", "x-traceid", "content-type"],
             "{names:?}"
+        );
+    }
+
+    #[test]
+    fn refusals_are_json_with_their_code_and_message_escaped() {
+        let msg = "a \"quoted\" \\ path\nand \u{2028} line";
+        let answer = refusal(StatusCode::BAD_REQUEST, "GATEWAY.BAD_REQUEST", msg);
+        assert_eq!(answer.headers()["content-type"], JSON_CONTENT_TYPE);
+        let body = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(axum::body::to_bytes(answer.into_body(), usize::MAX))
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"code": "GATEWAY.BAD_REQUEST", "msg": msg})
         );
     }
 

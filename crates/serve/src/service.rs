@@ -50,7 +50,9 @@ pub(crate) struct Shared {
 }
 
 fn json_error(status: StatusCode, code: i64, msg: &str) -> Response<Body> {
-    let body = serde_json::json!({ "code": code, "msg": msg }).to_string();
+    let mut body = format!("{{\"code\":{code},\"msg\":");
+    koodrive_core::json::push_string(&mut body, msg);
+    body.push('}');
     let mut answer = Response::new(Body::from(body));
     *answer.status_mut() = status;
     answer.headers_mut().insert(

@@ -246,23 +246,9 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
     String::from_utf8(writer).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// A JSON string literal.
+/// A JSON string literal, written by core's one escaper.
 pub(crate) fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    koodrive_core::json::push_string(out, s);
 }
 
 fn json_number(out: &mut String, n: Option<f64>) {

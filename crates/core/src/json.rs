@@ -1,19 +1,24 @@
-//! A small JSON reader for answers on the JavaScript platform: serde's
-//! `Deserializer` straight over the body's bytes, already in the wasm's
-//! memory. Decoding an answer thus makes no call into JavaScript except one
-//! `parseFloat` per fractional number, where `JSON.parse` followed by a
-//! conversion of the JavaScript objects made several per field; and the wasm
-//! holds no general JSON library.
+//! JSON for every target, in one place: the reader all answers and request
+//! bodies are read with (the client on wasm32 and natively, the gateway),
+//! and the one string escaper every hand-written JSON output uses.
 //!
-//! It serves core's lenient visitors (`AnswerEnvelope`, the records,
-//! `Loose`), which ask for "any value": every `deserialize_*` is
+//! The reader is serde's `Deserializer` straight over the body's bytes, so
+//! the wasm builds hold no general JSON library and decoding makes no call
+//! into JavaScript (the npm build passes the host's `parseFloat` for the few
+//! fractional numbers, see [`from_slice_with`]). It serves core's lenient
+//! visitors (`AnswerEnvelope`, the records, `Loose`) and plain derived
+//! types, which ask for "any value": every `deserialize_*` is
 //! `deserialize_any`, except options and ignored values (skipped without
-//! being decoded). Strings are read leniently, as the host's `JSON.parse`
-//! did: invalid UTF-8 and lone surrogates become U+FFFD.
+//! being decoded). What it accepts and refuses is what `serde_json` accepts
+//! and refuses, the tests below compare them: strings must be valid UTF-8
+//! and a `\u` escape of a surrogate must be one half of a pair (a lone
+//! surrogate is refused), except inside ignored values, which are only
+//! checked for their shape, as `serde_json` does.
 //!
-//! Errors carry this module's own words. The messages serde builds (which
-//! format the unexpected value, floats included) are never formatted, which
-//! keeps float formatting out of the wasm.
+//! Errors carry this module's own words and the byte position. The
+//! messages serde builds (which format the unexpected value, floats
+//! included) are never formatted, which keeps float formatting out of the
+//! wasm.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,9 +30,20 @@ use serde::de::{
 /// The deepest nesting read; deeper answers are refused, not overflowed.
 const MAX_DEPTH: u32 = 128;
 
-/// Why a body is not JSON (or not the JSON the visitor wanted).
+const INVALID_UTF8: &str = "invalid UTF-8 in a string";
+const LONE_SURROGATE: &str = "a lone surrogate in a \\u escape";
+
+/// Why a body is not JSON (or not the JSON the type wanted): what was
+/// wrong and at which byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JsonError(pub(crate) String);
+pub struct JsonError(String);
+
+impl JsonError {
+    /// What was wrong, with the byte position where it was found.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -40,18 +56,30 @@ impl std::error::Error for JsonError {}
 impl de::Error for JsonError {
     fn custom<T: fmt::Display>(_msg: T) -> Self {
         // Not formatted: see the module comment.
-        Self("the JSON does not have the shape of a KooDrive answer".into())
+        Self("the JSON is well-formed but does not have the expected shape".into())
     }
 }
 
 type Result<T> = std::result::Result<T, JsonError>;
 
 /// Reads one JSON value of type `T` from `input`; only whitespace may follow.
-pub(crate) fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T> {
+/// Fractional numbers are read with Rust's own correctly rounded parser.
+pub fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T> {
+    from_slice_with(input, parse_f64)
+}
+
+/// [`from_slice`] with another parser for fractional numbers (the text of
+/// a JSON number in, the nearest `f64` out). The npm build passes the
+/// host's `parseFloat`, which keeps Rust's float parser out of the wasm.
+pub fn from_slice_with<T: DeserializeOwned>(
+    input: &[u8],
+    parse_f64: fn(&str) -> f64,
+) -> Result<T> {
     let mut reader = Reader {
         input,
         pos: 0,
         depth: 0,
+        parse_f64,
     };
     let value = T::deserialize(&mut reader)?;
     if reader.peek().is_some() {
@@ -61,20 +89,59 @@ pub(crate) fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T> {
 }
 
 /// A number's text as JSON wrote it → f64, correctly rounded.
-#[cfg(target_arch = "wasm32")]
-fn parse_f64(text: &str) -> f64 {
-    js_sys::parse_float(text)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
 fn parse_f64(text: &str) -> f64 {
     text.parse().unwrap_or(f64::NAN)
+}
+
+/// Writes `s` as a JSON string literal, quotes included: `"` and `\`
+/// escaped, `\n`, `\r`, `\t`, `\b` and `\f` by their short escapes, other
+/// control characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and
+/// `\u2029` (valid JSON either way, but a JavaScript source or a `<script>`
+/// that embeds the text would break on them raw). Every JSON this project
+/// writes by hand uses it.
+pub fn push_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(at) = rest.find(|c: char| {
+        c < ' ' || c == '"' || c == '\\' || c == '\u{2028}' || c == '\u{2029}'
+    }) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or_default();
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let code = c as u32;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(HEX[((code >> shift) & 0xf) as usize]));
+                }
+            }
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+/// `s` as a JSON string literal (see [`push_string`]).
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_string(&mut out, s);
+    out
 }
 
 struct Reader<'de> {
     input: &'de [u8],
     pos: usize,
     depth: u32,
+    parse_f64: fn(&str) -> f64,
 }
 
 impl<'de> Reader<'de> {
@@ -90,10 +157,14 @@ impl<'de> Reader<'de> {
     }
 
     fn error(&self, what: &str) -> JsonError {
-        if self.pos >= self.input.len() {
+        self.error_at(self.pos, what)
+    }
+
+    fn error_at(&self, pos: usize, what: &str) -> JsonError {
+        if pos >= self.input.len() {
             JsonError(format!("{what}: the JSON ends early"))
         } else {
-            JsonError(format!("{what} at byte {}", self.pos))
+            JsonError(format!("{what} at byte {pos}"))
         }
     }
 
@@ -128,7 +199,8 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// A string; the position is on its opening quote.
+    /// A string; the position is on its opening quote. Invalid UTF-8 and
+    /// lone surrogates are refused, as `serde_json` refuses them.
     fn string(&mut self) -> Result<Cow<'de, str>> {
         self.pos += 1;
         let start = self.pos;
@@ -137,11 +209,10 @@ impl<'de> Reader<'de> {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     let bytes = &self.input[start..self.pos];
+                    let text = std::str::from_utf8(bytes)
+                        .map_err(|e| self.error_at(start + e.valid_up_to(), INVALID_UTF8))?;
                     self.pos += 1;
-                    return Ok(match std::str::from_utf8(bytes) {
-                        Ok(s) => Cow::Borrowed(s),
-                        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
-                    });
+                    return Ok(Cow::Borrowed(text));
                 }
                 Some(b'\\') => break,
                 Some(0..=0x1f) => return Err(self.error("control character in a string")),
@@ -149,17 +220,23 @@ impl<'de> Reader<'de> {
             }
         }
         let mut buf = self.input[start..self.pos].to_vec();
+        let mut checked = 0;
         loop {
             match self.input.get(self.pos) {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
+                    self.raw_utf8(&buf[checked..])?;
                     self.pos += 1;
-                    return Ok(Cow::Owned(match String::from_utf8(buf) {
-                        Ok(s) => s,
-                        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                    }));
+                    // Every piece was checked: raw ones here, escapes by
+                    // construction.
+                    return String::from_utf8(buf)
+                        .map_err(|_| self.error_at(start, INVALID_UTF8))
+                        .map(Cow::Owned);
                 }
                 Some(b'\\') => {
+                    // The raw bytes since the last escape must be UTF-8 on
+                    // their own: an escape never completes a raw sequence.
+                    self.raw_utf8(&buf[checked..])?;
                     self.pos += 1;
                     let escaped = self.input.get(self.pos).copied();
                     self.pos += 1;
@@ -180,12 +257,51 @@ impl<'de> Reader<'de> {
                     };
                     let mut utf8 = [0; 4];
                     buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                    checked = buf.len();
                 }
                 Some(0..=0x1f) => return Err(self.error("control character in a string")),
                 Some(&b) => {
                     buf.push(b);
                     self.pos += 1;
                 }
+            }
+        }
+    }
+
+    /// Checks the raw bytes that end at the current position.
+    fn raw_utf8(&self, raw: &[u8]) -> Result<()> {
+        std::str::from_utf8(raw)
+            .map(drop)
+            .map_err(|e| self.error_at(self.pos - raw.len() + e.valid_up_to(), INVALID_UTF8))
+    }
+
+    /// Skips a string of an ignored value; the position is on its opening
+    /// quote. Only its shape is checked (escapes, control characters), as
+    /// `serde_json` checks ignored strings.
+    fn skip_string(&mut self) -> Result<()> {
+        self.pos += 1;
+        loop {
+            match self.input.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.input.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1;
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        _ => return Err(self.error("invalid escape in a string")),
+                    }
+                }
+                Some(0..=0x1f) => return Err(self.error("control character in a string")),
+                Some(_) => self.pos += 1,
             }
         }
     }
@@ -207,20 +323,25 @@ impl<'de> Reader<'de> {
     }
 
     /// The character of `\uXXXX` (the position is after the `u`); a
-    /// surrogate pair makes one character, a lone surrogate U+FFFD.
+    /// surrogate pair makes one character, a lone surrogate is refused.
     fn unicode_escape(&mut self) -> Result<char> {
         let first = self.hex4()?;
-        if (0xd800..0xdc00).contains(&first) && self.input[self.pos..].starts_with(b"\\u") {
-            let mark = self.pos;
+        if (0xdc00..0xe000).contains(&first) {
+            return Err(self.error(LONE_SURROGATE));
+        }
+        if (0xd800..0xdc00).contains(&first) {
+            if !self.input[self.pos..].starts_with(b"\\u") {
+                return Err(self.error(LONE_SURROGATE));
+            }
             self.pos += 2;
             let second = self.hex4()?;
-            if (0xdc00..0xe000).contains(&second) {
-                let c = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
-                return Ok(char::from_u32(c).unwrap_or('\u{fffd}'));
+            if !(0xdc00..0xe000).contains(&second) {
+                return Err(self.error(LONE_SURROGATE));
             }
-            self.pos = mark;
+            let c = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+            return char::from_u32(c).ok_or_else(|| self.error(LONE_SURROGATE));
         }
-        Ok(char::from_u32(first).unwrap_or('\u{fffd}'))
+        char::from_u32(first).ok_or_else(|| self.error(LONE_SURROGATE))
     }
 
     /// A number's text; the position is on its first character.
@@ -297,13 +418,13 @@ impl<'de> Reader<'de> {
                 return visitor.visit_i64((value as i64).wrapping_neg());
             }
         }
-        visitor.visit_f64(parse_f64(text))
+        visitor.visit_f64((self.parse_f64)(text))
     }
 
     /// Skips one value without decoding it.
     fn skip(&mut self) -> Result<()> {
         match self.peek() {
-            Some(b'"') => self.string().map(drop),
+            Some(b'"') => self.skip_string(),
             Some(b'[') => {
                 self.enter()?;
                 let mut first = true;
@@ -327,7 +448,7 @@ impl<'de> Reader<'de> {
                     if self.peek() != Some(b'"') {
                         return Err(self.error("expected a string key"));
                     }
-                    self.string()?;
+                    self.skip_string()?;
                     self.colon()?;
                     self.skip()?;
                 }
@@ -478,16 +599,21 @@ impl<'de> MapAccess<'de> for Entries<'_, 'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use koodrive_core::{AnswerEnvelope, DataField};
+    use crate::{AnswerEnvelope, DataField, SpaceUsageRequest};
 
     /// Both readers agree: the same envelope, or both refuse.
     fn agrees(json: &str) {
-        let ours = from_slice::<AnswerEnvelope>(json.as_bytes());
-        let reference = serde_json::from_str::<AnswerEnvelope>(json);
+        agrees_on_bytes(json.as_bytes());
+    }
+
+    fn agrees_on_bytes(json: &[u8]) {
+        let ours = from_slice::<AnswerEnvelope>(json);
+        let reference = serde_json::from_slice::<AnswerEnvelope>(json);
+        let shown = String::from_utf8_lossy(json);
         match (&ours, &reference) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{json}"),
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{shown}"),
             (Err(_), Err(_)) => {}
-            _ => panic!("{json}: ours {ours:?}, serde_json {reference:?}"),
+            _ => panic!("{shown}: ours {ours:?}, serde_json {reference:?}"),
         }
     }
 
@@ -545,24 +671,14 @@ mod tests {
         let answer = br#"{"code":0,"msg":"ok \u00e9\n","data":[{"userId":"1","quota":"10","used":2.5e1,"createTime":"t"},null,[true,false]],"total":-1}"#;
         let mut seen = 0;
         let mut compare = |bytes: &[u8]| {
-            let Ok(text) = std::str::from_utf8(bytes) else {
-                return;
-            };
-            if let Err(e) = serde_json::from_str::<AnswerEnvelope>(text) {
-                // Lone surrogates: serde_json refuses them, JSON.parse (and
-                // this reader) keep them as U+FFFD.
-                if e.to_string().contains("surrogate") {
-                    return;
-                }
-            }
-            agrees(text);
+            agrees_on_bytes(bytes);
             seen += 1;
         };
         for end in 0..=answer.len() {
             compare(&answer[..end]);
         }
         for i in 0..answer.len() {
-            for &c in br#"{}[],:"\0-.eEtnfu9 x"# {
+            for &c in b"{}[],:\"\\0-.eEtnfu9 x\xff\xc3" {
                 let mut changed = answer.to_vec();
                 changed[i] = c;
                 compare(&changed);
@@ -581,15 +697,72 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_read_leniently_like_json_parse() {
-        let env: AnswerEnvelope =
-            from_slice(b"{\"msg\":\"lone \\ud800 and bad \xff utf-8\",\"code\":0}").unwrap();
-        assert_eq!(
-            env.msg.as_deref(),
-            Some("lone \u{fffd} and bad \u{fffd} utf-8")
-        );
-        let env: AnswerEnvelope = from_slice("{\"msg\":\"plain \u{e9}\"}".as_bytes()).unwrap();
-        assert_eq!(env.msg.as_deref(), Some("plain \u{e9}"));
+    fn lone_surrogates_and_invalid_utf8_are_refused_as_serde_json_refuses_them() {
+        for json in [
+            br#"{"msg":"lone \ud800 leading"}"#.as_slice(),
+            br#"{"msg":"lone \udc00 trailing"}"#,
+            br#"{"msg":"\ud800\u0041 not a pair"}"#,
+            br#"{"msg":"\ud800"}"#,
+            br#"{"msg":"\ud800\"}"#,
+            b"{\"msg\":\"bad \xff utf-8\"}",
+            b"{\"msg\":\"cut \xc3\\n before an escape\"}",
+            b"{\"msg\":\"after an escape \\n \xe9\"}",
+            br#"{"\udfff":1}"#,
+        ] {
+            agrees_on_bytes(json);
+            let e = from_slice::<AnswerEnvelope>(json).unwrap_err();
+            assert!(
+                e.message().contains("surrogate") || e.message().contains("UTF-8"),
+                "{e}"
+            );
+        }
+        let pair: AnswerEnvelope = from_slice(br#"{"msg":"\ud83d\ude00 \u00e9"}"#).unwrap();
+        assert_eq!(pair.msg.as_deref(), Some("\u{1f600} \u{e9}"));
+        // Inside a value nobody reads, only the shape counts, as in serde_json.
+        for json in [
+            br#"{"ignored":"\ud800","code":0}"#.as_slice(),
+            b"{\"ignored\":[\"\xff\"],\"code\":0}",
+        ] {
+            agrees_on_bytes(json);
+            assert!(from_slice::<AnswerEnvelope>(json).is_ok());
+        }
+    }
+
+    #[test]
+    fn derived_types_such_as_a_request_body_read_as_with_serde_json() {
+        for json in [
+            r#"{"userIds":["1","2"],"limit":10,"offset":0}"#,
+            r#"{"limit":10.0}"#,
+            r#"{"limit":-1}"#,
+            r#"{"userIds":"1"}"#,
+            r#"{"offset":18446744073709551615}"#,
+            r#"{"offset":18446744073709551616}"#,
+            r#"{"userIds":null}"#,
+            r#"{"other":{"deep":[1,2]}}"#,
+        ] {
+            let ours = from_slice::<SpaceUsageRequest>(json.as_bytes());
+            let reference = serde_json::from_str::<SpaceUsageRequest>(json);
+            assert_eq!(ours.ok(), reference.ok(), "{json}");
+        }
+    }
+
+    #[test]
+    fn the_escaper_writes_what_serde_json_writes_but_escapes_u2028_and_u2029() {
+        let every: String = (0u32..0x80)
+            .chain([0xe9, 0x2028, 0x2029, 0xfeff, 0x1f600])
+            .filter_map(char::from_u32)
+            .collect();
+        for text in [every.as_str(), "", "plain", "a\"b\\c\u{8}\u{c}\n\r\t\u{1f}"] {
+            let ours = string(text);
+            let reference = serde_json::to_string(text)
+                .unwrap()
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029");
+            assert_eq!(ours, reference);
+            assert_eq!(from_slice::<String>(ours.as_bytes()).unwrap(), text);
+            assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), text);
+        }
+        assert_eq!(string("\u{8}\u{c}\u{2028}"), r#""\b\f\u2028""#);
     }
 
     #[test]

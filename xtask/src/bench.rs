@@ -247,23 +247,12 @@ fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Builds the release sandbox and the floor server in one cargo call.
+/// Builds the release sandbox and the floor server, one cargo call each
+/// (a `--bin` filter would apply to both packages of one call).
 fn build_binaries() -> Result<(PathBuf, PathBuf)> {
-    run::run(&Cmd::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "koodrive-sandbox",
-        "--bin",
-        "koodrive-sandbox",
-        "-p",
-        "koodrive-bench-floor",
-    ]))?;
-    let release = workspace_root().join("target/release");
-    Ok((
-        release.join("koodrive-sandbox"),
-        release.join("koodrive-bench-floor"),
-    ))
+    let sandbox = crate::sandbox::build_release()?;
+    let floor = run::build_binary("koodrive-bench-floor", "koodrive-bench-floor", true)?;
+    Ok((sandbox, floor))
 }
 
 /// Everything `bench/RESULTS.md` says.

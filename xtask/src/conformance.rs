@@ -38,29 +38,13 @@ pub struct LoggedSandbox {
 /// Builds the sandbox in release and starts it on a free port, its log in
 /// `target/conformance/{name}.log`.
 pub fn start_release_sandbox(name: &str) -> Result<LoggedSandbox> {
-    run::run(&Cmd::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "koodrive-sandbox",
-        "--bin",
-        "koodrive-sandbox",
-    ]))?;
-    let root = workspace_root();
-    let dir = root.join("target/conformance");
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let log = dir.join(format!("{name}.log"));
-    let binary = root.join("target/release/koodrive-sandbox");
+    let binary = crate::sandbox::build_release()?;
+    let log = workspace_root().join(format!("target/conformance/{name}.log"));
     let addr = format!("127.0.0.1:{}", run::free_port()?);
-    // `exec` keeps the sandbox's own pid (for its RSS) with stderr in the log.
-    let script = format!(
-        "exec '{}' --addr {addr} 2>'{}'",
-        binary.display(),
-        log.display()
-    );
-    let guard = ServiceGuard::start(
+    let guard = ServiceGuard::start_logged(
         "sandbox",
-        &Cmd::new("sh").args(["-c", &script]),
+        &Cmd::new(&binary).args(["--addr", &addr]),
+        &log,
         Duration::from_secs(60),
     )?;
     Ok(LoggedSandbox {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::run::{self, Cmd, Result};
-use crate::serve::ADMIN_DIR;
+use crate::admin::DIST_DIR;
 
 /// The flags of `cargo xtask serve` that put the gateway in front of a tenant.
 #[derive(Debug, Clone, Default)]
@@ -55,24 +55,7 @@ impl GatewayFlags {
 
 /// Builds the gateway (`release` or debug profile) and returns its binary.
 pub fn build(release: bool) -> Result<PathBuf> {
-    let mut cmd = Cmd::cargo().args(["build", "--quiet", "-p", "koodrive-gateway"]);
-    if release {
-        cmd = cmd.arg("--release");
-    }
-    run::run(&cmd)?;
-    let profile = if release { "release" } else { "debug" };
-    let binary = run::workspace_root()
-        .join("target")
-        .join(profile)
-        .join("koodrive-gateway");
-    if binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!(
-            "the gateway was built but {} is missing",
-            binary.display()
-        ))
-    }
+    run::build_binary("koodrive-gateway", "koodrive-gateway", release)
 }
 
 /// Builds the gateway in release and runs it on `addr` with `flags` and
@@ -88,7 +71,7 @@ pub fn serve(flags: &GatewayFlags, addr: &str, extra: &[String]) -> Result<()> {
     );
     let cmd = Cmd::new(&binary)
         .args(flags.args())
-        .args(["--addr", addr, "--static", ADMIN_DIR]);
+        .args(["--addr", addr, "--static", DIST_DIR]);
     match &flags.app_id {
         Some(_) => println!("app mode:   the gateway signs; the page needs no secret"),
         None => println!("token mode: the page sends the access token; the gateway passes it on"),

@@ -2,12 +2,12 @@
 //!
 //! - `cargo xtask test`: installs what is missing and runs every test, stage by
 //!   stage (`--list` shows them, `--stage NAME` picks some, `--skip-tools`).
-//! - `cargo xtask serve`: builds the sandbox and serves the API (and the admin
-//!   page once built) on 127.0.0.1:8080 (`--addr`), printing the credentials;
-//!   with `--upstream URL`, the gateway in front of a real tenant instead.
-//! - `cargo xtask dist`: builds the admin page into `target/dist/admin/` (and
-//!   with its in-browser demo into `target/dist/admin-demo/`) and prints their
-//!   first-load sizes (raw and gzip).
+//! - `cargo xtask serve`: builds the admin page and the sandbox and serves
+//!   both on 127.0.0.1:8080 (`--addr`), printing the credentials; with
+//!   `--upstream URL`, the gateway in front of a real tenant instead.
+//! - `cargo xtask dist`: builds the npm tarball and the admin page into
+//!   `target/dist/` (the page also with its in-browser demo into
+//!   `target/dist/admin-demo/`) and prints their sizes (raw and gzip).
 //! - `cargo xtask fuzz [SECONDS]`: every fuzz target of `fuzz/` on nightly.
 //! - `cargo xtask conformance`: schemathesis against the sandbox and its
 //!   OpenAPI document, then a soak under `wrk`.
@@ -49,8 +49,8 @@ enum Command {
     Test(TestArgs),
     /// Build the sandbox (release) and serve the API and the admin page on 127.0.0.1:8080.
     Serve(ServeArgs),
-    /// Build the release artefacts into target/dist/ (the admin page) and print their sizes.
-    Dist(Placeholder),
+    /// Build the release artefacts into target/dist/ (the npm tarball, the admin page) and print their sizes.
+    Dist,
     /// Test the sandbox against its OpenAPI document (schemathesis), then soak it under wrk.
     Conformance,
     /// Fuzz every target of fuzz/ for SECONDS each (default 30; needs nightly).
@@ -126,33 +126,14 @@ struct FuzzArgs {
     seconds: u64,
 }
 
-/// Arguments of a command that is not available yet, accepted so that it can say so.
-#[derive(Debug, Args)]
-struct Placeholder {
-    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
-    _args: Vec<String>,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Test(args) => test(&args),
-        Command::Serve(args) => match serve(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Serve(args) => exit_code(serve(args)),
         Command::Conformance => exit_code(conformance::conformance()),
         Command::Fuzz(args) => exit_code(fuzz::fuzz(args.seconds)),
-        Command::Dist(_) => match dist::dist() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Dist => exit_code(dist::dist()),
         Command::Bench(args) => exit_code(bench::bench(&args)),
     }
 }
@@ -184,6 +165,30 @@ fn exit_code(result: run::Result<()>) -> ExitCode {
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dist_refuses_arguments_instead_of_dropping_them() {
+        assert!(matches!(
+            Cli::try_parse_from(["cargo xtask", "dist"]).map(|c| c.command),
+            Ok(Command::Dist)
+        ));
+        for extra in [["dist", "--release"], ["dist", "npm"]] {
+            let args = std::iter::once("cargo xtask").chain(extra);
+            let err = Cli::try_parse_from(args).err().map(|e| e.kind());
+            assert!(
+                matches!(
+                    err,
+                    Some(clap::error::ErrorKind::UnknownArgument)
+                ),
+                "{extra:?}: {err:?}"
+            );
         }
     }
 }

@@ -406,8 +406,47 @@ pub fn capture(cmd: &Cmd) -> Result<String> {
     }
 }
 
+/// Where cargo writes what it builds: `CARGO_TARGET_DIR` when it is set
+/// (relative to the workspace root), else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace_root().join(dir),
+        _ => workspace_root().join("target"),
+    }
+}
+
+/// The cargo arguments that build binary `bin` of `package`. One package
+/// per call: cargo applies a `--bin` filter to every `-p` of the same call,
+/// so a second package there would be left unbuilt.
+fn build_args(package: &str, bin: &str, release: bool) -> Vec<String> {
+    let mut args = vec!["build".to_owned()];
+    args.push(if release { "--release" } else { "--quiet" }.to_owned());
+    for arg in ["-p", package, "--bin", bin] {
+        args.push(arg.to_owned());
+    }
+    args
+}
+
+/// Builds binary `bin` of `package` (`release`, or the debug profile) and
+/// returns its path, or says which binary is missing after the build.
+pub fn build_binary(package: &str, bin: &str, release: bool) -> Result<PathBuf> {
+    let started = Instant::now();
+    run(&Cmd::cargo().args(build_args(package, bin, release)))?;
+    let profile = if release { "release" } else { "debug" };
+    let binary = target_dir().join(profile).join(bin);
+    if !binary.is_file() {
+        return Err(format!(
+            "cargo built {package} but {} is missing",
+            binary.display()
+        ));
+    }
+    if release {
+        println!("built {bin} (release) in {}", format_duration(started.elapsed()));
+    }
+    Ok(binary)
+}
+
 /// Asks the system for a TCP port on 127.0.0.1 that is free right now.
-#[allow(dead_code)] // For the coming stages that start the sandbox server for client tests.
 pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|e| format!("could not find a free port on 127.0.0.1: {e}"))?;
@@ -417,31 +456,64 @@ pub fn free_port() -> Result<u16> {
         .map_err(|e| format!("could not read the address of a bound port: {e}"))
 }
 
-/// A background service (such as the sandbox server) that a stage needs.
+/// A background process (a sandbox, a gateway, the bench's floor server)
+/// that a stage, a command or a benchmark needs: the one process guard of
+/// xtask.
 ///
 /// [`ServiceGuard::start`] spawns the child with its stdout piped and waits for
 /// its first line (for example `listening on http://127.0.0.1:PORT`); later
-/// lines are echoed with a `[name]` prefix, stderr goes straight through. The
-/// child is killed when the guard is dropped: at the end of the stage, when
-/// the stage returns an error, or when it panics.
-#[allow(dead_code)] // For the coming stages (sandbox for client tests, browser end-to-end tests).
+/// lines are echoed with a `[name]` prefix, stderr goes straight through.
+/// [`ServiceGuard::start_logged`] sends stderr to a log file instead and
+/// reads later stdout lines without echoing them (a sandbox under load logs
+/// every request, which must not flood the terminal). The child is killed
+/// when the guard is dropped: at the end of the stage, when the stage returns
+/// an error, or when it panics.
 pub struct ServiceGuard {
     name: String,
     child: Child,
     first_line: String,
     echo: Option<JoinHandle<()>>,
+    log: Option<PathBuf>,
 }
 
-#[allow(dead_code)] // See the struct: used by stages still to come.
 impl ServiceGuard {
     /// Starts `cmd` and waits up to `timeout` for its first stdout line.
     pub fn start(name: &str, cmd: &Cmd, timeout: Duration) -> Result<Self> {
         println!("$ {} &", cmd.display());
+        Self::spawn(name, cmd, timeout, None)
+    }
+
+    /// Starts `cmd` with its stderr written to `log`, and waits up to
+    /// `timeout` for its first stdout line.
+    pub fn start_logged(name: &str, cmd: &Cmd, log: &Path, timeout: Duration) -> Result<Self> {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        println!(
+            "$ {} 2>{} &",
+            cmd.display(),
+            log.strip_prefix(workspace_root()).unwrap_or(log).display()
+        );
+        Self::spawn(name, cmd, timeout, Some((file, log)))
+    }
+
+    fn spawn(
+        name: &str,
+        cmd: &Cmd,
+        timeout: Duration,
+        log: Option<(std::fs::File, &Path)>,
+    ) -> Result<Self> {
+        let echo_later = log.is_none();
+        let (stderr, log) = match log {
+            Some((file, path)) => (Stdio::from(file), Some(path.to_path_buf())),
+            None => (Stdio::inherit(), None),
+        };
         let mut child = cmd
             .command()
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .map_err(|e| cmd.spawn_error(&e))?;
         let Some(stdout) = child.stdout.take() else {
@@ -465,7 +537,11 @@ impl ServiceGuard {
                 if let Some(tx) = first_tx.take() {
                     let _ = tx.send(text.to_owned());
                 }
-                println!("{prefix}{text}");
+                // Read on either way, so that the child never blocks on a
+                // full pipe.
+                if echo_later {
+                    println!("{prefix}{text}");
+                }
             }
         });
         // From here on `guard` kills the child on every early return.
@@ -474,6 +550,7 @@ impl ServiceGuard {
             child,
             first_line: String::new(),
             echo: Some(echo),
+            log,
         };
         match first_rx.recv_timeout(timeout) {
             Ok(line) => {
@@ -524,7 +601,10 @@ impl Drop for ServiceGuard {
         if let Some(echo) = self.echo.take() {
             let _ = echo.join();
         }
-        println!("stopped {}", self.name);
+        match &self.log {
+            Some(log) => println!("stopped {} (log: {})", self.name, log.display()),
+            None => println!("stopped {}", self.name),
+        }
     }
 }
 
@@ -591,10 +671,40 @@ mod tests {
     }
 
     #[test]
+    fn a_logged_service_writes_stderr_to_its_log_and_is_killed_on_drop() -> Result<()> {
+        let log = std::env::temp_dir().join(format!("xtask-guard-{}.log", std::process::id()));
+        let cmd = Cmd::new("sh").args([
+            "-c",
+            "echo to-the-log >&2; echo 'listening on http://127.0.0.1:4322'; echo more; exec sleep 60",
+        ]);
+        let guard = ServiceGuard::start_logged("logger", &cmd, &log, Duration::from_secs(10))?;
+        assert_eq!(guard.url(), Some("http://127.0.0.1:4322"));
+        let pid = guard.pid();
+        drop(guard);
+        assert!(!Path::new(&format!("/proc/{pid}")).exists());
+        let text = std::fs::read_to_string(&log).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_file(&log);
+        assert_eq!(text, "to-the-log\n");
+        Ok(())
+    }
+
+    #[test]
     fn service_guard_reports_early_exit() {
         let cmd = Cmd::new("sh").args(["-c", "exit 3"]);
         let result = ServiceGuard::start("quitter", &cmd, Duration::from_secs(10));
         assert!(result.is_err_and(|e| e.contains("exited")));
+    }
+
+    #[test]
+    fn each_build_names_one_package_and_its_binary() {
+        assert_eq!(
+            build_args("koodrive-bench-floor", "koodrive-bench-floor", true),
+            ["build", "--release", "-p", "koodrive-bench-floor", "--bin", "koodrive-bench-floor"]
+        );
+        assert_eq!(
+            build_args("koodrive-sandbox", "koodrive-sandbox", false),
+            ["build", "--quiet", "-p", "koodrive-sandbox", "--bin", "koodrive-sandbox"]
+        );
     }
 
     #[test]

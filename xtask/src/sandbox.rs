@@ -24,23 +24,13 @@ pub fn test_url() -> String {
 
 /// Builds the sandbox (debug profile) and returns its binary.
 pub fn build() -> Result<PathBuf> {
-    run::run(&Cmd::cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "koodrive-sandbox",
-        "--bin",
-        "koodrive-sandbox",
-    ]))?;
-    let binary = run::workspace_root().join("target/debug/koodrive-sandbox");
-    if binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!(
-            "the sandbox was built but {} is missing",
-            binary.display()
-        ))
-    }
+    run::build_binary("koodrive-sandbox", "koodrive-sandbox", false)
+}
+
+/// Builds the sandbox in release (what `cargo xtask serve`, `conformance`
+/// and `bench` run) and returns its binary.
+pub fn build_release() -> Result<PathBuf> {
+    run::build_binary("koodrive-sandbox", "koodrive-sandbox", true)
 }
 
 /// Builds and starts a sandbox on `url`'s address with `extra` flags; it is

@@ -5,18 +5,14 @@
 //! whose output is read.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
 use super::stats::{Figure, Unit};
-use crate::run::{Result, child_path, workspace_root};
+use crate::run::{Cmd, Result, ServiceGuard, child_path, workspace_root};
 
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut command = Command::new(program);
@@ -46,80 +42,34 @@ pub fn capture_quiet(program: &str, args: &[&str]) -> Result<String> {
     }
 }
 
-/// A server running in the background for as long as the guard lives; its
-/// stderr goes to a log file, its first stdout line is its address.
+/// A server running in the background for as long as the guard lives
+/// (xtask's one process guard, [`ServiceGuard`]); its stderr goes to a log
+/// file, its first stdout line names its address.
 pub struct Background {
-    name: String,
-    child: Child,
+    _guard: ServiceGuard,
     url: String,
-    log: PathBuf,
 }
 
 impl Background {
     /// Starts `program args`, its stderr into `log`, and waits up to a
     /// minute for a first line `listening on http://ADDR`.
     pub fn start(name: &str, program: &Path, args: &[&str], log: &Path) -> Result<Self> {
-        if let Some(dir) = log.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let log_file = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let shown = program.strip_prefix(workspace_root()).unwrap_or(program);
-        println!(
-            "$ {} {} 2>{} &",
-            shown.display(),
-            args.join(" "),
-            log.strip_prefix(workspace_root()).unwrap_or(log).display()
-        );
-        let mut child = command(program)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{name}: no stdout"));
-        };
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(first)) = lines.next() {
-                let _ = tx.send(first);
-            }
-            // Keep reading, so that the server never blocks on a full pipe.
-            for _ in lines {}
-        });
-        let mut guard = Self {
-            name: name.to_owned(),
-            child,
-            url: String::new(),
-            log: log.to_path_buf(),
-        };
-        let first = rx
-            .recv_timeout(Duration::from_secs(60))
-            .map_err(|_| format!("{name} printed no first line (see {})", guard.log.display()))?;
-        guard.url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .ok_or_else(|| format!("{name}'s first line has no address: {first}"))?
+        let guard = ServiceGuard::start_logged(
+            name,
+            &Cmd::new(program).args(args),
+            log,
+            Duration::from_secs(60),
+        )?;
+        let url = guard
+            .url()
+            .ok_or_else(|| format!("{name}'s first line has no address: {}", guard.first_line()))?
             .to_owned();
-        Ok(guard)
+        Ok(Self { _guard: guard, url })
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
         &self.url
-    }
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-        println!("stopped {} (log: {})", self.name, self.log.display());
     }
 }
 

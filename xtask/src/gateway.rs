@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::run::{self, Cmd, Result};
 use crate::admin::DIST_DIR;
+use crate::run::{self, Cmd, Result};
 
 /// The flags of `cargo xtask serve` that put the gateway in front of a tenant.
 #[derive(Debug, Clone, Default)]

@@ -183,10 +183,7 @@ mod tests {
             let args = std::iter::once("cargo xtask").chain(extra);
             let err = Cli::try_parse_from(args).err().map(|e| e.kind());
             assert!(
-                matches!(
-                    err,
-                    Some(clap::error::ErrorKind::UnknownArgument)
-                ),
+                matches!(err, Some(clap::error::ErrorKind::UnknownArgument)),
                 "{extra:?}: {err:?}"
             );
         }

@@ -441,7 +441,10 @@ pub fn build_binary(package: &str, bin: &str, release: bool) -> Result<PathBuf> 
         ));
     }
     if release {
-        println!("built {bin} (release) in {}", format_duration(started.elapsed()));
+        println!(
+            "built {bin} (release) in {}",
+            format_duration(started.elapsed())
+        );
     }
     Ok(binary)
 }
@@ -699,11 +702,25 @@ mod tests {
     fn each_build_names_one_package_and_its_binary() {
         assert_eq!(
             build_args("koodrive-bench-floor", "koodrive-bench-floor", true),
-            ["build", "--release", "-p", "koodrive-bench-floor", "--bin", "koodrive-bench-floor"]
+            [
+                "build",
+                "--release",
+                "-p",
+                "koodrive-bench-floor",
+                "--bin",
+                "koodrive-bench-floor"
+            ]
         );
         assert_eq!(
             build_args("koodrive-sandbox", "koodrive-sandbox", false),
-            ["build", "--quiet", "-p", "koodrive-sandbox", "--bin", "koodrive-sandbox"]
+            [
+                "build",
+                "--quiet",
+                "-p",
+                "koodrive-sandbox",
+                "--bin",
+                "koodrive-sandbox"
+            ]
         );
     }
 

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 use koodrive_core::{
-    PlannedRequest, SeededRandom, UsageAnswer, UserSpaceQuota, decode_envelope,
-    format_http_date, unix_ms_to_datetime,
+    PlannedRequest, SeededRandom, UsageAnswer, UserSpaceQuota, decode_envelope, format_http_date,
+    unix_ms_to_datetime,
 };
 
 use crate::platform::{HttpAnswer, Platform, TransportError};

@@ -71,10 +71,7 @@ pub fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T> {
 /// [`from_slice`] with another parser for fractional numbers (the text of
 /// a JSON number in, the nearest `f64` out). The npm build passes the
 /// host's `parseFloat`, which keeps Rust's float parser out of the wasm.
-pub fn from_slice_with<T: DeserializeOwned>(
-    input: &[u8],
-    parse_f64: fn(&str) -> f64,
-) -> Result<T> {
+pub fn from_slice_with<T: DeserializeOwned>(input: &[u8], parse_f64: fn(&str) -> f64) -> Result<T> {
     let mut reader = Reader {
         input,
         pos: 0,
@@ -102,9 +99,9 @@ fn parse_f64(text: &str) -> f64 {
 pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
     let mut rest = s;
-    while let Some(at) = rest.find(|c: char| {
-        c < ' ' || c == '"' || c == '\\' || c == '\u{2028}' || c == '\u{2029}'
-    }) {
+    while let Some(at) =
+        rest.find(|c: char| c < ' ' || c == '"' || c == '\\' || c == '\u{2028}' || c == '\u{2029}')
+    {
         out.push_str(&rest[..at]);
         let c = rest[at..].chars().next().unwrap_or_default();
         match c {

@@ -17,6 +17,8 @@
 //! signature.
 
 mod app;
+#[cfg(test)]
+mod app_tests;
 mod cli;
 mod forward;
 mod relay;

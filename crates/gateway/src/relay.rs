@@ -10,8 +10,8 @@ use std::io::Write as _;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use koodrive_client::Exchange;
-use koodrive_core::{JSON_CONTENT_TYPE, json};
 use koodrive_core::{ErrorKind, KooDriveError};
+use koodrive_core::{JSON_CONTENT_TYPE, json};
 
 /// Headers that belong to one connection (RFC 9110 §7.6.1), never relayed.
 const HOP_BY_HOP: [&str; 9] = [

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{ACTING_USER, Gateway, Upstream, secret_file};
-use koodrive_sandbox::SandboxConfig;
 
 #[test]
 fn app_mode_signs_for_callers_who_send_no_credentials() {
@@ -34,7 +33,8 @@ fn app_mode_signs_for_callers_who_send_no_credentials() {
         ),
         "{authorization}"
     );
-    // The sandbox checked that signature over the Host it received: its own.
+    // The sandbox checked that signature over the Host it received: the
+    // upstream address the gateway was given.
     assert_eq!(seen[0].header("host"), Some(upstream.addr()));
     assert_eq!(seen[0].status, 200);
     assert_eq!(seen[0].header("x-user-id"), Some(ACTING_USER));
@@ -110,10 +110,7 @@ fn x_date_is_the_gateways_own_and_the_trace_id_the_callers() {
 
 #[test]
 fn an_upstream_clock_20_minutes_off_is_learned_once_for_every_caller() {
-    let upstream = Upstream::start(SandboxConfig {
-        clock_offset_secs: -1200,
-        ..SandboxConfig::default()
-    });
+    let upstream = Upstream::start(&["--clock-offset", "-1200"]);
     let secret = secret_file("skew-secret", "sandbox-secret");
     let gateway = Gateway::start(
         &upstream.url,

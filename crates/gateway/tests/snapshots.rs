@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Answer, Gateway, Upstream, secret_file};
-use koodrive_sandbox::SandboxConfig;
 use serde_json::Value;
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
@@ -80,25 +79,15 @@ fn first_snapshot(gateway: &Gateway) -> Value {
     }
 }
 
-/// The body of an answer sent with `Transfer-Encoding: chunked`, joined.
+/// The body of an answer sent with `Transfer-Encoding: chunked` (the test
+/// kit's client has joined the chunks).
 fn dechunked(answer: &Answer) -> Vec<u8> {
     assert_eq!(
         answer.header("transfer-encoding"),
         Some("chunked"),
         "streamed"
     );
-    let (mut rest, mut body) = (answer.body.as_slice(), Vec::new());
-    loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size_text = String::from_utf8_lossy(&rest[..line_end]).into_owned();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return body;
-        }
-        body.extend_from_slice(&rest[..size]);
-        rest = &rest[size + 2..];
-    }
+    answer.body.clone()
 }
 
 fn take(gateway: &Gateway) -> Answer {
@@ -117,13 +106,12 @@ fn ids(list: &[Value]) -> Vec<i64> {
 
 /// Moves the sandbox `days` ahead.
 fn age(upstream: &Upstream, days: i64) {
-    let now = upstream.sandbox.clock_offset_secs();
-    upstream.sandbox.set_clock_offset_secs(now + days * 86_400);
+    upstream.age(days);
 }
 
 #[test]
 fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
-    let upstream = Upstream::with_users(SandboxConfig::default(), 230);
+    let upstream = Upstream::with_users(230, &[]);
     let db = db_path("five");
     let gateway = start(&upstream, &app_flags(&db, &[]));
     let first = first_snapshot(&gateway);
@@ -158,19 +146,16 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
     assert_eq!(doc["id"], 3);
     assert_eq!(doc["takenAt"], snapshots[2]["takenAt"]);
     let users = doc["users"].as_array().unwrap();
-    let records = upstream.sandbox.users().records();
+    let records = upstream.records();
     assert_eq!(users.len(), records.len());
-    for (served, record) in users.iter().zip(records) {
-        assert_eq!(served["userId"], record.user_id.as_str());
-        assert_eq!(served["quota"], record.quota.as_str(), "the exact quota");
-        assert_eq!(served["used"].as_f64(), record.used);
-        assert_eq!(
-            served["expirationTime"].as_str(),
-            record.expiration_time.as_deref()
-        );
+    for (served, record) in users.iter().zip(&records) {
+        assert_eq!(served["userId"], record["userId"]);
+        assert_eq!(served["quota"], record["quota"], "the exact quota");
+        assert_eq!(served["used"].as_f64(), record["used"].as_f64());
+        assert_eq!(served["expirationTime"], record["expirationTime"]);
     }
 
-    let user = &records[7].user_id;
+    let user = records[7]["userId"].as_str().unwrap_or_default();
     let history = gateway.request("GET", &format!("/__gateway/users/{user}/history"), &[], "");
     assert_eq!(history.status, 200);
     let history = history.json();
@@ -204,7 +189,7 @@ fn common_now_ms() -> i64 {
 
 #[test]
 fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written() {
-    let upstream = Upstream::with_users(SandboxConfig::default(), 450);
+    let upstream = Upstream::with_users(450, &[]);
     let db = db_path("killed");
     let flags = app_flags(&db, &[]);
     let gateway = start(&upstream, &flags);
@@ -218,7 +203,7 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
     let before = upstream.seen().len();
     let addr = gateway.addr.clone();
     std::thread::spawn(move || {
-        let _ = common::send(&addr, "POST", "/__gateway/snapshots", &[JSON], b"");
+        let _ = koodrive_testkit::send(&addr, "POST", "/__gateway/snapshots", &[JSON], b"");
     });
     let deadline = Instant::now() + Duration::from_secs(60);
     while upstream.seen().len() < before + 3 {
@@ -261,7 +246,7 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
         assert_eq!(readings, 2 * 450, "no reading of the interrupted snapshot");
     }
 
-    upstream.sandbox.clear_faults();
+    upstream.clear_faults();
     let gateway = start(&upstream, &flags);
     let status = health(&gateway);
     assert_eq!(status["last"]["id"], 2, "{status}");
@@ -301,7 +286,7 @@ fn snapshots_taken_more_than_keep_days_before_the_newest_are_deleted() {
 
 #[test]
 fn a_failed_listing_stores_nothing_says_why_and_the_next_try_works() {
-    let upstream = Upstream::with_users(SandboxConfig::default(), 120);
+    let upstream = Upstream::with_users(120, &[]);
     let db = db_path("failed");
     let gateway = start(&upstream, &app_flags(&db, &[]));
     first_snapshot(&gateway);
@@ -328,7 +313,7 @@ fn a_failed_listing_stores_nothing_says_why_and_the_next_try_works() {
         "{status}"
     );
 
-    upstream.sandbox.clear_faults();
+    upstream.clear_faults();
     let taken = take(&gateway);
     assert_eq!(taken.status, 201, "{}", taken.text());
     assert_eq!(taken.json()["users"], 120);
@@ -392,7 +377,8 @@ fn every_snapshot_endpoint_needs_the_gateway_token() {
         &upstream,
         &app_flags(&db, &["--gateway-token-file", token_file.to_str().unwrap()]),
     );
-    let user = &upstream.sandbox.users().records()[0].user_id;
+    let records = upstream.records();
+    let user = records[0]["userId"].as_str().unwrap_or_default();
     let history = format!("/__gateway/users/{user}/history");
     let endpoints = [
         ("GET", "/__gateway/snapshots"),

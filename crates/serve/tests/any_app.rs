@@ -1,16 +1,15 @@
-//! The `koodrive-serve` crate as another app (the gateway) uses it: any router,
-//! with panics answered as 500 while the server goes on, `drop_connection`
+//! The server with any app, as both binaries use it: any router, with
+//! panics answered as 500 while the server goes on, `drop_connection`
 //! closing the connection unanswered, CORS and `Date` added to answers that
 //! lack them, and a graceful shutdown.
 #![cfg(feature = "server")]
-
-mod common;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
 use koodrive_serve::{DateSource, ServeOptions, drop_connection, serve};
+use koodrive_testkit::send;
 
 fn app() -> Router {
     Router::new()
@@ -44,7 +43,7 @@ fn the_serve_module_survives_panics_drops_and_shuts_down_gracefully() {
         let _ = stopped.await;
     }));
 
-    let ok = common::send(&addr, "GET", "/ok", &[], b"").unwrap();
+    let ok = send(&addr, "GET", "/ok", &[], b"").unwrap();
     assert_eq!((ok.status, ok.text().as_str()), (200, "fine"));
     assert_eq!(ok.header("Date"), Some("Thu, 27 Nov 2025 12:00:00 GMT"));
     assert_eq!(ok.header("Access-Control-Allow-Origin"), Some("*"));
@@ -53,20 +52,18 @@ fn the_serve_module_survives_panics_drops_and_shuts_down_gracefully() {
         Some("Date, Retry-After, X-Traceid")
     );
 
-    let panicked = common::send(&addr, "GET", "/panic", &[], b"").unwrap();
+    let panicked = send(&addr, "GET", "/panic", &[], b"").unwrap();
     assert_eq!(panicked.status, 500);
     assert!(panicked.header("Access-Control-Allow-Origin").is_some());
     assert_eq!(
-        common::send(&addr, "GET", "/ok", &[], b"").unwrap().status,
+        send(&addr, "GET", "/ok", &[], b"").unwrap().status,
         200,
         "still serving"
     );
 
-    assert!(common::send(&addr, "GET", "/drop", &[], b"").is_err());
+    assert!(send(&addr, "GET", "/drop", &[], b"").is_err());
     assert_eq!(
-        common::send(&addr, "GET", "/missing", &[], b"")
-            .unwrap()
-            .status,
+        send(&addr, "GET", "/missing", &[], b"").unwrap().status,
         404
     );
 

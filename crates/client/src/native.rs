@@ -3,7 +3,8 @@
 //! `webpki-roots`, so no system certificate store is needed), tokio timers,
 //! and randomness seeded once from the OS through the standard library's
 //! hash keys. Answers are read up to 8 MiB (the `Content-Length` first, then
-//! counting) and parsed with serde_json; the raw answer is kept for proxies.
+//! counting) and parsed with core's JSON reader, as on every target; the raw
+//! answer is kept for proxies.
 //!
 //! It needs a tokio runtime with timers (`enable_time`, or `enable_all`);
 //! the client's futures are not `Send`, so run them with

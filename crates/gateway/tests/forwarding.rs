@@ -10,16 +10,7 @@ use common::{ACTING_USER, Gateway, Upstream, secret_file};
 #[test]
 fn app_mode_signs_for_callers_who_send_no_credentials() {
     let upstream = Upstream::demo();
-    let secret = secret_file("app-mode-secret", "sandbox-secret\n");
-    let gateway = Gateway::start(
-        &upstream.url,
-        &[
-            "--app-id",
-            "sandbox-app",
-            "--app-secret-file",
-            secret.to_str().unwrap(),
-        ],
-    );
+    let gateway = Gateway::signing(&upstream.url, "app-mode", "sandbox-secret", None);
     let answer = gateway.api(&[], r#"{"limit": 5}"#);
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(answer.json()["data"].as_array().map(Vec::len), Some(5));
@@ -111,16 +102,7 @@ fn x_date_is_the_gateways_own_and_the_trace_id_the_callers() {
 #[test]
 fn an_upstream_clock_20_minutes_off_is_learned_once_for_every_caller() {
     let upstream = Upstream::start(&["--clock-offset", "-1200"]);
-    let secret = secret_file("skew-secret", "sandbox-secret");
-    let gateway = Gateway::start(
-        &upstream.url,
-        &[
-            "--app-id",
-            "sandbox-app",
-            "--app-secret-file",
-            secret.to_str().unwrap(),
-        ],
-    );
+    let gateway = Gateway::signing(&upstream.url, "skew", "sandbox-secret", None);
     for user in ["1", "2", "3"] {
         let answer = gateway.request(
             "POST",
@@ -182,18 +164,11 @@ fn health_says_what_the_gateway_does() {
         serde_json::json!({"gateway": true, "upstream": upstream.addr(), "signs": false, "needsToken": false,
                            "snapshots": {"on": false}})
     );
-    let secret = secret_file("health-secret", "sandbox-secret");
-    let token = secret_file("health-token", "0123456789abcdef0123");
-    let gateway = Gateway::start(
+    let gateway = Gateway::signing(
         &upstream.url,
-        &[
-            "--app-id",
-            "sandbox-app",
-            "--app-secret-file",
-            secret.to_str().unwrap(),
-            "--gateway-token-file",
-            token.to_str().unwrap(),
-        ],
+        "health",
+        "sandbox-secret",
+        Some("0123456789abcdef0123"),
     );
     let health = gateway.request("GET", "/__gateway/health", &[], "").json();
     assert_eq!(
@@ -238,18 +213,11 @@ fn the_rust_client_behind_a_signing_gateway_sends_no_credentials_but_its_gateway
     use koodrive_core::SpaceUsageRequest;
 
     let upstream = Upstream::demo();
-    let secret = secret_file("client-secret", "sandbox-secret");
-    let token = secret_file("client-token", "0123456789abcdef0123");
-    let gateway = Gateway::start(
+    let gateway = Gateway::signing(
         &upstream.url,
-        &[
-            "--app-id",
-            "sandbox-app",
-            "--app-secret-file",
-            secret.to_str().unwrap(),
-            "--gateway-token-file",
-            token.to_str().unwrap(),
-        ],
+        "client",
+        "sandbox-secret",
+        Some("0123456789abcdef0123"),
     );
     let mut config = ClientConfig::new(
         &format!("http://{}", gateway.addr),

@@ -79,19 +79,7 @@ fn no_secret_token_or_signature_reaches_an_answer_or_the_log() {
     let upstream = Upstream::start(&["--app-secret", app_secret]);
     upstream
         .fault(r#"[{"kind": "status", "status": 503}, {"kind": "apiError", "code": 13000301}]"#);
-    let secret = secret_file("grep-secret", &format!("{app_secret}\n"));
-    let token = secret_file("grep-token", &format!("{gateway_token}\n"));
-    let gateway = Gateway::start(
-        &upstream.url,
-        &[
-            "--app-id",
-            "sandbox-app",
-            "--app-secret-file",
-            secret.to_str().unwrap(),
-            "--gateway-token-file",
-            token.to_str().unwrap(),
-        ],
-    );
+    let gateway = Gateway::signing(&upstream.url, "grep", app_secret, Some(gateway_token));
     let with_token = ("X-Gateway-Token", gateway_token);
     let answers = [
         gateway.api(&[with_token], "{}"),

@@ -38,48 +38,36 @@
 
 pub mod cors;
 
-#[cfg(feature = "server")]
-mod body;
-#[cfg(feature = "server")]
-mod catch_panic;
-#[cfg(feature = "server")]
-mod csp;
-#[cfg(feature = "server")]
-mod limits;
-#[cfg(feature = "server")]
-mod listen;
-#[cfg(feature = "server")]
-mod log;
-#[cfg(feature = "server")]
-mod server;
-#[cfg(feature = "server")]
-mod service;
-#[cfg(feature = "server")]
-mod signal;
-#[cfg(feature = "server")]
-mod static_site;
+/// Items that exist only with the feature `server`.
+macro_rules! server_only {
+    ($($item:item)*) => { $( #[cfg(feature = "server")] $item )* };
+}
 
-#[cfg(feature = "server")]
-pub use body::{BodyProblem, read_capped_body};
-#[cfg(feature = "server")]
-pub use catch_panic::{CatchPanic, panic_message};
+server_only! {
+    mod body;
+    mod catch_panic;
+    mod csp;
+    mod limits;
+    mod listen;
+    mod log;
+    mod server;
+    mod service;
+    mod signal;
+    mod static_site;
+
+    pub use body::{BodyProblem, read_capped_body};
+    pub use catch_panic::{CatchPanic, panic_message};
+    pub use csp::{KOODRIVE_ORIGINS, content_security_policy, inline_hashes, sha256_source};
+    pub use limits::Limits;
+    pub use listen::{listen, runtime};
+    pub use log::LogLine;
+    pub use server::{SHUTDOWN_GRACE, serve};
+    pub use service::{ConnectionDropped, drop_connection};
+    pub use signal::shutdown_signal;
+    pub use static_site::{StaticSite, StaticSiteError, content_type};
+}
+
 pub use cors::Cors;
-#[cfg(feature = "server")]
-pub use csp::{KOODRIVE_ORIGINS, content_security_policy, inline_hashes, sha256_source};
-#[cfg(feature = "server")]
-pub use limits::Limits;
-#[cfg(feature = "server")]
-pub use listen::{listen, runtime};
-#[cfg(feature = "server")]
-pub use log::LogLine;
-#[cfg(feature = "server")]
-pub use server::{SHUTDOWN_GRACE, serve};
-#[cfg(feature = "server")]
-pub use service::{ConnectionDropped, drop_connection};
-#[cfg(feature = "server")]
-pub use signal::shutdown_signal;
-#[cfg(feature = "server")]
-pub use static_site::{StaticSite, StaticSiteError, content_type};
 
 #[cfg(feature = "server")]
 use std::sync::Arc;

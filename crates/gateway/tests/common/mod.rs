@@ -155,6 +155,19 @@ impl Gateway {
             .unwrap_or_else(|(status, output)| panic!("the gateway exited ({status}): {output}"))
     }
 
+    /// Starts it in app mode (app id `sandbox-app`, `app_secret` written to a
+    /// file named after `name`), with a gateway token when one is given.
+    pub fn signing(upstream: &str, name: &str, app_secret: &str, token: Option<&str>) -> Self {
+        let secret = secret_file(&format!("{name}-secret"), &format!("{app_secret}\n"));
+        let token = token.map(|t| secret_file(&format!("{name}-token"), &format!("{t}\n")));
+        let mut args = vec!["--app-id", "sandbox-app", "--app-secret-file"];
+        args.push(secret.to_str().unwrap_or_default());
+        if let Some(token) = &token {
+            args.extend(["--gateway-token-file", token.to_str().unwrap_or_default()]);
+        }
+        Self::start(upstream, &args)
+    }
+
     /// Starts it, or gives its exit status and output when it stops first.
     pub fn try_start(
         upstream: &str,

@@ -36,7 +36,7 @@ impl SandboxProcess {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> std::io::Result<Answer> {
-        send(&self.addr, method, path, headers, body)
+        self.process.send(method, path, headers, body)
     }
 
     /// An API request in token mode with a good X-Date; `extra` replaces or

@@ -1,7 +1,7 @@
 //! A JSON scalar read without judging its type, so that one odd field makes a
 //! record "unknown" instead of failing the whole answer. Works with any serde
-//! deserializer that supports `deserialize_any` (serde_json, and the
-//! client's own reader in the wasm builds).
+//! deserializer that supports `deserialize_any` ([`crate::json`], and
+//! serde_json in the tests).
 
 use core::fmt;
 

@@ -41,7 +41,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use crate::npm;
-use crate::run::{self, Cmd, Result, workspace_root};
+use crate::run::{self, Result, workspace_root};
 use machine::{Machine, load_average};
 use table::{Row, Verdict};
 

@@ -28,12 +28,14 @@ fn app(cors: Cors) -> axum::Router {
         acting_user_id: None,
         gateway_token: None,
         cors,
+        snapshots: None,
     };
     router(Arc::new(GatewayApp {
         settings,
         site: None,
         forwarder: Forwarder::start(upstream.to_owned()).unwrap(),
         loopback_hosts_only: true,
+        snapshots: None,
     }))
 }
 

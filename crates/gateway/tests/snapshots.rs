@@ -159,7 +159,7 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
     let history = gateway.request("GET", &format!("/__gateway/users/{user}/history"), &[], "");
     assert_eq!(history.status, 200);
     let history = history.json();
-    assert_eq!(history["userId"], user.as_str());
+    assert_eq!(history["userId"], user);
     let points = history["points"].as_array().unwrap();
     assert_eq!(points.len(), 5);
     let taken: Vec<&Value> = snapshots.iter().map(|s| &s["takenAt"]).collect();

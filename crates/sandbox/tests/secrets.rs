@@ -8,8 +8,9 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{ACTING_USER, PATH, send, temp_dir, x_date_now};
+use common::{ACTING_USER, PATH, temp_dir, x_date_now};
 use koodrive_core::{SigningInput, sign};
+use koodrive_testkit::send;
 
 const TOKEN: &str = "tok-7f3a9c1e5b";
 const APP_ID: &str = "app-hygiene";

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use koodrive_core::{SigningInput, format_x_date, sign, unix_ms_to_datetime};
 use koodrive_testkit::ServerProcess;
 
-pub use koodrive_testkit::{ACTING_USER, Answer, USAGE_PATH as PATH, send};
+pub use koodrive_testkit::{ACTING_USER, Answer, USAGE_PATH as PATH};
 
 /// A running `koodrive-sandbox` on a free port, killed on drop (also when
 /// a test fails).

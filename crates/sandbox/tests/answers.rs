@@ -164,9 +164,9 @@ fn real_answers_validate_against_the_openapi_schemas() {
         sb.api(&[], r#"{"limit":100,"offset":50}"#),
         sb.api(&[], r#"{"userIds":[1]}"#),
         sb.api(&[("Authorization", "Bearer nope")], "{}"),
-        sb.request("POST", "/nope", &[], b"{}").unwrap(),
-        sb.request("GET", PATH, &[], b"").unwrap(),
-        sb.request("POST", PATH, &[], "x".repeat(70_000).as_bytes())
+        sb.send("POST", "/nope", &[], b"{}").unwrap(),
+        sb.send("GET", PATH, &[], b"").unwrap(),
+        sb.send("POST", PATH, &[], "x".repeat(70_000).as_bytes())
             .unwrap(),
     ];
     let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
@@ -205,7 +205,7 @@ fn real_answers_validate_against_the_openapi_schemas() {
 #[test]
 fn the_openapi_document_is_served() {
     let sb = SandboxProcess::start(&[]);
-    let answer = sb.request("GET", "/openapi.yaml", &[], b"").unwrap();
+    let answer = sb.send("GET", "/openapi.yaml", &[], b"").unwrap();
     assert_eq!(answer.status, 200);
     assert!(
         answer

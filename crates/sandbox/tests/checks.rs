@@ -22,7 +22,7 @@ fn assert_refused(answer: &common::Answer, status: u16, code: i64, msg_part: &st
 fn a_wrong_path_is_404_before_anything_else() {
     let sb = SandboxProcess::start(&[]);
     let answer = sb
-        .request("POST", "/koodrive/ose/v1/space/usage/users", &[], b"{")
+        .send("POST", "/koodrive/ose/v1/space/usage/users", &[], b"{")
         .unwrap();
     assert_refused(
         &answer,
@@ -35,10 +35,10 @@ fn a_wrong_path_is_404_before_anything_else() {
 #[test]
 fn a_wrong_method_is_405_with_allow() {
     let sb = SandboxProcess::start(&[]);
-    let answer = sb.request("GET", PATH, &[], b"").unwrap();
+    let answer = sb.send("GET", PATH, &[], b"").unwrap();
     assert_refused(&answer, 405, 13000102, "method GET is not allowed");
     assert_eq!(answer.header("Allow"), Some("POST, OPTIONS"));
-    let answer = sb.request("PUT", PATH, &[], b"{}").unwrap();
+    let answer = sb.send("PUT", PATH, &[], b"{}").unwrap();
     assert_eq!(answer.status, 405);
 }
 
@@ -46,7 +46,7 @@ fn a_wrong_method_is_405_with_allow() {
 fn an_oversized_body_is_413_before_the_headers_are_checked() {
     let sb = SandboxProcess::start(&[]);
     let body = format!(r#"{{"userIds":["{}"]}}"#, "1".repeat(70 * 1024));
-    let answer = sb.request("POST", PATH, &[], body.as_bytes()).unwrap();
+    let answer = sb.send("POST", PATH, &[], body.as_bytes()).unwrap();
     assert_refused(&answer, 413, 13000102, "larger than the 65536 bytes");
     let just_fits = format!(r#"{{"limit":10{}}}"#, " ".repeat(64 * 1024 - 12));
     assert_eq!(just_fits.len(), 64 * 1024);
@@ -170,7 +170,7 @@ fn an_app_signed_request_is_accepted_and_refused_once_anything_signed_changes() 
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         all.push(("Authorization", authorization));
-        sb.request("POST", PATH, &all, body.as_bytes()).unwrap()
+        sb.send("POST", PATH, &all, body.as_bytes()).unwrap()
     };
     let ok = send(&headers, &authorization, body);
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -264,7 +264,7 @@ fn too_many_headers_are_refused_by_the_server() {
     let sb = SandboxProcess::start(&[]);
     let names: Vec<String> = (0..100).map(|i| format!("X-Filler-{i}")).collect();
     let headers: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
-    let answer = sb.request("GET", "/__sandbox/health", &headers, b"");
+    let answer = sb.send("GET", "/__sandbox/health", &headers, b"");
     assert!(answer.is_err() || answer.is_ok_and(|a| a.status == 431));
     assert_eq!(
         sb.control("GET", "health", "").status,

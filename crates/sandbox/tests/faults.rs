@@ -150,7 +150,7 @@ fn preflights_are_answered_but_never_faulted_or_counted() {
     let sb = SandboxProcess::start(&["--allow-origin", "http://localhost:8081"]);
     set_fault(&sb, r#"{"kind":"drop"}"#);
     let preflight = sb
-        .request(
+        .send(
             "OPTIONS",
             PATH,
             &[

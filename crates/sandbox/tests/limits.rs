@@ -40,10 +40,10 @@ fn a_body_announced_beyond_the_cap_is_refused_before_it_is_sent() {
 fn a_head_too_large_in_bytes_is_refused() {
     let sb = SandboxProcess::start(&[]);
     let big = "x".repeat(40 * 1024);
-    let answer = sb.request("GET", "/__sandbox/health", &[("X-Big", &big)], b"");
+    let answer = sb.send("GET", "/__sandbox/health", &[("X-Big", &big)], b"");
     assert_eq!(answer.map(|a| a.status).ok(), Some(431));
     let fits = "x".repeat(30 * 1024);
-    let answer = sb.request("GET", "/__sandbox/health", &[("X-Big", &fits)], b"");
+    let answer = sb.send("GET", "/__sandbox/health", &[("X-Big", &fits)], b"");
     assert_eq!(answer.map(|a| a.status).ok(), Some(200));
     assert_eq!(
         sb.control("GET", "health", "").status,

@@ -19,6 +19,21 @@ pub struct SandboxProcess {
     pub addr: String,
 }
 
+/// The process's own methods (`send`, `output`, …).
+impl std::ops::Deref for SandboxProcess {
+    type Target = ServerProcess;
+
+    fn deref(&self) -> &ServerProcess {
+        &self.process
+    }
+}
+
+impl std::ops::DerefMut for SandboxProcess {
+    fn deref_mut(&mut self) -> &mut ServerProcess {
+        &mut self.process
+    }
+}
+
 impl SandboxProcess {
     /// Starts the sandbox on a free port with these extra flags.
     pub fn start(args: &[&str]) -> Self {
@@ -26,17 +41,6 @@ impl SandboxProcess {
             .unwrap_or_else(|e| panic!("the sandbox exited ({}): {}", e.status, e.output));
         let addr = process.addr().to_owned();
         Self { process, addr }
-    }
-
-    /// Sends one request; `Err` when the connection closed without an answer.
-    pub fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> std::io::Result<Answer> {
-        self.process.send(method, path, headers, body)
     }
 
     /// An API request in token mode with a good X-Date; `extra` replaces or
@@ -60,19 +64,14 @@ impl SandboxProcess {
                 headers.push((name, value));
             }
         }
-        self.request("POST", PATH, &headers, body.as_bytes())
+        self.process.send("POST", PATH, &headers, body.as_bytes())
     }
 
     /// A control request, `/__sandbox/{name}`.
     pub fn control(&self, method: &str, name: &str, body: &str) -> Answer {
-        self.request(method, &format!("/__sandbox/{name}"), &[], body.as_bytes())
+        self.process
+            .send(method, &format!("/__sandbox/{name}"), &[], body.as_bytes())
             .expect("a control answer")
-    }
-
-    /// Sends SIGTERM and waits for the sandbox to exit; `true` when it exited
-    /// successfully.
-    pub fn terminate(&mut self) -> bool {
-        self.process.terminate()
     }
 
     /// The sandbox clock, Unix milliseconds.

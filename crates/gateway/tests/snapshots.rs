@@ -195,6 +195,11 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
     let gateway = start(&upstream, &flags);
     first_snapshot(&gateway);
     assert_eq!(take(&gateway).status, 201);
+    // Asked before the faults below hold back every listing.
+    let first_user = upstream.records()[0]["userId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     // The next listing gets two pages, then no answer to the third.
     upstream.fault(
         r#"[{"kind": "delay", "delayMs": 0, "count": 2},
@@ -219,10 +224,7 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
     assert_eq!(health(&gateway)["running"], true);
     let history = gateway.request(
         "GET",
-        &format!(
-            "/__gateway/users/{}/history",
-            upstream.sandbox.users().records()[0].user_id
-        ),
+        &format!("/__gateway/users/{first_user}/history"),
         &[],
         "",
     );
@@ -264,7 +266,7 @@ fn a_gateway_killed_mid_snapshot_keeps_every_earlier_one_and_none_half_written()
 
 #[test]
 fn snapshots_taken_more_than_keep_days_before_the_newest_are_deleted() {
-    let upstream = Upstream::with_users(SandboxConfig::default(), 40);
+    let upstream = Upstream::with_users(40, &[]);
     let db = db_path("keep-days");
     let gateway = start(&upstream, &app_flags(&db, &["--keep-days", "2"]));
     first_snapshot(&gateway);
@@ -274,7 +276,8 @@ fn snapshots_taken_more_than_keep_days_before_the_newest_are_deleted() {
     }
     // Taken on days 0..4: those of days 0 and 1 are more than 2 days before day 4.
     assert_eq!(ids(&list(&gateway)), [3, 4, 5]);
-    let user = &upstream.sandbox.users().records()[0].user_id;
+    let records = upstream.records();
+    let user = records[0]["userId"].as_str().unwrap_or_default();
     let history = gateway.request("GET", &format!("/__gateway/users/{user}/history"), &[], "");
     assert_eq!(history.json()["points"].as_array().map(Vec::len), Some(3));
     assert!(

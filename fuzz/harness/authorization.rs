@@ -63,15 +63,16 @@ pub fn run(data: &[u8]) {
         (Err(_), _) => panic!("a header that does not parse verified: {verified:?}"),
         (Ok(p), Ok(())) => {
             assert_eq!(p.app_id, APP_ID);
-            assert!(p.signed_headers.iter().any(|h| h == "x-date"));
-            assert!(p.signed_headers.iter().any(|h| h == "x-user-id"));
+            for required in ["host", "x-date", "x-user-id"] {
+                assert!(p.signed_headers.iter().any(|h| h == required), "{required}");
+            }
         }
         (Ok(_), Err(_)) => {}
     }
     let _ = verified.map_err(|e| e.to_string());
 
     let signable = headers.iter().all(|(n, _)| is_token(n))
-        && ["x-date", "x-user-id"]
+        && ["host", "x-date", "x-user-id"]
             .iter()
             .all(|r| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(r)));
     if signable {

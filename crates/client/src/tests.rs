@@ -55,6 +55,59 @@ fn a_request_sends_every_header_and_gives_the_records() {
 }
 
 #[test]
+fn app_mode_always_signs_host_with_the_port_and_the_signing_host() {
+    for (signing_host, host) in [
+        (None, "127.0.0.1:8080"),
+        (Some("proxy.example"), "proxy.example"),
+    ] {
+        let mut config = ClientConfig::new(
+            "http://127.0.0.1:8080/kd",
+            "42",
+            Auth::App {
+                app_id: "sandbox-app".into(),
+                app_secret: "sandbox-secret".into(),
+            },
+        )
+        .unwrap();
+        config.signing_host = signing_host.map(str::to_owned);
+        let client = Client::new(config, FakePlatform::new(|_, now| answer(200, now, OK))).unwrap();
+        client
+            .platform()
+            .block_on(client.query_usage(&one(), &no_options()))
+            .unwrap();
+        let sent = client.platform().sent.borrow();
+        let r = &sent[0];
+        let authorization = r.header("Authorization").unwrap();
+        let parsed = koodrive_core::parse_authorization(authorization).unwrap();
+        assert_eq!(parsed.signed_headers, ["host", "x-date", "x-user-id"]);
+        // It verifies against the Host the server receives, and only that one.
+        let headers = |host: &'static str| {
+            vec![
+                ("Host", host),
+                ("X-Date", r.header("X-Date").unwrap()),
+                ("X-User-Id", "42"),
+            ]
+        };
+        let input = |headers: &'_ [(&'static str, &'_ str)]| {
+            koodrive_core::verify(
+                authorization,
+                &koodrive_core::SigningInput {
+                    method: "POST",
+                    path: "/kd/koodrive/ose/v1/space/usage/user",
+                    query: None,
+                    headers,
+                    body: r.body.as_bytes(),
+                },
+                "sandbox-app",
+                "sandbox-secret",
+            )
+        };
+        assert_eq!(input(&headers(host)), Ok(()), "{host}");
+        assert!(input(&headers("elsewhere.example")).is_err(), "{host}");
+    }
+}
+
+#[test]
 fn invalid_input_sends_nothing() {
     let client = token_client(FakePlatform::new(|_, now| answer(200, now, OK)));
     let ids: Vec<String> = (0..51).map(|i| i.to_string()).collect();

@@ -78,8 +78,8 @@ pub use random::{RandomSource, SeededRandom};
 pub use request::{DEFAULT_LIMIT, MAX_LIMIT, MAX_USER_IDS, SpaceUsageRequest};
 pub use retry::{AttemptState, RetryDecision, RetryPolicy, parse_retry_after};
 pub use signing::{
-    AppSignature, AuthorizationError, ParsedAuthorization, SIGNED_HEADERS, SigningInput,
-    VerifyError, canonical_query, canonical_uri, parse_authorization, sign, verify,
+    AppSignature, AuthorizationError, ParsedAuthorization, REQUIRED_SIGNED_HEADERS, SIGNED_HEADERS,
+    SigningInput, VerifyError, canonical_query, canonical_uri, parse_authorization, sign, verify,
 };
 pub use traceid::{TRACE_ID_LEN, check_trace_id, new_trace_id};
 pub use validate::ValidationError;

@@ -289,9 +289,15 @@ impl From<AuthorizationError> for VerifyError {
     }
 }
 
+/// The headers every app signature must cover: `host` (so that a signature
+/// made for one service cannot be replayed against another), `x-date` and
+/// `x-user-id`.
+pub const REQUIRED_SIGNED_HEADERS: [&str; 3] = ["host", "x-date", "x-user-id"];
+
 /// Checks an app-signed request: the `Authorization` value, the app's id and
 /// secret, and the request as received (all its headers; `host` is the
-/// received `Host`). The signature is compared in constant time.
+/// received `Host`). `SignedHeaders` must name every one of
+/// [`REQUIRED_SIGNED_HEADERS`]. The signature is compared in constant time.
 pub fn verify(
     authorization: &str,
     request: &SigningInput<'_>,
@@ -302,7 +308,7 @@ pub fn verify(
     if parsed.app_id != app_id {
         return Err(VerifyError::UnknownAppId(parsed.app_id));
     }
-    for required in ["x-date", "x-user-id"] {
+    for required in REQUIRED_SIGNED_HEADERS {
         if !parsed.signed_headers.iter().any(|h| h == required) {
             return Err(VerifyError::RequiredHeaderUnsigned(required));
         }
@@ -415,6 +421,29 @@ mod tests {
         assert_eq!(
             verify(unsigned, &input(HEADERS, b""), "a", "s"),
             Err(VerifyError::RequiredHeaderUnsigned("x-user-id"))
+        );
+    }
+
+    #[test]
+    fn a_signature_that_leaves_out_host_is_refused_even_when_it_matches() {
+        // A correct HMAC over x-date and x-user-id only: it would verify if
+        // host were optional, and could then be replayed to any service.
+        let signed = ["x-date".to_owned(), "x-user-id".to_owned()];
+        let canonical = input(HEADERS, b"{}")
+            .canonical_request_over(&signed)
+            .unwrap();
+        let signature = hex::encode(
+            hmac_of("secret", &string_to_sign(&canonical))
+                .finalize()
+                .into_bytes(),
+        );
+        let authorization =
+            format!("HMAC-SHA256 AppId=app,SignedHeaders=x-date;x-user-id,Signature={signature}");
+        let refused = verify(&authorization, &input(HEADERS, b"{}"), "app", "secret");
+        assert_eq!(refused, Err(VerifyError::RequiredHeaderUnsigned("host")));
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "SignedHeaders must include host"
         );
     }
 }

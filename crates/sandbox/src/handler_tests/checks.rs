@@ -166,6 +166,37 @@ fn an_app_signature_is_accepted_and_refused_once_anything_signed_changes() {
     );
 }
 
+#[test]
+fn an_app_signature_that_does_not_cover_host_is_refused() {
+    let s = sandbox();
+    let date = x_date(-1);
+    // Signed without Host: a correct HMAC over x-date and x-user-id only.
+    let unsigned_host = [("X-Date", date.as_str()), ("X-User-Id", "42")];
+    let body = r#"{"limit":3}"#;
+    let input = SigningInput {
+        method: "POST",
+        path: PATH,
+        query: None,
+        headers: &unsigned_host,
+        body: body.as_bytes(),
+    };
+    let auth = sign(&input, DEFAULT_APP_ID, DEFAULT_APP_SECRET).authorization;
+    assert!(auth.contains("SignedHeaders=x-date;x-user-id,"), "{auth}");
+    let mut sent = signed_headers("127.0.0.1:8080", &date, "42");
+    sent.push(("Authorization", &auth));
+    let (status, json, _) =
+        answer(s.handle(&Request::new("POST", PATH, &sent, body.as_bytes()), NOW_MS));
+    assert_eq!(status, 401);
+    assert_eq!(json["code"], CODE_AUTH_FAILED);
+    assert!(
+        json["msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("SignedHeaders must include host"),
+        "{json}"
+    );
+}
+
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Vector {

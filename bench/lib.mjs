@@ -104,7 +104,8 @@ export function tokenHeaders() {
 export async function control(base, method, path, body) {
   const res = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    // Every POST there must be JSON, also without a body.
+    headers: method === "POST" ? { "Content-Type": "application/json" } : {},
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -11,15 +11,18 @@
 //!
 //! answered one after another by one [`Sandbox`] (so a control request can
 //! stage a fault or move the clock for the next). Every answer must be a
-//! real HTTP answer with the sandbox clock's `Date` and, for API requests,
-//! an `X-Traceid`; and the client's classifier must read every answer
-//! without panicking, a `code` 0 page as a success.
+//! real HTTP answer with the sandbox clock's `Date`, the sandboxing
+//! Content-Security-Policy and `nosniff`, and, for API requests, an
+//! `X-Traceid` of 58 characters; and the client's classifier must read
+//! every answer without panicking, a `code` 0 page as a success.
 //!
 //! Shared by the cargo-fuzz target `sandbox_handler` and the stable replay
 //! of its corpus (`crates/sandbox/tests/fuzz_corpus.rs`).
 
 use koodrive_core::{AnswerHead, classify_json_answer};
-use koodrive_sandbox::{CONTROL_PREFIX, Outcome, Request, Sandbox, SandboxConfig, Users};
+use koodrive_sandbox::{
+    ANSWER_CSP, CONTROL_PREFIX, Outcome, Request, Sandbox, SandboxConfig, Users,
+};
 
 /// The machine's clock: 2025-11-27T12:00:00Z.
 const NOW_MS: i64 = 1_764_244_800_000;
@@ -60,6 +63,8 @@ fn answer_all(sandbox: &Sandbox, data: &[u8]) {
         );
         let date = answer.header("Date").expect("every answer has a Date");
         assert_eq!(date, sandbox.date_header(now_ms));
+        assert_eq!(answer.header("Content-Security-Policy"), Some(ANSWER_CSP));
+        assert_eq!(answer.header("X-Content-Type-Options"), Some("nosniff"));
         if method == "OPTIONS" {
             assert_eq!(answer.status, 204);
             continue;
@@ -71,6 +76,7 @@ fn answer_all(sandbox: &Sandbox, data: &[u8]) {
         let trace_id = answer
             .header("X-Traceid")
             .expect("API answers have X-Traceid");
+        assert_eq!(trace_id.len(), 58, "only well-formed trace ids are kept");
         let head = AnswerHead {
             status: answer.status,
             date: Some(date),

@@ -150,7 +150,9 @@ def handler():
     token = [("Host", "127.0.0.1:8080"), ("Authorization", "Bearer sandbox-token"),
              ("X-User-Id", "1505084218764547200"), ("X-Date", X_DATE), ("Content-Type", "application/json")]
     api = lambda body, headers=token, method="POST", target=PATH: request(method, target, headers, body)
-    control = lambda name, body="", method="POST": request(method, f"/__sandbox/{name}", [("Host", "127.0.0.1:8080")], body)
+    # Control POSTs are JSON, as the sandbox requires.
+    json_type = lambda method: [("Content-Type", "application/json")] if method == "POST" else []
+    control = lambda name, body="", method="POST": request(method, f"/__sandbox/{name}", [("Host", "127.0.0.1:8080")] + json_type(method), body)
     sep = "\n=====\n"
     body = '{"limit":3}'
     app = [("Host", "127.0.0.1:8080"), ("X-Date", X_DATE), ("X-User-Id", "42"),

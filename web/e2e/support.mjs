@@ -161,11 +161,11 @@ export async function screenshot(page, name) {
 
 // --- The sandbox ---------------------------------------------------------
 
-/** Test control: `POST /__sandbox/faults` and friends. */
+/** Test control: `POST /__sandbox/faults` and friends (every POST as JSON, also without a body). */
 export async function sandboxControl(base, method, route, body) {
   const res = await fetch(`${base}/__sandbox/${route}`, {
     method,
-    headers: body ? { "content-type": "application/json" } : {},
+    headers: method === "POST" ? { "content-type": "application/json" } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} /__sandbox/${route}: HTTP ${res.status} ${await res.text()}`);

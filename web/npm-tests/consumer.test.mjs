@@ -270,7 +270,10 @@ test("createSandboxFetch answers in memory like the sandbox server", async () =>
   const app = new SpaceUsageClient({ baseUrl: "https://intl.myhuaweicloud-koodrive.com", actingUserId: ACTING, appId: "sandbox-app", appSecret: "sandbox-secret", fetch });
   assert.equal((await app.queryUsage({ limit: 5 })).items.length, 5);
   // Its faults and checks work too.
-  await fetch("https://intl.myhuaweicloud-koodrive.com/__sandbox/faults", { method: "POST", body: JSON.stringify({ kind: "status", status: 503, count: 1 }) });
+  const control = "https://intl.myhuaweicloud-koodrive.com/__sandbox/faults";
+  const plain = await fetch(control, { method: "POST", body: JSON.stringify({ kind: "status", status: 503, count: 1 }) });
+  assert.equal(plain.status, 415, "control posts must be JSON, in memory too");
+  await fetch(control, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ kind: "status", status: 503, count: 1 }) });
   const e = await rejection(client.queryUsage({ limit: 1 }, { maxRetries: 0 }));
   assert.equal(e.kind, "http");
   const wrong = new SpaceUsageClient({ baseUrl: "https://x.example", actingUserId: ACTING, accessToken: "nope", fetch });

@@ -2,10 +2,11 @@
 export const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:18080";
 export const ACTING = "1505084218764547200";
 
+// Every POST to /__sandbox/ must be JSON, also without a body.
 export async function control(method, path, body) {
   const res = await fetch(SANDBOX + path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: method === "POST" ? { "Content-Type": "application/json" } : {},
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -11,10 +11,15 @@
 //! | `X-Date` within [sandbox now − 15 min, sandbox now] | 401 | 13000101 |
 //! | credentials (token or app signature over the received `Host`) | 401 | 13000101 |
 //! | JSON well-formed, fields of the right types and ranges | 400 | 13000102 |
+//!
+//! Before all of them (and before a pending fault), an `X-Traceid` that is
+//! sent must be [`TRACE_ID_LEN`] characters of `[0-9a-z]`
+//! ([`check_trace_id_header`]): 400, 13000102. So what the stats keep and
+//! the log writes of it stays bounded.
 
 use koodrive_core::{
     CODE_AUTH_FAILED, CODE_BAD_PARAMETERS, MAX_BODY_BYTES, SigningInput, SpaceUsageRequest,
-    USAGE_PATH, check_x_date_window, parse_x_date, unix_ms_to_datetime, verify,
+    TRACE_ID_LEN, USAGE_PATH, check_x_date_window, parse_x_date, unix_ms_to_datetime, verify,
 };
 
 use crate::config::SandboxConfig;
@@ -48,6 +53,29 @@ impl Refusal {
             msg: msg.into(),
         }
     }
+}
+
+/// Checks a request's `X-Traceid`, when it sends one: exactly
+/// [`TRACE_ID_LEN`] characters of `[0-9a-z]`, what this project's clients
+/// make. Anything else is refused (400, [`CODE_BAD_PARAMETERS`]) with a
+/// message that names the check but does not repeat the value.
+pub fn check_trace_id_header(value: &str) -> Result<(), Refusal> {
+    let problem = if value.len() != TRACE_ID_LEN {
+        format!("it has {} bytes", value.len())
+    } else if !value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        "it has characters other than 0-9 and a-z".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(Refusal::parameters(
+        400,
+        format!(
+            "X-Traceid must be {TRACE_ID_LEN} characters of [0-9a-z] ({problem}): send such an id, or none to get a new one"
+        ),
+    ))
 }
 
 /// Whether `path` is the endpoint's: [`USAGE_PATH`], possibly below a path

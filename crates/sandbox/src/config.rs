@@ -29,10 +29,17 @@ pub struct SandboxConfig {
     pub cors: Cors,
     /// The seed of the trace ids given to requests that bring none.
     pub trace_seed: u64,
+    /// Whether control requests (`/__sandbox/…`) must be addressed to a
+    /// loopback `Host` (`localhost`, `127.0.0.1`, `[::1]`, any port). The
+    /// server sets it when it listens on loopback, so that a page on a
+    /// domain re-pointed at 127.0.0.1 (DNS rebinding) cannot reach them;
+    /// off in memory, where no network is involved.
+    pub loopback_control_only: bool,
 }
 
 impl Default for SandboxConfig {
-    /// The demo credentials, the machine's clock, any origin.
+    /// The demo credentials, the machine's clock, any origin, control
+    /// requests to any `Host`.
     fn default() -> Self {
         Self {
             token: DEFAULT_TOKEN.to_owned(),
@@ -41,6 +48,7 @@ impl Default for SandboxConfig {
             clock_offset_secs: 0,
             cors: Cors::AnyOrigin,
             trace_seed: 0x5a4d_b0c5,
+            loopback_control_only: false,
         }
     }
 }
@@ -63,6 +71,7 @@ impl fmt::Debug for SandboxConfig {
             .field("app_secret", &"<redacted>")
             .field("clock_offset_secs", &self.clock_offset_secs)
             .field("cors", &self.cors)
+            .field("loopback_control_only", &self.loopback_control_only)
             .finish_non_exhaustive()
     }
 }

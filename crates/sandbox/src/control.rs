@@ -6,6 +6,13 @@
 //! - `GET|POST /__sandbox/clock`: read or move the sandbox clock (`{"offsetSecs": n}`);
 //! - `GET /__sandbox/stats`: requests, counts by status, recent arrivals;
 //! - `POST /__sandbox/reset`: zero the stats, clear faults and the clock offset.
+//!
+//! Before any of them, two checks keep pages elsewhere out: when the
+//! sandbox listens on loopback, the `Host` must be a loopback name (421
+//! otherwise, against DNS rebinding); and every `POST` must be
+//! `Content-Type: application/json`, also with an empty body (415
+//! otherwise), which no page on another origin can send without a preflight.
+//! A refused request changes nothing.
 
 use serde_json::{Value, json};
 
@@ -39,8 +46,51 @@ fn method_not_allowed(request: &Request<'_>, allow: &'static str) -> Response {
     answer
 }
 
+/// Whether a `Host` names this machine's loopback (`localhost`, 127.x, ::1),
+/// with any port.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a `Content-Type` is JSON (`application/json`, parameters allowed).
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|t| {
+        let media = t.split(';').next().unwrap_or_default().trim();
+        media.eq_ignore_ascii_case("application/json")
+    })
+}
+
+/// The refusal of a control request that may not be served, if any.
+fn refusal(sandbox: &Sandbox, request: &Request<'_>) -> Option<Response> {
+    if sandbox.config().loopback_control_only
+        && !request.header("Host").is_some_and(is_loopback_host)
+    {
+        return Some(error(
+            421,
+            "control requests must be addressed to a loopback name (localhost, 127.0.0.1 or [::1]) while the sandbox listens on loopback",
+        ));
+    }
+    if request.method == "POST" && !is_json(request.header("Content-Type")) {
+        return Some(error(
+            415,
+            "control requests that change something must be sent as Content-Type: application/json (also with an empty body)",
+        ));
+    }
+    None
+}
+
 /// Answers a request to a control endpoint.
 pub(crate) fn answer(sandbox: &Sandbox, request: &Request<'_>, machine_now_ms: i64) -> Response {
+    if let Some(refused) = refusal(sandbox, request) {
+        return refused;
+    }
     let name = request.path.trim_start_matches("/__sandbox/");
     match (name, request.method) {
         ("health", "GET" | "HEAD") => ok(&health(sandbox)),

@@ -5,7 +5,8 @@
 //! wasm32). It dispatches: preflights, the control endpoints (`control`),
 //! `GET /openapi.yaml`, and everything else as an API request (faults, then
 //! the checks of `checks`, then the answer of `query`), and writes the CORS
-//! headers and the sandbox clock's `Date` on every answer.
+//! headers, the sandbox clock's `Date` and [`ANSWER_CSP`] with `nosniff` on
+//! every answer.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -14,7 +15,7 @@ use koodrive_core::{
     ApiCode, ErrorAnswer, SeededRandom, format_http_date, new_trace_id, unix_ms_to_datetime,
 };
 
-use crate::checks::{Refusal, check_request, is_usage_path};
+use crate::checks::{Refusal, check_request, check_trace_id_header, is_usage_path};
 use crate::config::SandboxConfig;
 use crate::faults::{Fault, FaultOrder, FaultQueue};
 use crate::http::{Outcome, Request, Response};
@@ -35,6 +36,18 @@ pub const OPENAPI_PATH: &str = "/openapi.yaml";
 /// the endpoint reads.
 pub const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, X-User-Id, X-Date, X-Traceid, language";
+
+/// The Content-Security-Policy of every answer that is not a file of the
+/// admin page (`koodrive_serve::hardening`).
+pub use koodrive_serve::hardening::ANSWER_CSP;
+
+/// Writes [`ANSWER_CSP`] and `X-Content-Type-Options: nosniff` into an
+/// answer: a document made of it (a `status` fault's HTML opened in a tab,
+/// say) runs no script, loads nothing and has an origin of its own.
+pub fn harden(answer: &mut Response) {
+    answer.set_header("Content-Security-Policy", ANSWER_CSP);
+    answer.set_header("X-Content-Type-Options", "nosniff");
+}
 
 /// A KooDrive stand-in that answers requests without any I/O.
 #[derive(Debug)]
@@ -138,6 +151,7 @@ impl Sandbox {
             let mut answer = Response::empty(204);
             answer.headers = self.config.cors.preflight_headers(origin, ALLOW_HEADERS);
             answer.set_header("Date", date);
+            harden(&mut answer);
             return Outcome::Respond(answer);
         }
         let mut outcome = if request.path.starts_with(CONTROL_PREFIX) {
@@ -159,25 +173,28 @@ impl Sandbox {
                 answer.set_header(name, value);
             }
             answer.set_header("Date", date);
+            harden(answer);
         }
         outcome
     }
 
-    /// An API request: its fault if one is pending, else the checks and the
-    /// answer; counted in the stats either way.
+    /// An API request: refused at once when its `X-Traceid` is not one;
+    /// else its fault if one is pending, else the checks and the answer;
+    /// counted in the stats either way.
     fn api(&self, request: &Request<'_>, machine_now_ms: i64, now_ms: i64) -> Outcome {
-        let trace_id = match request.header("X-Traceid").filter(|t| !t.is_empty()) {
-            Some(given) => given.to_owned(),
-            None => new_trace_id(&mut *lock(&self.trace_ids)),
+        let given = request.header("X-Traceid").filter(|t| !t.is_empty());
+        let refused_trace = given.and_then(|t| check_trace_id_header(t).err());
+        let trace_id = match given {
+            Some(given) if refused_trace.is_none() => given.to_owned(),
+            _ => new_trace_id(&mut *lock(&self.trace_ids)),
         };
-        let fault = lock(&self.faults).take(machine_now_ms);
-        let mut outcome = match fault {
-            None => Outcome::Respond(self.answer(request, now_ms)),
-            Some(Fault::Delay { delay_ms }) => Outcome::Delay {
-                delay_ms,
-                response: self.answer(request, now_ms),
-            },
-            Some(fault) => fault.answer().map_or(Outcome::Drop, Outcome::Respond),
+        let mut outcome = match refused_trace {
+            // A pending fault stays for the next request.
+            Some(refusal) => Outcome::Respond(refusal_answer(&refusal, request)),
+            None => {
+                let fault = lock(&self.faults).take(machine_now_ms);
+                self.outcome(request, fault, now_ms)
+            }
         };
         if let Outcome::Respond(answer)
         | Outcome::Delay {
@@ -193,6 +210,18 @@ impl Sandbox {
             trace_id,
         });
         outcome
+    }
+
+    /// What a request gets with this fault (or none) pending.
+    fn outcome(&self, request: &Request<'_>, fault: Option<Fault>, now_ms: i64) -> Outcome {
+        match fault {
+            None => Outcome::Respond(self.answer(request, now_ms)),
+            Some(Fault::Delay { delay_ms }) => Outcome::Delay {
+                delay_ms,
+                response: self.answer(request, now_ms),
+            },
+            Some(fault) => fault.answer().map_or(Outcome::Drop, Outcome::Respond),
+        }
     }
 
     fn answer(&self, request: &Request<'_>, now_ms: i64) -> Response {

@@ -50,13 +50,15 @@ mod users;
 #[cfg(test)]
 mod handler_tests;
 
-pub use checks::{Refusal, check_request, is_usage_path};
+pub use checks::{Refusal, check_request, check_trace_id_header, is_usage_path};
 pub use config::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_TOKEN, SandboxConfig};
 pub use control::MAX_CLOCK_OFFSET_SECS;
 pub use data::DataError;
 pub use faults::{Fault, FaultOrder, MAX_FAULT_MS, parse_fault_orders};
 pub use generate::generate_users;
-pub use handler::{ALLOW_HEADERS, CONTROL_PREFIX, OPENAPI_PATH, OPENAPI_YAML, Sandbox};
+pub use handler::{
+    ALLOW_HEADERS, ANSWER_CSP, CONTROL_PREFIX, OPENAPI_PATH, OPENAPI_YAML, Sandbox, harden,
+};
 pub use http::{Outcome, Request, Response};
 pub use request_body::parse_request_body;
 pub use stats::{Arrival, DROPPED_STATUS, RECENT_LIMIT, Stats};

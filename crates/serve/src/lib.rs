@@ -13,7 +13,7 @@
 //! the gateway's forwarding; from the core crate it takes only the wire's
 //! body limit, JSON content type and refusal code.
 //!
-//! The [`cors`] module is pure and always built; everything else needs the
+//! The [`cors`] and [`hardening`] modules are pure and always built; everything else needs the
 //! cargo feature `server` (on by default), so the sandbox's handler can use
 //! [`cors::Cors`] on wasm32.
 //!
@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod cors;
+pub mod hardening;
 
 /// Items that exist only with the feature `server`.
 macro_rules! server_only {

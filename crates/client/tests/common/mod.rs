@@ -20,12 +20,15 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Calls a control endpoint with plain `fetch`; returns the parsed JSON answer.
+/// Calls a control endpoint with plain `fetch` (every `POST` as JSON, also
+/// without a body); returns the parsed JSON answer.
 pub async fn control(method: &str, path: &str, body: Option<&str>) -> JsValue {
     let init = Object::new();
     Reflect::set(&init, &"method".into(), &method.into()).unwrap();
     if let Some(b) = body {
         Reflect::set(&init, &"body".into(), &b.into()).unwrap();
+    }
+    if method == "POST" {
         let headers = Object::new();
         Reflect::set(&headers, &"Content-Type".into(), &"application/json".into()).unwrap();
         Reflect::set(&init, &"headers".into(), &headers).unwrap();

@@ -109,12 +109,178 @@ fn concurrent_requests_each_take_their_own_fault() {
     assert_eq!(s.stats().requests, 320);
 }
 
+/// A control request as the project's tests send it: JSON, to 127.0.0.1.
 fn control(s: &Sandbox, method: &str, name: &str, body: &str) -> (u16, Value) {
+    control_with(
+        s,
+        method,
+        name,
+        &[
+            ("Host", "127.0.0.1:8080"),
+            ("Content-Type", "application/json"),
+        ],
+        body,
+    )
+}
+
+fn control_with(
+    s: &Sandbox,
+    method: &str,
+    name: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Value) {
     let (status, body, _) = answer(s.handle(
-        &Request::new(method, &format!("/__sandbox/{name}"), &[], body.as_bytes()),
+        &Request::new(
+            method,
+            &format!("/__sandbox/{name}"),
+            headers,
+            body.as_bytes(),
+        ),
         NOW_MS,
     ));
     (status, body)
+}
+
+#[test]
+fn control_posts_must_be_json_and_a_refused_one_changes_nothing() {
+    let s = sandbox();
+    s.set_clock_offset_secs(-60);
+    post(&s, &[], "{}");
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|t| ("Content-Type", t))
+            .into_iter()
+            .collect();
+        for (name, body) in [
+            (
+                "faults",
+                r#"{"kind":"status","status":200,"body":"<script>alert(1)</script>","contentType":"text/html"}"#,
+            ),
+            ("clock", r#"{"offsetSecs":600}"#),
+            ("reset", ""),
+        ] {
+            let (status, json) = control_with(&s, "POST", name, &headers, body);
+            assert_eq!(status, 415, "{name} as {content_type:?}");
+            assert!(
+                json["error"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("application/json"),
+                "{json}"
+            );
+        }
+    }
+    assert_eq!(s.clock_offset_secs(), -60, "the clock did not move");
+    assert_eq!(s.stats().requests, 1, "nothing was reset");
+    assert_eq!(
+        post(&s, &[], "{}").0,
+        401,
+        "no fault was queued: the X-Date is ahead of the sandbox"
+    );
+    // JSON is accepted with parameters, and with an empty body for reset;
+    // reading and clearing need no content type.
+    let json = [("Content-Type", "Application/JSON; charset=utf-8")];
+    assert_eq!(control_with(&s, "POST", "reset", &json, "").0, 200);
+    assert_eq!(s.stats().requests, 0);
+    for (method, name) in [("GET", "health"), ("GET", "stats"), ("DELETE", "faults")] {
+        assert_eq!(
+            control_with(&s, method, name, &[], "").0,
+            200,
+            "{method} {name}"
+        );
+    }
+}
+
+#[test]
+fn on_loopback_control_requests_must_name_a_loopback_host() {
+    let s = Sandbox::new(
+        SandboxConfig {
+            loopback_control_only: true,
+            ..SandboxConfig::default()
+        },
+        Users::generate(10, 42, NOW_MS),
+    );
+    let json = ("Content-Type", "application/json");
+    for host in [
+        Some("evil.example:8080"),
+        Some("127.0.0.1.evil.example"),
+        Some("10.0.0.1:8080"),
+        None,
+    ] {
+        let mut headers = vec![json];
+        headers.extend(host.map(|h| ("Host", h)));
+        for (method, name, body) in [
+            ("POST", "faults", r#"{"kind":"drop"}"#),
+            ("POST", "clock", r#"{"offsetSecs":600}"#),
+            ("GET", "stats", ""),
+            ("GET", "health", ""),
+            ("DELETE", "faults", ""),
+        ] {
+            assert_eq!(
+                control_with(&s, method, name, &headers, body).0,
+                421,
+                "{method} {name} to {host:?}"
+            );
+        }
+    }
+    assert_eq!(s.clock_offset_secs(), 0);
+    for host in ["127.0.0.1:8080", "localhost:9", "LOCALHOST", "[::1]:8080"] {
+        let (status, _) = control_with(&s, "GET", "health", &[("Host", host)], "");
+        assert_eq!(status, 200, "{host}");
+    }
+    let (status, _) = control_with(
+        &s,
+        "POST",
+        "faults",
+        &[("Host", "localhost:8080"), json],
+        r#"{"kind":"drop"}"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(call(&s, "POST", PATH, &[], "{}"), Outcome::Drop);
+}
+
+#[test]
+fn a_trace_id_that_is_not_one_is_refused_before_it_is_kept() {
+    let s = sandbox();
+    s.set_faults(
+        parse_fault_orders(br#"{"kind":"status","status":503}"#).unwrap(),
+        NOW_MS,
+    );
+    let long = "a".repeat(30 * 1024);
+    let upper = "A".repeat(58);
+    for bad in [
+        long.as_str(),
+        upper.as_str(),
+        "t1",
+        "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghij-k",
+    ] {
+        let (status, body, r) = post(&s, &[("X-Traceid", bad)], "{}");
+        assert_eq!(status, 400, "{}", &bad[..bad.len().min(60)]);
+        assert_eq!(body["code"], CODE_BAD_PARAMETERS);
+        let msg = body["msg"].as_str().unwrap_or_default();
+        assert!(
+            msg.starts_with("X-Traceid must be 58 characters of [0-9a-z]"),
+            "{msg}"
+        );
+        assert!(msg.len() < 200, "the message does not repeat the value");
+        let given = r.header("X-Traceid").unwrap_or_default();
+        assert_eq!(given.len(), 58, "a new one is given");
+    }
+    let stats = s.stats();
+    assert_eq!(stats.by_status["400"], 4);
+    assert!(stats.recent.iter().all(|a| a.trace_id.len() == 58));
+    let good = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijkl";
+    let (status, _, r) = post(&s, &[("X-Traceid", good)], "{}");
+    assert_eq!(
+        status, 503,
+        "the fault waited for a request it could answer"
+    );
+    assert_eq!(r.header("X-Traceid"), Some(good));
 }
 
 #[test]
@@ -134,7 +300,12 @@ fn control_endpoints_report_and_reset() {
     );
     assert_eq!(clock["date"], "Thu, 27 Nov 2025 11:59:00 GMT");
     assert_eq!(control(&s, "POST", "clock", r#"{"offsetSecs":"x"}"#).0, 400);
-    let moved = Request::new("POST", "/__sandbox/clock", &[], br#"{"offsetSecs":-120}"#);
+    let moved = Request::new(
+        "POST",
+        "/__sandbox/clock",
+        &[("Content-Type", "application/json")],
+        br#"{"offsetSecs":-120}"#,
+    );
     let (_, _, moved_answer) = answer(s.handle(&moved, NOW_MS));
     assert_eq!(
         moved_answer.header("Date"),
@@ -142,10 +313,11 @@ fn control_endpoints_report_and_reset() {
         "the answer shows the moved clock"
     );
     s.set_clock_offset_secs(-60);
-    post(&s, &[("X-Traceid", "t1")], "{}");
+    let trace = "t1".repeat(29);
+    post(&s, &[("X-Traceid", &trace)], "{}");
     let (_, stats) = control(&s, "GET", "stats", "");
     assert_eq!(stats["requests"], 1);
-    assert_eq!(stats["recent"][0]["traceId"], "t1");
+    assert_eq!(stats["recent"][0]["traceId"], trace);
     assert_eq!(stats["recent"][0]["atMs"], NOW_MS - 60_000);
     assert_eq!(
         control(&s, "POST", "faults", r#"{"kind":"drop"}"#).1["pending"][0]["kind"],
@@ -192,4 +364,54 @@ fn a_hundred_thousand_users_load_and_answer() {
         ),
         (Some(100_000), Some(50))
     );
+}
+
+#[test]
+fn every_answer_carries_the_sandbox_csp_and_nosniff_an_html_fault_included() {
+    let s = sandbox();
+    s.set_faults(
+        parse_fault_orders(
+            br#"{"kind":"status","status":200,"body":"<script>alert(document.domain)</script>","contentType":"text/html"}"#,
+        )
+        .unwrap(),
+        NOW_MS,
+    );
+    let top_level = Request::new("GET", "/koodrive/x", &[("Accept", "text/html")], b"");
+    let fault = answer(s.handle(&top_level, NOW_MS)).2;
+    assert_eq!(
+        fault.header("Content-Type"),
+        Some("text/html"),
+        "the fault answered"
+    );
+    let answers = [
+        fault,
+        post(&s, &[], "{}").2,
+        post(&s, &[("Authorization", "Bearer nope")], "{}").2,
+        answer(call(
+            &s,
+            "OPTIONS",
+            PATH,
+            &[("Origin", "https://a.example")],
+            "",
+        ))
+        .2,
+        answer(s.handle(&Request::new("GET", OPENAPI_PATH, &[], b""), NOW_MS)).2,
+        answer(s.handle(&Request::new("GET", "/__sandbox/health", &[], b""), NOW_MS)).2,
+        answer(s.handle(&Request::new("POST", "/__sandbox/reset", &[], b""), NOW_MS)).2,
+    ];
+    for r in &answers {
+        assert_eq!(
+            r.header("Content-Security-Policy"),
+            Some("sandbox; default-src 'none'"),
+            "{} {:?}",
+            r.status,
+            r.header("Content-Type")
+        );
+        assert_eq!(
+            r.header("X-Content-Type-Options"),
+            Some("nosniff"),
+            "{}",
+            r.status
+        );
+    }
 }

@@ -67,10 +67,16 @@ impl SandboxProcess {
         self.process.send("POST", PATH, &headers, body.as_bytes())
     }
 
-    /// A control request, `/__sandbox/{name}`.
+    /// A control request, `/__sandbox/{name}`, as JSON (every `POST` there
+    /// must be), to the loopback address it listens on.
     pub fn control(&self, method: &str, name: &str, body: &str) -> Answer {
         self.process
-            .send(method, &format!("/__sandbox/{name}"), &[], body.as_bytes())
+            .send(
+                method,
+                &format!("/__sandbox/{name}"),
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            )
             .expect("a control answer")
     }
 

@@ -20,7 +20,7 @@ use crate::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = cli.config();
+    let mut config = cli.config();
     let sandbox_now_ms =
         machine_now_ms().saturating_add(config.clock_offset_secs.saturating_mul(1000));
     let users = match cli.users(sandbox_now_ms) {
@@ -35,7 +35,6 @@ fn main() -> ExitCode {
         None => None,
     };
     let users_description = cli.users_description(users.len());
-    let sandbox = Arc::new(Sandbox::new(config, users));
     let runtime = match koodrive_serve::runtime() {
         Ok(runtime) => runtime,
         Err(e) => return fail(&e),
@@ -45,6 +44,9 @@ fn main() -> ExitCode {
             Ok(bound) => bound,
             Err(e) => return fail(&e),
         };
+        // On loopback, control requests must name a loopback host.
+        config.loopback_control_only = addr.ip().is_loopback();
+        let sandbox = Arc::new(Sandbox::new(config, users));
         print_banner(
             &addr.to_string(),
             &sandbox,

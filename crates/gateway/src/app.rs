@@ -7,7 +7,10 @@
 //! always needs a preflight), `X-User-Id` (400), in token mode an
 //! `Authorization` (401), the body's rules (400). Besides it:
 //! `GET /__gateway/health`, preflights, and the admin page's files (never
-//! for `/koodrive/…` or `/__…` paths, which are 404).
+//! for `/koodrive/…` or `/__…` paths, which are 404). Every answer that is
+//! not a file of the page carries `Content-Security-Policy: sandbox;
+//! default-src 'none'` and `X-Content-Type-Options: nosniff`, so nothing
+//! relayed from upstream can run as a page on the gateway's origin.
 
 use std::sync::Arc;
 
@@ -19,7 +22,7 @@ use axum::http::{HeaderName, HeaderValue, Method, Response, StatusCode, header};
 use koodrive_core::{
     JSON_CONTENT_TYPE, MAX_BODY_BYTES, SpaceUsageRequest, USAGE_PATH, check_trace_id,
 };
-use koodrive_serve::StaticSite;
+use koodrive_serve::{StaticSite, hardening};
 
 use crate::forward::{Call, CallAuth, Forwarder};
 use crate::relay::{refusal, relay};
@@ -67,7 +70,7 @@ fn header_text<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 }
 
 /// Whether a `Host` names this machine's loopback (`localhost`, 127.x, ::1).
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => host.rsplit_once(':').map_or(host, |(name, _)| name),
@@ -107,7 +110,32 @@ fn not_found() -> Response<Body> {
 
 async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    if app.loopback_hosts_only && !header_text(&parts, "host").is_some_and(is_loopback_host) {
+    let host_ok =
+        !app.loopback_hosts_only || header_text(&parts, "host").is_some_and(is_loopback_host);
+    let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
+    if let Some(site) = &app.site
+        && host_ok
+        && is_read
+        && !is_reserved(parts.uri.path())
+    {
+        return site.answer(parts.uri.path()).await;
+    }
+    let mut answer = not_a_file(app, &parts, body, host_ok).await;
+    let headers = answer.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(hardening::ANSWER_CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static(hardening::NOSNIFF),
+    );
+    answer
+}
+
+/// Every answer but the page's files.
+async fn not_a_file(app: &GatewayApp, parts: &Parts, body: Body, host_ok: bool) -> Response<Body> {
+    if !host_ok {
         return refusal(
             StatusCode::MISDIRECTED_REQUEST,
             "GATEWAY.HOST",
@@ -117,7 +145,7 @@ async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
     let path = parts.uri.path();
     let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
     if parts.method == Method::OPTIONS {
-        return preflight(app, &parts);
+        return preflight(app, parts);
     }
     if path == USAGE_PATH {
         if parts.method != Method::POST {
@@ -131,17 +159,17 @@ async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
                 "the body could not be read",
             );
         };
-        return match checked_call(app, &parts, &body) {
+        return match checked_call(app, parts, &body) {
             Ok(call) => relay(app.forwarder.forward(call).await),
             Err(refused) => *refused,
         };
     }
     if snapshot_http::is_snapshot_path(path) {
         // The same access rule as the API's.
-        if let Some(refused) = token_refusal(&app.settings, &parts) {
+        if let Some(refused) = token_refusal(&app.settings, parts) {
             return refused;
         }
-        return snapshot_http::answer(app.snapshots.as_ref(), &parts).await;
+        return snapshot_http::answer(app.snapshots.as_ref(), parts).await;
     }
     if path == HEALTH_PATH {
         if !is_read {
@@ -160,10 +188,7 @@ async fn answer(app: &GatewayApp, request: Request) -> Response<Body> {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return answer;
     }
-    match &app.site {
-        Some(site) if is_read && !is_reserved(path) => site.answer(path).await,
-        _ => not_found(),
-    }
+    not_found()
 }
 
 fn preflight(app: &GatewayApp, parts: &Parts) -> Response<Body> {

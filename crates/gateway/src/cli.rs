@@ -1,6 +1,9 @@
 //! The gateway's flags, and turning them into checked [`Settings`]: the
-//! upstream parsed, the secret files read (their content never printed), and
-//! the rule that a gateway other machines can reach needs a gateway token.
+//! upstream parsed (cleartext `http://` only to a loopback host, unless
+//! `--insecure-upstream`), the secret files read (their content never
+//! printed), the rule that a gateway other machines can reach needs a
+//! gateway token, and the CORS policy (no empty entry; any origin never for
+//! a gateway that signs without a gateway token).
 
 use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::path::{Path, PathBuf};
@@ -9,6 +12,7 @@ use clap::Parser;
 use koodrive_core::BaseUrl;
 use koodrive_serve::Cors;
 
+use crate::app::is_loopback_host;
 use crate::settings::{GatewayToken, Mode, Settings};
 
 /// A same-origin gateway to a KooDrive tenant: serves the admin page and
@@ -17,8 +21,13 @@ use crate::settings::{GatewayToken, Mode, Settings};
 #[command(name = "koodrive-gateway", version, about, long_about = None)]
 pub struct Cli {
     /// The KooDrive endpoint, e.g. https://intl.myhuaweicloud-koodrive.com.
+    /// Cleartext http:// only to a loopback host, unless --insecure-upstream.
     #[arg(long, value_name = "URL")]
     pub upstream: String,
+    /// Allow a cleartext http:// upstream on another machine: tokens and
+    /// signatures then cross the network unencrypted.
+    #[arg(long = "insecure-upstream")]
+    pub insecure_upstream: bool,
     /// Where to listen (host:port); port 0 picks a free one. Loopback only,
     /// unless --gateway-token-file is given.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
@@ -40,6 +49,8 @@ pub struct Cli {
     pub gateway_token_file: Option<PathBuf>,
     /// Origins of other pages that may call the gateway from a browser
     /// (repeat, or separate with commas); by default only the gateway's own.
+    /// `*` (or `any`) allows every origin: refused for a gateway that signs
+    /// without a gateway token. An empty entry is an error.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
     /// App mode: take a snapshot of every user this often (e.g. 24h), kept in --snapshot-db.
@@ -87,11 +98,73 @@ pub fn is_loopback_only(addr: &str) -> Result<bool, String> {
     Ok(resolved.iter().all(|a| a.ip().is_loopback()))
 }
 
+/// The CORS policy of `--allow-origin` values: each entry an origin
+/// (`scheme://host[:port]`), or `*`/`any` for every origin. An empty entry
+/// (an unset shell variable) is an error, and so is any origin for a gateway
+/// that signs (`signs`) and has no gateway token (`has_token`): every page
+/// on the web could then query the tenant as the app.
+pub fn allowed_origins(values: &[String], signs: bool, has_token: bool) -> Result<Cors, String> {
+    let mut origins = Vec::new();
+    let mut any = false;
+    for value in values {
+        for entry in value.split(',') {
+            let origin = entry.trim().trim_end_matches('/');
+            if origin.is_empty() {
+                return Err(format!(
+                    "--allow-origin {value:?} has an empty entry (an unset shell variable?): name each origin, such as https://admin.example, or leave the flag out to allow only the gateway's own page"
+                ));
+            }
+            if origin == "*" || origin.eq_ignore_ascii_case("any") {
+                any = true;
+                continue;
+            }
+            let parsed = BaseUrl::parse(origin)
+                .ok()
+                .filter(|b| b.prefix().is_empty());
+            let Some(parsed) = parsed else {
+                return Err(format!(
+                    "--allow-origin {origin:?} is not an origin: give scheme://host[:port], such as https://admin.example"
+                ));
+            };
+            origins.push(parsed.origin());
+        }
+    }
+    if !any {
+        return Ok(Cors::Origins(origins));
+    }
+    if signs && !has_token {
+        return Err(
+            "--allow-origin * is refused: this gateway signs every request as the app and needs no token, so every web page you visit could query the tenant through it. Name the origins that may call, or give --gateway-token-file FILE".into(),
+        );
+    }
+    Ok(Cors::AnyOrigin)
+}
+
+/// The CORS policy in words, for the start-up lines.
+pub fn describe_cors(cors: &Cors) -> String {
+    match cors {
+        Cors::AnyOrigin => "any origin (Access-Control-Allow-Origin: *)".into(),
+        Cors::Origins(origins) if origins.is_empty() => "only the gateway's own page".into(),
+        Cors::Origins(origins) => format!("the gateway's own page and {}", origins.join(", ")),
+    }
+}
+
+/// Refuses a cleartext upstream on another machine unless `insecure`.
+fn check_upstream_scheme(upstream: &BaseUrl, insecure: bool) -> Result<(), String> {
+    if upstream.scheme() == "https" || insecure || is_loopback_host(upstream.host()) {
+        return Ok(());
+    }
+    Err(format!(
+        "--upstream {upstream}: refusing cleartext http:// to another machine, which would send access tokens and signatures unencrypted. Use https://, or give --insecure-upstream if the network between is yours"
+    ))
+}
+
 impl Cli {
     /// Checks the flags and reads the files they name.
     pub fn settings(&self) -> Result<Settings, String> {
         let upstream = BaseUrl::parse(&self.upstream)
             .map_err(|e| format!("--upstream {}: {e}", self.upstream))?;
+        check_upstream_scheme(&upstream, self.insecure_upstream)?;
         let mode = match (&self.app_id, &self.app_secret_file) {
             (Some(app_id), Some(file)) if !app_id.trim().is_empty() => Mode::App {
                 app_id: app_id.trim().to_owned(),
@@ -130,11 +203,11 @@ impl Cli {
             matches!(mode, Mode::App { .. }),
             acting_user_id.as_deref(),
         )?;
-        let cors = if self.allow_origin.is_empty() {
-            Cors::Origins(Vec::new())
-        } else {
-            Cors::from_values(&self.allow_origin)
-        };
+        let cors = allowed_origins(
+            &self.allow_origin,
+            matches!(mode, Mode::App { .. }),
+            gateway_token.is_some(),
+        )?;
         Ok(Settings {
             upstream,
             mode,
@@ -188,6 +261,139 @@ mod tests {
         assert!(is_loopback_only("[::1]:0").unwrap());
         assert!(!is_loopback_only("0.0.0.0:0").unwrap());
         assert!(is_loopback_only("not an address").is_err());
+    }
+
+    fn app_args<'a>(secret: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec![
+            "--upstream",
+            "https://intl.myhuaweicloud-koodrive.com",
+            "--app-id",
+            "a",
+            "--app-secret-file",
+            secret,
+        ];
+        args.extend_from_slice(extra);
+        args
+    }
+
+    #[test]
+    fn an_empty_allow_origin_entry_is_an_error_not_every_origin() {
+        for value in [
+            "",
+            " ",
+            "https://a.example,",
+            ",https://a.example",
+            "https://a.example,,https://b.example",
+        ] {
+            let cli = parse(&["--upstream", "https://x.example", "--allow-origin", value]).unwrap();
+            let e = cli.settings().unwrap_err();
+            assert!(e.contains("empty entry"), "{value:?}: {e}");
+        }
+        let e = parse(&[
+            "--upstream",
+            "https://x.example",
+            "--allow-origin",
+            "admin.example",
+        ])
+        .unwrap()
+        .settings()
+        .unwrap_err();
+        assert!(e.contains("is not an origin"), "{e}");
+        let cors = parse(&[
+            "--upstream",
+            "https://x.example",
+            "--allow-origin",
+            "https://a.example/, http://127.0.0.1:8081",
+        ])
+        .unwrap()
+        .settings()
+        .unwrap()
+        .cors;
+        assert_eq!(
+            cors,
+            Cors::Origins(vec![
+                "https://a.example".into(),
+                "http://127.0.0.1:8081".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn any_origin_is_refused_for_a_gateway_that_signs_without_a_token() {
+        let dir = std::env::temp_dir().join(format!("gateway-cors-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let secret = dir.join("secret");
+        std::fs::write(&secret, "the-app-secret\n").unwrap();
+        let token = dir.join("token");
+        std::fs::write(&token, "a-gateway-token-0123456789\n").unwrap();
+        let secret = secret.to_str().unwrap();
+        for any in ["*", "any", "https://a.example,*"] {
+            let e = parse(&app_args(secret, &["--allow-origin", any]))
+                .unwrap()
+                .settings()
+                .unwrap_err();
+            assert!(e.contains("--allow-origin * is refused"), "{any}: {e}");
+            // With a gateway token, or in token mode, it is the caller's choice.
+            let with_token = app_args(
+                secret,
+                &[
+                    "--allow-origin",
+                    any,
+                    "--gateway-token-file",
+                    token.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(
+                parse(&with_token).unwrap().settings().unwrap().cors,
+                Cors::AnyOrigin
+            );
+            let token_mode = ["--upstream", "https://x.example", "--allow-origin", any];
+            assert_eq!(
+                parse(&token_mode).unwrap().settings().unwrap().cors,
+                Cors::AnyOrigin
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_cors_policy_is_described_in_words() {
+        assert_eq!(
+            describe_cors(&Cors::Origins(Vec::new())),
+            "only the gateway's own page"
+        );
+        assert_eq!(
+            describe_cors(&Cors::Origins(vec!["https://a.example".into()])),
+            "the gateway's own page and https://a.example"
+        );
+        assert!(describe_cors(&Cors::AnyOrigin).starts_with("any origin"));
+    }
+
+    #[test]
+    fn a_cleartext_upstream_on_another_machine_needs_insecure_upstream() {
+        for upstream in [
+            "http://intl.myhuaweicloud-koodrive.com",
+            "http://10.0.0.5:8080/kd",
+        ] {
+            let e = parse(&["--upstream", upstream])
+                .unwrap()
+                .settings()
+                .unwrap_err();
+            assert!(e.contains("--insecure-upstream"), "{upstream}: {e}");
+            let insecure = parse(&["--upstream", upstream, "--insecure-upstream"]).unwrap();
+            assert!(insecure.settings().is_ok(), "{upstream}");
+        }
+        for upstream in [
+            "https://intl.myhuaweicloud-koodrive.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(
+                parse(&["--upstream", upstream]).unwrap().settings().is_ok(),
+                "{upstream}"
+            );
+        }
     }
 
     #[test]

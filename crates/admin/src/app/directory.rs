@@ -1,12 +1,13 @@
 //! [`DirectoryContext`]: the company directory — a file being mapped, the
-//! directory in use, whether it is kept on this computer — and its join to
-//! the rows of the results.
+//! directory in use, whether it is kept on this computer, for how long and
+//! under which endpoint's scope — and its join to the rows of the results.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::state::directory::{Directory, DirectoryFile, Mapping};
+use crate::state::keeping::DEFAULT_KEEP_DAYS;
 use crate::state::results::Results;
 
 /// The directory's reactive state. Cheap to copy: every field is a handle.
@@ -20,6 +21,11 @@ pub struct DirectoryContext {
     pub directory: RwSignal<Option<Arc<Directory>>>,
     /// "Keep on this computer".
     pub keep: RwSignal<bool>,
+    /// "Keep for (days)".
+    pub keep_days: RwSignal<u32>,
+    /// The scope of the endpoint in use (`state::keeping::scope_of`): a
+    /// directory is kept under it, and only it brings one back.
+    pub scope: RwSignal<String>,
     /// The directory entry of each row ([`crate::state::directory::NONE`]
     /// for none); empty without a directory.
     pub join: Memo<Vec<u32>>,
@@ -49,6 +55,8 @@ impl DirectoryContext {
             mapping: RwSignal::new(Mapping::default()),
             directory,
             keep: RwSignal::new(false),
+            keep_days: RwSignal::new(DEFAULT_KEEP_DAYS),
+            scope: RwSignal::new(String::new()),
             join,
             only_in_directory,
         }

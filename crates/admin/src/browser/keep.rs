@@ -3,8 +3,12 @@
 //! after a reload; and forgotten again ("Forget directory", or unticking).
 //!
 //! Database `koodrive-admin` (version 1), object store `directory`, one
-//! record under the key `"current"`: the array
-//! `[file name, Uint8Array of the file's bytes, [column index or -1, …]]`.
+//! record per endpoint, under the key `directory@{scope}` (the scope of
+//! [`crate::state::keeping::storage_scope`], so that a sandbox's demo
+//! directory never comes back beside a tenant's data): the array
+//! `[file name, Uint8Array of the file's bytes, [column index or -1, …],
+//! saved at (Unix ms), expires at (Unix ms)]`. Whenever the page reads, it
+//! first deletes every record that has expired or is not in that shape.
 //! Every operation opens the database and closes it again.
 
 use js_sys::{Array, Function, Promise, Uint8Array};
@@ -12,9 +16,11 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
+use crate::state::keeping::{expires_at_ms, is_expired, scoped_key};
+
 const DATABASE: &str = "koodrive-admin";
 const STORE: &str = "directory";
-const KEY: &str = "current";
+const NAME: &str = "directory";
 
 /// A directory kept on this computer: the CSV file as it was imported and the
 /// column mapping chosen for it.
@@ -29,19 +35,22 @@ pub struct Kept {
     pub mapping: Vec<Option<u32>>,
 }
 
-/// Keeps `kept` in this browser, replacing any directory kept before.
-pub async fn save(kept: &Kept) -> Result<(), String> {
+/// Keeps `kept` in this browser for `days` days from `now_ms`, under
+/// `scope`, replacing any directory kept there before.
+pub async fn save(scope: &str, kept: &Kept, days: u32, now_ms: i64) -> Result<(), String> {
     let mapping: Array = kept
         .mapping
         .iter()
         .map(|column| JsValue::from_f64(column.map_or(-1.0, f64::from)))
         .collect();
-    let value = Array::of3(
+    let value = Array::of5(
         &JsValue::from_str(&kept.file_name),
         &Uint8Array::from(kept.bytes.as_slice()),
         &mapping,
+        &JsValue::from_f64(now_ms as f64),
+        &JsValue::from_f64(expires_at_ms(now_ms, days) as f64),
     );
-    match write(Some(&value)).await {
+    match write(&[(scoped_key(NAME, scope), Some(value.into()))]).await {
         Ok(true) => Ok(()),
         Ok(false) => Err("this browser offers no storage to pages (IndexedDB): \
                           the directory stays for this visit only"
@@ -52,61 +61,91 @@ pub async fn save(kept: &Kept) -> Result<(), String> {
     }
 }
 
-/// The directory kept in this browser; `None` when none is kept, or when this
-/// browser offers no IndexedDB.
-pub async fn load() -> Result<Option<Kept>, String> {
+/// The directory kept in this browser under `scope` and not expired at
+/// `now_ms`; `None` when there is none, or when this browser offers no
+/// IndexedDB. Expired records (of every scope) are deleted first.
+pub async fn load(scope: &str, now_ms: i64) -> Result<Option<Kept>, String> {
     let unreadable = || {
         "this browser could not read the directory kept on this computer: \
          import the CSV file again"
             .to_string()
     };
-    let Some(db) = open().await.map_err(|()| unreadable())? else {
-        return Ok(None);
-    };
-    let value = async {
-        let request = db
-            .transaction_with_str(STORE)
-            .and_then(|t| t.object_store(STORE))
-            .and_then(|s| s.get(&JsValue::from_str(KEY)))
-            .map_err(drop)?;
-        done(&request).await?;
-        request.result().map_err(drop)
+    let records = read_all().await.map_err(|()| unreadable())?;
+    let key = scoped_key(NAME, scope);
+    let mut found = None;
+    let mut stale = Vec::new();
+    for (k, value) in records {
+        match decode(&value).filter(|(_, expires)| !is_expired(*expires, now_ms)) {
+            Some((kept, _)) if k == key => found = Some(kept),
+            Some(_) => {}
+            None => stale.push((k, None)),
+        }
     }
-    .await;
-    db.close();
-    let value = value.map_err(|()| unreadable())?;
-    if value.is_undefined() {
-        return Ok(None);
+    if !stale.is_empty() {
+        write(&stale).await.map_err(|()| unreadable())?;
     }
-    decode(&value).map(Some).ok_or_else(unreadable)
+    Ok(found)
 }
 
-/// Deletes the directory kept in this browser; `Ok` when none was kept.
+/// Deletes every directory kept in this browser (of every endpoint, expired
+/// or not); `Ok` when none was kept.
 pub async fn forget() -> Result<(), String> {
-    write(None).await.map(drop).map_err(|()| {
+    clear().await.map(drop).map_err(|()| {
         "this browser could not delete the directory kept on this computer: \
              try again, or clear this site's data in the browser's settings"
             .into()
     })
 }
 
-/// The record read back as a [`Kept`]; `None` when it is not in our shape.
-fn decode(value: &JsValue) -> Option<Kept> {
+/// A record read back as a [`Kept`] and when it expires; `None` when it is
+/// not in our shape.
+fn decode(value: &JsValue) -> Option<(Kept, i64)> {
     let parts: &Array = value.dyn_ref()?;
     let mapping: Array = parts.get(2).dyn_into().ok()?;
-    Some(Kept {
+    let expires = parts.get(4).as_f64()? as i64;
+    let kept = Kept {
         file_name: parts.get(0).as_string()?,
         bytes: parts.get(1).dyn_into::<Uint8Array>().ok()?.to_vec(),
         mapping: mapping
             .iter()
             .map(|c| c.as_f64().filter(|n| *n >= 0.0).map(|n| n as u32))
             .collect(),
-    })
+    };
+    Some((kept, expires))
 }
 
-/// Puts `value` under the key (deletes the record when `None`) and waits
-/// until that is committed. `Ok(false)` when this browser offers no IndexedDB.
-async fn write(value: Option<&JsValue>) -> Result<bool, ()> {
+/// Every record: its key (as text) and value. Empty when this browser
+/// offers no IndexedDB.
+async fn read_all() -> Result<Vec<(String, JsValue)>, ()> {
+    let Some(db) = open().await? else {
+        return Ok(Vec::new());
+    };
+    let read = async {
+        let store = db
+            .transaction_with_str(STORE)
+            .and_then(|t| t.object_store(STORE))
+            .map_err(drop)?;
+        // Both asked at once: keys and values come in the same (key) order,
+        // and requests succeed in the order asked, so once the values are
+        // there the keys are too.
+        let keys = store.get_all_keys().map_err(drop)?;
+        let values = store.get_all().map_err(drop)?;
+        done(&values).await?;
+        let keys: Array = keys.result().map_err(drop)?.dyn_into().map_err(drop)?;
+        let values: Array = values.result().map_err(drop)?.dyn_into().map_err(drop)?;
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .map(|(k, v)| (k.as_string().unwrap_or_default(), v))
+            .collect())
+    }
+    .await;
+    db.close();
+    read
+}
+
+/// Deletes every record and waits until that is committed.
+async fn clear() -> Result<bool, ()> {
     let Some(db) = open().await? else {
         return Ok(false);
     };
@@ -114,23 +153,51 @@ async fn write(value: Option<&JsValue>) -> Result<bool, ()> {
         let tx = db
             .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
             .map_err(drop)?;
-        let store = tx.object_store(STORE).map_err(drop)?;
-        let key = JsValue::from_str(KEY);
-        match value {
-            Some(value) => store.put_with_key(value, &key),
-            None => store.delete(&key),
-        }
-        .map_err(drop)?;
-        settled(|ok, fail| {
-            tx.set_oncomplete(Some(ok));
-            tx.set_onerror(Some(fail));
-            tx.set_onabort(Some(fail));
-        })
-        .await
+        tx.object_store(STORE)
+            .and_then(|s| s.clear())
+            .map_err(drop)?;
+        committed(&tx).await
     }
     .await;
     db.close();
     committed.map(|()| true)
+}
+
+/// Puts each value under its key (deletes the record when `None`), all in
+/// one transaction, and waits until that is committed. `Ok(false)` when this
+/// browser offers no IndexedDB.
+async fn write(records: &[(String, Option<JsValue>)]) -> Result<bool, ()> {
+    let Some(db) = open().await? else {
+        return Ok(false);
+    };
+    let written = async {
+        let tx = db
+            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+            .map_err(drop)?;
+        let store = tx.object_store(STORE).map_err(drop)?;
+        for (key, value) in records {
+            let key = JsValue::from_str(key);
+            match value {
+                Some(value) => store.put_with_key(value, &key),
+                None => store.delete(&key),
+            }
+            .map_err(drop)?;
+        }
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    written.map(|()| true)
+}
+
+/// Waits until `tx` is committed; `Err` when it fails or is aborted.
+async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), ()> {
+    settled(|ok, fail| {
+        tx.set_oncomplete(Some(ok));
+        tx.set_onerror(Some(fail));
+        tx.set_onabort(Some(fail));
+    })
+    .await
 }
 
 /// Opens the database, creating its store the first time; `Ok(None)` when

@@ -1,7 +1,8 @@
 //! The Directory panel: import a company directory CSV, map its columns
 //! (guessed from the header names, changed here), use it; keep it on this
-//! computer (IndexedDB, opt-in) or forget it. A kept directory comes back
-//! by itself when the page loads ([`restore_directory`]).
+//! computer (IndexedDB, opt-in) for the days chosen, under the endpoint in
+//! use, or forget it. A kept directory comes back by itself when the page
+//! loads with the same endpoint ([`restore_directory`]), until it expires.
 
 use std::sync::Arc;
 
@@ -10,10 +11,12 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::{DirectoryContext, ResultsContext};
+use crate::browser::clock::now_ms;
 use crate::browser::files::read_bytes;
 use crate::browser::keep::{self, Kept};
 use crate::state::directory::{Directory, DirectoryFile, Field, Mapping};
 use crate::state::i18n::Texts;
+use crate::state::keeping::{MAX_KEEP_DAYS, parse_keep_days};
 use crate::state::notice::{BrowserAction, Notice, Problem};
 
 /// Where the directory panel tells what went wrong.
@@ -28,15 +31,18 @@ fn refused(notice: NoticeSignal, action: BrowserAction, detail: String) {
     problem(notice, Problem::Browser { action, detail });
 }
 
-/// Stores the directory in this browser; on refusal says so and unticks the box.
+/// Stores the directory in this browser, under the endpoint in use, for the
+/// days chosen; on refusal says so and unticks the box.
 fn keep_now(dir: DirectoryContext, notice: NoticeSignal, directory: &Directory) {
     let kept = Kept {
         file_name: directory.file_name.clone(),
         bytes: directory.bytes.to_vec(),
         mapping: directory.mapping.to_numbers(),
     };
+    let scope = dir.scope.get_untracked();
+    let days = dir.keep_days.get_untracked();
     spawn_local(async move {
-        if let Err(e) = keep::save(&kept).await {
+        if let Err(e) = keep::save(&scope, &kept, days, now_ms()).await {
             // An older directory kept before must not come back instead.
             let _ = keep::forget().await;
             dir.keep.set(false);
@@ -100,10 +106,13 @@ fn forget(dir: DirectoryContext, results: ResultsContext, notice: NoticeSignal) 
     focus_later("import-directory");
 }
 
-/// Brings back a directory kept on this computer (once, when the page loads).
+/// Brings back the directory kept on this computer for the endpoint in use
+/// (`dir.scope`), unless it has expired (once, when the page knows its
+/// endpoint).
 pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
+    let scope = dir.scope.get_untracked();
     spawn_local(async move {
-        let kept = match keep::load().await {
+        let kept = match keep::load(&scope, now_ms()).await {
             Ok(Some(kept)) => kept,
             Ok(None) => return,
             Err(e) => return refused(notice, BrowserAction::LoadKeptDirectory, e),
@@ -291,6 +300,26 @@ fn DirectoryInUse(
                     " "{t.keep_directory}
                 </label>
                 <p class="help" id="keep-directory-help">{t.keep_help}</p>
+            </div>
+            <div class="field small-field">
+                <label for="keep-days">{t.keep_days}</label>
+                <input id="keep-days" type="number" min="1" max=MAX_KEEP_DAYS.to_string() step="1"
+                    prop:value=move || dir.keep_days.get().to_string()
+                    on:change=move |ev| {
+                        match parse_keep_days(&event_target_value(&ev)) {
+                            Some(days) => {
+                                dir.keep_days.set(days);
+                                // Kept already: kept again, with the new expiry.
+                                if dir.keep.get_untracked()
+                                    && let Some(d) = dir.directory.get_untracked()
+                                {
+                                    keep_now(dir, notice, &d);
+                                }
+                            }
+                            // Shown again as it was.
+                            None => dir.keep_days.update(|_| {}),
+                        }
+                    } />
             </div>
             <div class="buttons">
                 <button type="button" on:click=move |_| forget(dir, results, notice)>{t.forget_directory}</button>

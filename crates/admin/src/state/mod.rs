@@ -3,7 +3,8 @@
 //! ([`results`], [`rows`]), who the users are ([`directory`],
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
 //! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
-//! [`messages`], [`notice`]) and how it leaves ([`export`]).
+//! [`messages`], [`notice`]), how it leaves ([`export`]), and what is kept
+//! in the browser under which key and for how long ([`keeping`]).
 //!
 //! Nothing here spawns a task or calls a browser API, so all of it is
 //! tested natively with `cargo test`; the reactive contexts that hold these
@@ -18,6 +19,7 @@ pub mod export;
 pub mod filters;
 pub mod i18n;
 pub mod ids;
+pub mod keeping;
 pub mod messages;
 pub mod notice;
 pub mod numbers;

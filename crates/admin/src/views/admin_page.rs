@@ -10,25 +10,63 @@ use crate::browser::{page_origin, session};
 use crate::components::*;
 use crate::state::connection::Connection;
 use crate::state::i18n::Texts;
+use crate::state::keeping::scope_of;
 
 /// How often "now" moves on (relative expiry times, the expiry filter).
 const CLOCK_TICK: Duration = Duration::from_secs(60);
 
 /// Makes the page's state: the connection remembered in this tab, or the
-/// sandbox defaults on this page's origin.
-pub fn new_app() -> App {
+/// sandbox defaults on this page's origin; and the scope the remembered
+/// connection was kept under.
+pub fn new_app() -> (App, Option<String>) {
     let remembered = session::load();
     let remember = remembered.is_some();
-    let connection = remembered.unwrap_or_else(|| Connection::sandbox_defaults(&page_origin()));
+    let (connection, scope) = match remembered {
+        Some(r) => (r.connection, Some(r.scope)),
+        None => (Connection::sandbox_defaults(&page_origin()), None),
+    };
     let app = App::new(connection, time_zone_name(), now_ms());
     app.connection.remember.set(remember);
-    app
+    (app, scope)
+}
+
+/// Keeps the directory's storage scope on the connection in use; and once
+/// the page knows whom it talks to (the endpoint check of the first load
+/// has settled): a connection remembered for another scope (another server
+/// now on this origin) is forgotten and replaced by the defaults, and the
+/// directory kept for this scope comes back.
+fn keep_by_endpoint(app: &App, remembered_scope: Option<String>) {
+    let conn = app.connection;
+    let dir = app.directory;
+    let notice = app.query.notice;
+    Effect::new(move |_| dir.scope.set(conn.connection.with(scope_of)));
+    let done = StoredValue::new(false);
+    Effect::new(move |_| {
+        if conn.health.get().is_none() || done.get_value() {
+            return;
+        }
+        done.set_value(true);
+        let scope = conn.connection.with_untracked(scope_of);
+        if remembered_scope.as_ref().is_some_and(|r| *r != scope) {
+            session::forget();
+            conn.remember.set(false);
+            let origin = page_origin();
+            let gateway = conn.connection.with_untracked(|c| c.gateway.clone());
+            let mut defaults = Connection::sandbox_defaults(&origin);
+            if let Some(info) = gateway {
+                defaults.behind_gateway(info, &origin);
+            }
+            conn.connection.set(defaults);
+        }
+        dir.scope.set(conn.connection.with_untracked(scope_of));
+        restore_directory(dir, notice);
+    });
 }
 
 /// The admin page.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let app = new_app();
+    let (app, remembered_scope) = new_app();
     app.provide();
     let conn = app.connection;
     // The document's language follows the page's.
@@ -40,7 +78,7 @@ pub fn AdminPage() -> impl IntoView {
         document().set_title(conn.t().title);
     });
     check_endpoint(conn, true);
-    restore_directory(app.directory, app.query.notice);
+    keep_by_endpoint(&app, remembered_scope);
     let now = app.results.now_ms;
     let tick = set_interval_with_handle(move || now.set(now_ms()), CLOCK_TICK);
     on_cleanup(move || {

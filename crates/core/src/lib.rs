@@ -5,7 +5,8 @@
 //! models, validation, `X-Date` and server-clock handling, both ways of
 //! authenticating (token and the HMAC-SHA256 app signature, signing and
 //! verifying), the error kinds, the classification of answers, and the retry,
-//! batching and paging policies.
+//! batching and paging policies; and usage over time ([`history`]: snapshots,
+//! their compact stored form, growth and forecasts).
 //!
 //! Nothing here reads the clock, sleeps, draws random numbers on its own or
 //! touches the network: "now" is passed in as Unix milliseconds and randomness
@@ -45,6 +46,7 @@ mod classify;
 mod clock;
 mod endpoint;
 mod error;
+pub mod history;
 pub mod json;
 mod loose;
 mod paging;

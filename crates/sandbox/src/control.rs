@@ -5,7 +5,11 @@
 //! - `GET|POST|DELETE /__sandbox/faults`: see, set or clear pending faults;
 //! - `GET|POST /__sandbox/clock`: read or move the sandbox clock (`{"offsetSecs": n}`);
 //! - `GET /__sandbox/stats`: requests, counts by status, recent arrivals;
-//! - `POST /__sandbox/reset`: zero the stats, clear faults and the clock offset.
+//! - `POST /__sandbox/reset`: zero the stats, clear faults and the clock
+//!   offset, users back to day 0;
+//! - `POST /__sandbox/advance` (`{"days": n}`): age the sandbox `n` days (the
+//!   clock moves ahead, every user's usage by its own daily rate);
+//! - `GET /__sandbox/users/{userId}/rate`: `{"userId": "…", "usedPerDay": x}`.
 //!
 //! Before any of them, two checks keep pages elsewhere out: when the
 //! sandbox listens on loopback, the `Host` must be a loopback name (421
@@ -127,10 +131,30 @@ pub(crate) fn answer(sandbox: &Sandbox, request: &Request<'_>, machine_now_ms: i
             ok(&json!({"reset": true}))
         }
         ("reset", _) => method_not_allowed(request, "POST"),
+        ("advance", "POST") => match advance_days(request.body, sandbox) {
+            Ok(days) => {
+                sandbox.advance(days);
+                let mut answer = clock(sandbox, machine_now_ms);
+                answer["agedDays"] = json!(sandbox.aged_days());
+                ok(&answer)
+            }
+            Err(msg) => error(400, &msg),
+        },
+        ("advance", _) => method_not_allowed(request, "POST"),
+        (users, method) if users.starts_with("users/") && users.ends_with("/rate") => {
+            let id = &users["users/".len()..users.len() - "/rate".len()];
+            match method {
+                "GET" | "HEAD" => match sandbox.users().used_per_day(id) {
+                    Some(rate) => ok(&json!({"userId": id, "usedPerDay": rate})),
+                    None => error(404, &format!("there is no user {id:?} in the sandbox")),
+                },
+                _ => method_not_allowed(request, "GET"),
+            }
+        }
         _ => error(
             404,
             &format!(
-                "there is no control endpoint at {}: try health, faults, clock, stats or reset",
+                "there is no control endpoint at {}: try health, faults, clock, stats, reset, advance or users/{{userId}}/rate",
                 request.path
             ),
         ),
@@ -154,6 +178,7 @@ fn health(sandbox: &Sandbox) -> Value {
         "appId": config.app_id,
         "defaultCredentials": config.has_default_credentials(),
         "clockOffsetSecs": sandbox.clock_offset_secs(),
+        "agedDays": sandbox.aged_days(),
     })
 }
 
@@ -176,4 +201,28 @@ fn clock_offset(body: &[u8]) -> Result<i64, String> {
         .ok_or_else(|| {
             format!("offsetSecs is {secs} but must be a whole number of seconds within ±{MAX_CLOCK_OFFSET_SECS}")
         })
+}
+
+/// The most days one `advance` may move the sandbox.
+const MAX_ADVANCE_DAYS: f64 = 3650.0;
+
+fn advance_days(body: &[u8], sandbox: &Sandbox) -> Result<f64, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let days = value
+        .get("days")
+        .ok_or("send {\"days\": n}, how many days the sandbox should age")?;
+    let n = days
+        .as_f64()
+        .filter(|d| (0.0..=MAX_ADVANCE_DAYS).contains(d))
+        .ok_or_else(|| {
+            format!("days is {days} but must be a number from 0 to {MAX_ADVANCE_DAYS}")
+        })?;
+    let offset_after = sandbox.clock_offset_secs() as f64 + n * 86_400.0;
+    if offset_after > MAX_CLOCK_OFFSET_SECS as f64 {
+        return Err(format!(
+            "the sandbox clock would run more than {MAX_CLOCK_OFFSET_SECS} s ahead: reset it first"
+        ));
+    }
+    Ok(n)
 }

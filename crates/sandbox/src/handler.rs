@@ -9,7 +9,7 @@
 //! every answer.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use koodrive_core::{
     ApiCode, ErrorAnswer, SeededRandom, format_http_date, new_trace_id, unix_ms_to_datetime,
@@ -53,7 +53,10 @@ pub fn harden(answer: &mut Response) {
 #[derive(Debug)]
 pub struct Sandbox {
     config: SandboxConfig,
-    users: Users,
+    /// The users as they are now, and the days they have aged since day 0.
+    users: Mutex<(Arc<Users>, f64)>,
+    /// The users on day 0.
+    initial: Arc<Users>,
     offset_ms: AtomicI64,
     faults: Mutex<FaultQueue>,
     stats: Mutex<Stats>,
@@ -69,11 +72,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Sandbox {
     /// A sandbox with these settings serving these users.
     pub fn new(config: SandboxConfig, users: Users) -> Self {
+        let initial = Arc::new(users);
         Self {
             offset_ms: AtomicI64::new(config.clock_offset_secs.saturating_mul(1000)),
             trace_ids: Mutex::new(SeededRandom::new(config.trace_seed)),
             config,
-            users,
+            users: Mutex::new((Arc::clone(&initial), 0.0)),
+            initial,
             faults: Mutex::new(FaultQueue::default()),
             stats: Mutex::new(Stats::default()),
         }
@@ -84,9 +89,24 @@ impl Sandbox {
         &self.config
     }
 
-    /// Its users.
-    pub fn users(&self) -> &Users {
-        &self.users
+    /// Its users, as they are now (see [`Sandbox::advance`]).
+    pub fn users(&self) -> Arc<Users> {
+        Arc::clone(&lock(&self.users).0)
+    }
+
+    /// How many days the users have aged since day 0.
+    pub fn aged_days(&self) -> f64 {
+        lock(&self.users).1
+    }
+
+    /// Ages the sandbox `days` days: its clock moves that far ahead and each
+    /// user's `used` by its own daily rate ([`Users::used_per_day`]).
+    pub fn advance(&self, days: f64) {
+        let mut users = lock(&self.users);
+        let total = users.1 + days;
+        *users = (Arc::new(self.initial.aged(total)), total);
+        let ms = (days * 86_400_000.0).round() as i64;
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
     }
 
     /// The sandbox clock, in Unix milliseconds, when the machine's reads
@@ -131,11 +151,12 @@ impl Sandbox {
         lock(&self.stats).clone()
     }
 
-    /// Zeroes the stats, clears the faults and sets the clock back to its
-    /// configured offset.
+    /// Zeroes the stats, clears the faults, sets the clock back to its
+    /// configured offset and the users back to day 0.
     pub fn reset(&self) {
         *lock(&self.stats) = Stats::default();
         self.clear_faults();
+        *lock(&self.users) = (Arc::clone(&self.initial), 0.0);
         self.set_clock_offset_secs(self.config.clock_offset_secs);
     }
 
@@ -226,7 +247,7 @@ impl Sandbox {
 
     fn answer(&self, request: &Request<'_>, now_ms: i64) -> Response {
         match check_request(request, &self.config, now_ms) {
-            Ok(body) => query::answer(&self.users, &body),
+            Ok(body) => query::answer(&self.users(), &body),
             Err(refusal) => refusal_answer(&refusal, request),
         }
     }

@@ -43,6 +43,7 @@ mod generate;
 mod handler;
 mod http;
 mod query;
+mod rates;
 mod request_body;
 mod stats;
 mod users;

@@ -4,13 +4,14 @@
 //! put together from ready bytes instead of copying and serializing its
 //! records on every request. Where they come from lives in `generate` (made
 //! up from a seed) and `data` (read from JSON); this file only keeps and
-//! finds them.
+//! finds them, and ages them (`rates` says by how much).
 
 use std::collections::HashMap;
 
 use koodrive_core::UserSpaceQuota;
 
 use crate::data::{DataError, check_records};
+use crate::rates::{aged_used, rate_tenths};
 
 /// Where the users came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub struct Users {
     /// Every record's JSON, one after another; record `i` ends at `json_ends[i]`.
     json: String,
     json_ends: Vec<usize>,
+    /// Each record's usage on day 0 and daily rate in tenths (see `rates`).
+    initial_used: Vec<f64>,
+    rates: Vec<i64>,
 }
 
 /// Each record's JSON, written as serde_json writes it, in one string.
@@ -57,14 +61,7 @@ impl Users {
     /// repeated `userId`, unreadable times.
     pub fn from_records(records: Vec<UserSpaceQuota>) -> Result<Self, DataError> {
         let index = check_records(&records)?;
-        let (json, json_ends) = write_json(&records);
-        Ok(Self {
-            records,
-            index,
-            source: DataSource::Given,
-            json,
-            json_ends,
-        })
+        Ok(Self::assemble(records, index, DataSource::Given))
     }
 
     /// Users from a JSON array of `UserSpaceQuota` objects (the `--data` file).
@@ -83,14 +80,57 @@ impl Users {
             .enumerate()
             .map(|(i, r)| (r.user_id.clone(), i))
             .collect();
+        Self::assemble(records, index, DataSource::Generated { seed })
+    }
+
+    fn assemble(
+        records: Vec<UserSpaceQuota>,
+        index: HashMap<String, usize>,
+        source: DataSource,
+    ) -> Self {
         let (json, json_ends) = write_json(&records);
+        let initial_used = records.iter().map(|r| r.used.unwrap_or(0.0)).collect();
+        let rates = records.iter().map(rate_tenths).collect();
         Self {
             records,
             index,
-            source: DataSource::Generated { seed },
+            source,
             json,
             json_ends,
+            initial_used,
+            rates,
         }
+    }
+
+    /// The same users `days` days after day 0: each `used` moved by the
+    /// user's own daily rate (see [`Users::used_per_day`]).
+    pub fn aged(&self, days: f64) -> Self {
+        let records: Vec<UserSpaceQuota> = self
+            .records
+            .iter()
+            .zip(self.initial_used.iter().zip(&self.rates))
+            .map(|(record, (&initial, &rate))| {
+                let mut record = record.clone();
+                record.used = Some(aged_used(initial, rate, days));
+                record
+            })
+            .collect();
+        let (json, json_ends) = write_json(&records);
+        Self {
+            records,
+            index: self.index.clone(),
+            source: self.source,
+            json,
+            json_ends,
+            initial_used: self.initial_used.clone(),
+            rates: self.rates.clone(),
+        }
+    }
+
+    /// How much the user with this id uses more each day the sandbox ages
+    /// (negative when shrinking), in the server's unit.
+    pub fn used_per_day(&self, user_id: &str) -> Option<f64> {
+        self.position(user_id).map(|i| self.rates[i] as f64 / 10.0)
     }
 
     /// How many users there are.
@@ -189,5 +229,31 @@ mod tests {
         assert_eq!(ids(u.page(2, 2)), ["3"]);
         assert!(u.page(3, 2).is_empty());
         assert!(u.page(u64::MAX, 100).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod aging_tests {
+    use super::*;
+
+    #[test]
+    fn aged_users_move_by_their_own_rate_and_answer_with_it() {
+        let users = Users::generate(200, 42, 1_764_244_800_000);
+        let aged = users.aged(10.0);
+        let mut moved = 0;
+        for (i, (before, after)) in users.records().iter().zip(aged.records()).enumerate() {
+            let rate = users.used_per_day(&before.user_id).unwrap();
+            let expected = (before.used.unwrap() + 10.0 * rate).max(0.0);
+            let got = after.used.unwrap();
+            assert!(
+                (got - expected).abs() <= 0.06 + 1e-9 * expected,
+                "{got} vs {expected}"
+            );
+            assert_eq!(aged.json(i), serde_json::to_string(after).unwrap());
+            moved += usize::from(got != before.used.unwrap());
+        }
+        assert!(moved > 100, "{moved}");
+        assert_eq!(aged.aged(0.0).records(), users.records());
+        assert_eq!(users.used_per_day("nobody"), None);
     }
 }

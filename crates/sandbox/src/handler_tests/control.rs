@@ -415,3 +415,56 @@ fn every_answer_carries_the_sandbox_csp_and_nosniff_an_html_fault_included() {
         );
     }
 }
+
+#[test]
+fn advance_ages_the_clock_and_every_user_by_its_own_rate_until_a_reset() {
+    let s = sandbox();
+    let grower = s
+        .users()
+        .records()
+        .iter()
+        .find(|r| s.users().used_per_day(&r.user_id).is_some_and(|d| d > 0.0))
+        .map(|r| r.user_id.clone())
+        .unwrap();
+    let (status, rate) = control(&s, "GET", &format!("users/{grower}/rate"), "");
+    assert_eq!(
+        (status, &rate["userId"]),
+        (200, &Value::from(grower.as_str()))
+    );
+    let per_day = rate["usedPerDay"].as_f64().unwrap();
+    let query = format!(r#"{{"userIds":["{grower}"]}}"#);
+    let used_now = |s: &Sandbox, offset_secs: i64| {
+        let date = format_x_date(unix_ms_to_datetime(NOW_MS + offset_secs * 1000 - 1000));
+        let (status, body, _) = post(s, &[("X-Date", &date)], &query);
+        assert_eq!(status, 200, "{body}");
+        body["data"][0]["used"].as_f64().unwrap()
+    };
+    let before = used_now(&s, 0);
+
+    let (status, moved) = control(&s, "POST", "advance", r#"{"days": 10}"#);
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["agedDays"], 10.0);
+    assert_eq!(moved["nowMs"], NOW_MS + 10 * 86_400_000);
+    let after = used_now(&s, 10 * 86_400);
+    assert!(
+        (after - before - 10.0 * per_day).abs() < 0.06,
+        "{before} + 10 × {per_day} ≠ {after}"
+    );
+    assert_eq!(control(&s, "GET", "health", "").1["agedDays"], 10.0);
+
+    for bad in [
+        r#"{"days": -1}"#,
+        r#"{"days": "x"}"#,
+        "{}",
+        "nope",
+        r#"{"days": 99999}"#,
+    ] {
+        assert_eq!(control(&s, "POST", "advance", bad).0, 400, "{bad}");
+    }
+    assert_eq!(control(&s, "GET", "advance", "").0, 405);
+    assert_eq!(control(&s, "GET", "users/0/rate", "").0, 404);
+
+    control(&s, "POST", "reset", "");
+    assert_eq!(s.aged_days(), 0.0);
+    assert_eq!(used_now(&s, 0), before);
+}

@@ -1,0 +1,71 @@
+//! The scale of usage history: `users` made-up users aged one day at a time
+//! by the sandbox's own rates for `days` days, a snapshot taken each day and
+//! kept in a `History` (each coded against the one before, compressed), then
+//! every user's trend computed from it. Prints one JSON object with the
+//! stored bytes, the bytes per user per snapshot and the times taken, which
+//! `cargo xtask bench` reads.
+//!
+//! ```sh
+//! cargo run --release -p koodrive-sandbox --example history_scale -- 100000 90
+//! ```
+
+use std::time::Instant;
+
+use koodrive_core::history::{History, Snapshot, SnapshotSource, Trends};
+use koodrive_sandbox::Users;
+
+const NOW_MS: i64 = 1_764_244_800_000;
+const DAY_MS: i64 = 86_400_000;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let users: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let days: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(90);
+
+    let start = Users::generate(users, 42, NOW_MS);
+    let mut history = History::new();
+    let mut encode_ms = 0.0;
+    for day in 0..days {
+        let aged = start.aged(day as f64);
+        let snapshot = Snapshot::from_records(
+            NOW_MS + day as i64 * DAY_MS,
+            SnapshotSource::Listing,
+            aged.records(),
+        );
+        let started = Instant::now();
+        if let Err(e) = history.add(snapshot) {
+            eprintln!("history_scale: {e}");
+            std::process::exit(1);
+        }
+        encode_ms += started.elapsed().as_secs_f64() * 1000.0;
+    }
+    let bytes = history.stored_bytes();
+    let export = history.export().len();
+
+    let started = Instant::now();
+    let decoded = history.snapshots().filter(Result::is_ok).count();
+    let decode_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let started = Instant::now();
+    let trends = match Trends::compute(&history, 0.99) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("history_scale: {e}");
+            std::process::exit(1);
+        }
+    };
+    let trends_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let growing = trends
+        .iter()
+        .filter(|(_, t)| t.per_day().is_some_and(|r| r > 0.0))
+        .count();
+
+    println!(
+        "{{\"users\":{users},\"snapshots\":{days},\"decoded\":{decoded},\"storedBytes\":{bytes},\
+         \"exportBytes\":{export},\"bytesPerUserPerSnapshot\":{:.3},\"encodeMsPerSnapshot\":{:.1},\
+         \"decodeAllMs\":{decode_ms:.1},\"trendsMs\":{trends_ms:.1},\"trendUsers\":{},\"growing\":{growing}}}",
+        bytes as f64 / (users * days) as f64,
+        encode_ms / days as f64,
+        trends.len(),
+    );
+}

@@ -4,7 +4,9 @@
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
 //! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
 //! [`messages`], [`notice`]), how it leaves ([`export`]), and what is kept
-//! in the browser under which key and for how long ([`keeping`]).
+//! in the browser under which key and for how long ([`keeping`]); and usage
+//! over time as the page shows it: growth, "Full in", charts, past CSV
+//! exports read as snapshots ([`history`]).
 //!
 //! Nothing here spawns a task or calls a browser API, so all of it is
 //! tested natively with `cargo test`; the reactive contexts that hold these
@@ -17,6 +19,7 @@ pub mod departments;
 pub mod directory;
 pub mod export;
 pub mod filters;
+pub mod history;
 pub mod i18n;
 pub mod ids;
 pub mod keeping;

@@ -242,3 +242,85 @@ fn another_program_s_database_and_a_newer_schema_are_refused() {
     }
     refused(&newer, StoreErrorKind::TooNew, "newer gateway");
 }
+
+#[test]
+fn a_version_1_file_is_migrated_at_start_and_reads_back_the_same() {
+    let path = db("migrate");
+    {
+        // A file as version 1 wrote it: quota and times in every reading.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 1262768974;
+             CREATE TABLE snapshot (id INTEGER PRIMARY KEY, taken_at_ms INTEGER NOT NULL,
+                 users INTEGER NOT NULL, bytes INTEGER NOT NULL);
+             CREATE INDEX snapshot_by_time ON snapshot (taken_at_ms);
+             CREATE TABLE user_key (key INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE);
+             CREATE TABLE reading (snapshot INTEGER NOT NULL, user_key INTEGER NOT NULL, quota,
+                 used REAL, create_time, effective_time, expiration_time,
+                 PRIMARY KEY (snapshot, user_key)) WITHOUT ROWID;
+             INSERT INTO snapshot VALUES (1, 1764244800000, 2, 4096), (2, 1764331200000, 2, 4096);
+             INSERT INTO user_key VALUES (1, '232323'), (2, '34343434');
+             INSERT INTO reading VALUES
+                 (1, 1, 1048576, 10.5, NULL, 1762936634613, 'soon'),
+                 (1, 2, '007', 3, NULL, NULL, NULL),
+                 (2, 1, 2097152, 20.5, NULL, 1762936634613, 'soon'),
+                 (2, 2, '007', 4, NULL, NULL, NULL);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let (mut writer, reader) = open_sqlite(&path).unwrap();
+    let second = read_all(&reader, 2);
+    assert_eq!(second.len(), 2);
+    assert_eq!(second[0].quota, "2097152");
+    assert_eq!(second[0].used, Some(20.5));
+    assert_eq!(
+        second[0].effective_time.as_deref(),
+        Some("2025-11-12T08:37:14.613Z")
+    );
+    assert_eq!(second[0].expiration_time.as_deref(), Some("soon"));
+    assert_eq!(second[1].quota, "007");
+    let history = reader.history("232323").unwrap();
+    let quotas: Vec<&str> = history.iter().map(|p| p.quota.as_str()).collect();
+    assert_eq!(quotas, ["1048576", "2097152"]);
+    // It goes on from where version 1 stopped.
+    let third = store_day(&mut writer, 3);
+    assert_eq!(third.id, 3);
+    assert_eq!(reader.history("232323").unwrap().len(), 3);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, LATEST_VERSION);
+}
+
+#[test]
+fn terms_are_stored_once_while_they_stay_the_same() {
+    let path = db("terms");
+    let (mut writer, reader) = open_sqlite(&path).unwrap();
+    for day in 1..=4 {
+        store_day(&mut writer, day);
+    }
+    let mut changed = tenant(5);
+    changed[1].quota = "2097152".into();
+    writer.begin(T0 + 5 * DAY_MS).unwrap();
+    writer.add(&changed).unwrap();
+    writer.commit().unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let terms: i64 = conn
+        .query_row("SELECT count(*) FROM terms", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(terms, 4, "three users' terms, and one change");
+    assert_eq!(read_all(&reader, 5), changed);
+    assert_eq!(read_all(&reader, 4), tenant(4));
+    let quotas: Vec<String> = reader
+        .history("232323")
+        .unwrap()
+        .into_iter()
+        .map(|p| p.quota)
+        .collect();
+    assert_eq!(
+        quotas,
+        ["1048576", "1048576", "1048576", "1048576", "2097152"]
+    );
+}

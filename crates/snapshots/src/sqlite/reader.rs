@@ -124,8 +124,8 @@ impl SnapshotReader for SqliteReader {
                 return Ok(None);
             };
             let mut statement = conn.prepare(
-                "SELECT k.user_id, r.quota, r.used, r.create_time, r.effective_time, r.expiration_time
-                 FROM reading r JOIN user_key k ON k.key = r.user_key
+                "SELECT k.user_id, t.quota, r.used, t.create_time, t.effective_time, t.expiration_time
+                 FROM reading r JOIN user_key k ON k.key = r.user_key JOIN terms t ON t.id = r.terms
                  WHERE r.snapshot = ?1 ORDER BY r.user_key",
             )?;
             let mut rows = statement.query([id])?;
@@ -172,8 +172,9 @@ impl SnapshotReader for SqliteReader {
             };
             // Snapshots outside, one key lookup into `reading` for each.
             let mut statement = conn.prepare(
-                "SELECT s.id, s.taken_at_ms, r.quota, r.used
+                "SELECT s.id, s.taken_at_ms, t.quota, r.used
                  FROM snapshot s CROSS JOIN reading r ON r.snapshot = s.id AND r.user_key = ?1
+                 JOIN terms t ON t.id = r.terms
                  ORDER BY s.id",
             )?;
             let rows = statement.query_map([key], |r| {

@@ -3,13 +3,18 @@
 //! own transaction, so a migration interrupted halfway leaves the previous
 //! version intact. `PRAGMA application_id` marks the file as ours.
 //!
-//! Layout (version 1): `snapshot` lists the snapshots; `user_key` gives each
-//! user id a small integer; `reading` holds one row per user per snapshot,
-//! keyed by (snapshot, user key) in a `WITHOUT ROWID` table, so that one
-//! snapshot is one contiguous range (written by appending, read by one
+//! Layout (version 2): `snapshot` lists the snapshots; `user_key` gives each
+//! user id a small integer and points at the user's newest `terms`; `terms`
+//! holds a user's quota and times, one row each time they change (they rarely
+//! do); `reading` holds one row per user per snapshot, its `used` and its
+//! terms, keyed by (snapshot, user key) in a `WITHOUT ROWID` table, so that
+//! one snapshot is one contiguous range (written by appending, read by one
 //! scan) and one user's series is one key lookup per snapshot. Quotas and
 //! times are stored as integers when that gives back exactly the wire's text
 //! (see `columns`), as text otherwise.
+//!
+//! Version 1 kept the quota and times in every reading; version 2 moves them
+//! into `terms`, which roughly halves a reading.
 
 use rusqlite::Connection;
 
@@ -42,6 +47,41 @@ const MIGRATIONS: &[&str] = &[
         expiration_time,
         PRIMARY KEY (snapshot, user_key)
     ) WITHOUT ROWID;",
+    // 2: a user's quota and times once per change, not once per snapshot.
+    "CREATE TABLE terms (
+        id INTEGER PRIMARY KEY,
+        user_key INTEGER NOT NULL,
+        quota,
+        create_time,
+        effective_time,
+        expiration_time
+    );
+    INSERT INTO terms (user_key, quota, create_time, effective_time, expiration_time)
+        SELECT DISTINCT user_key, quota, create_time, effective_time, expiration_time
+        FROM reading ORDER BY user_key;
+    CREATE INDEX terms_by_user ON terms (user_key);
+    CREATE TABLE reading_v2 (
+        snapshot INTEGER NOT NULL,
+        user_key INTEGER NOT NULL,
+        used REAL,
+        terms INTEGER NOT NULL,
+        PRIMARY KEY (snapshot, user_key)
+    ) WITHOUT ROWID;
+    INSERT INTO reading_v2 (snapshot, user_key, used, terms)
+        SELECT r.snapshot, r.user_key, r.used,
+            (SELECT t.id FROM terms t
+             WHERE t.user_key = r.user_key AND t.quota IS r.quota
+               AND t.create_time IS r.create_time AND t.effective_time IS r.effective_time
+               AND t.expiration_time IS r.expiration_time)
+        FROM reading r;
+    DROP TABLE reading;
+    ALTER TABLE reading_v2 RENAME TO reading;
+    DROP INDEX terms_by_user;
+    ALTER TABLE user_key ADD COLUMN terms INTEGER;
+    UPDATE user_key SET terms = (
+        SELECT r.terms FROM reading r
+        WHERE r.user_key = user_key.key
+          AND r.snapshot = (SELECT max(id) FROM snapshot));",
 ];
 
 /// The schema version this build writes.

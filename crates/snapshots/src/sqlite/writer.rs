@@ -64,39 +64,72 @@ impl SqliteWriter {
         Ok(count - free)
     }
 
-    fn key_of(&self, user_id: &str) -> Result<i64, rusqlite::Error> {
-        let mut find = self
+    /// The user's key and the id of `terms` (quota and times, as stored):
+    /// the user's newest terms when they are the same, else new ones.
+    fn key_and_terms(
+        &self,
+        user_id: &str,
+        terms: &[Value; 4],
+    ) -> Result<(i64, i64), rusqlite::Error> {
+        let mut find = self.conn.prepare_cached(
+            "SELECT k.key, t.id, t.quota, t.create_time, t.effective_time, t.expiration_time
+             FROM user_key k LEFT JOIN terms t ON t.id = k.terms WHERE k.user_id = ?1",
+        )?;
+        let found = find
+            .query_row([user_id], |r| {
+                let newest: Option<i64> = r.get(1)?;
+                let same = newest.is_some()
+                    && (0..4).all(|i| r.get::<_, Value>(i + 2).is_ok_and(|v| v == terms[i]));
+                Ok((r.get::<_, i64>(0)?, newest.filter(|_| same)))
+            })
+            .optional()?;
+        let key = match found {
+            Some((key, Some(same))) => return Ok((key, same)),
+            Some((key, None)) => key,
+            None => {
+                let mut insert = self
+                    .conn
+                    .prepare_cached("INSERT INTO user_key (user_id) VALUES (?1)")?;
+                insert.execute([user_id])?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO terms (user_key, quota, create_time, effective_time, expiration_time)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        insert.execute(rusqlite::params![
+            key, terms[0], terms[1], terms[2], terms[3]
+        ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut point = self
             .conn
-            .prepare_cached("SELECT key FROM user_key WHERE user_id = ?1")?;
-        if let Some(key) = find.query_row([user_id], |r| r.get(0)).optional()? {
-            return Ok(key);
-        }
-        let mut insert = self
-            .conn
-            .prepare_cached("INSERT INTO user_key (user_id) VALUES (?1)")?;
-        insert.execute([user_id])?;
-        Ok(self.conn.last_insert_rowid())
+            .prepare_cached("UPDATE user_key SET terms = ?2 WHERE key = ?1")?;
+        point.execute([key, id])?;
+        Ok((key, id))
     }
 
     /// Writes the rows; gives about how many bytes they take.
     fn write_users(&self, id: i64, users: &[UserSpaceQuota]) -> Result<u64, rusqlite::Error> {
         let mut insert = self.conn.prepare_cached(
-            "INSERT OR REPLACE INTO reading (snapshot, user_key, quota, used, create_time, effective_time, expiration_time)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR REPLACE INTO reading (snapshot, user_key, used, terms) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let mut bytes = 0;
         for user in users {
-            let key = self.key_of(&user.user_id)?;
-            let row = [
-                Value::Integer(id),
-                Value::Integer(key),
+            let terms = [
                 quota_value(&user.quota),
-                user.used
-                    .filter(|u| u.is_finite())
-                    .map_or(Value::Null, Value::Real),
                 time_value(user.create_time.as_deref()),
                 time_value(user.effective_time.as_deref()),
                 time_value(user.expiration_time.as_deref()),
+            ];
+            let (key, terms) = self.key_and_terms(&user.user_id, &terms)?;
+            let row = [
+                Value::Integer(id),
+                Value::Integer(key),
+                user.used
+                    .filter(|u| u.is_finite())
+                    .map_or(Value::Null, Value::Real),
+                Value::Integer(terms),
             ];
             // The record's header size, its values, and the cell's pointer and sizes.
             bytes += 1 + row.iter().map(stored_size).sum::<u64>() + 4;

@@ -28,7 +28,13 @@ fn db_path(name: &str) -> PathBuf {
 
 /// The flags of an app-mode gateway keeping snapshots in `db`.
 fn app_flags(db: &Path, extra: &[&str]) -> Vec<String> {
-    let secret = secret_file("snapshots-secret", "sandbox-secret\n");
+    // One secret file per test: tests run at once, and rewriting a shared one races.
+    let test = db
+        .parent()
+        .and_then(Path::file_name)
+        .unwrap()
+        .to_string_lossy();
+    let secret = secret_file(&format!("{test}-secret"), "sandbox-secret\n");
     let mut flags: Vec<String> = [
         "--app-id",
         "sandbox-app",

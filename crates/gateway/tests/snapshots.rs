@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Answer, Gateway, Upstream, secret_file};
+use koodrive_core::history;
 use serde_json::Value;
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
@@ -110,9 +111,17 @@ fn ids(list: &[Value]) -> Vec<i64> {
     list.iter().filter_map(|s| s["id"].as_i64()).collect()
 }
 
-/// Moves the sandbox `days` ahead.
-fn age(upstream: &Upstream, days: i64) {
-    upstream.age(days);
+/// A request to the sandbox's own control paths (`/__sandbox/NAME`).
+fn sandbox(upstream: &Upstream, method: &str, name: &str, body: &str) -> Answer {
+    let headers: &[(&str, &str)] = if method == "POST" { &[JSON] } else { &[] };
+    koodrive_testkit::send(
+        upstream.addr(),
+        method,
+        &format!("/__sandbox/{name}"),
+        headers,
+        body.as_bytes(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -124,7 +133,8 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
     assert_eq!(first["id"], 1);
     assert_eq!(first["users"], 230);
     for day in 2..=5 {
-        age(&upstream, 1);
+        let advanced = sandbox(&upstream, "POST", "advance", r#"{"days": 1}"#);
+        assert_eq!(advanced.status, 200, "{}", advanced.text());
         let taken = take(&gateway);
         assert_eq!(taken.status, 201, "{}", taken.text());
         assert_eq!(taken.json()["id"], day);
@@ -141,7 +151,48 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
             .all(|s| s["users"] == 230 && s["bytes"].as_u64() > Some(0))
     );
 
-    let one = gateway.request("GET", "/__gateway/snapshots/3", &[], "");
+    // The page reads them in its own stored form and forecasts from them.
+    let mut decoded = Vec::new();
+    for id in 1..=5 {
+        let one = gateway.request("GET", &format!("/__gateway/snapshots/{id}"), &[], "");
+        assert_eq!(one.status, 200);
+        assert_eq!(one.header("content-type"), Some("application/octet-stream"));
+        let snapshot = history::decode_snapshot(&one.body, None).unwrap();
+        assert_eq!(
+            snapshot.taken_at_ms,
+            snapshots[id - 1]["takenAt"].as_i64().unwrap()
+        );
+        decoded.push(snapshot);
+    }
+    let records = upstream.records();
+    let (grower, rate) = records[..30]
+        .iter()
+        .filter(|r| r["quota"] != "0")
+        .filter_map(|r| {
+            let id = r["userId"].as_str()?;
+            let rate =
+                sandbox(&upstream, "GET", &format!("users/{id}/rate"), "").json()["usedPerDay"]
+                    .as_f64()?;
+            Some((id.to_owned(), rate))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap();
+    assert!(rate > 0.0, "some user grows: {rate}");
+    let points = history::user_series(&decoded, &grower);
+    assert_eq!(points.len(), 5);
+    let forecast = history::forecast(&points, 0.99);
+    let per_day = forecast.rate.map(|r| r.per_day).unwrap();
+    assert!(
+        (per_day - rate).abs() <= rate * 0.01,
+        "forecast {per_day}/day, the sandbox's rate {rate}/day"
+    );
+
+    let one = gateway.request(
+        "GET",
+        "/__gateway/snapshots/5",
+        &[("Accept", "application/json")],
+        "",
+    );
     assert_eq!(one.status, 200);
     assert!(
         one.header("content-type")
@@ -149,10 +200,9 @@ fn five_snapshots_of_an_ageing_tenant_are_listed_streamed_and_make_a_history() {
             .starts_with("application/json")
     );
     let doc: Value = serde_json::from_slice(&dechunked(&one)).unwrap();
-    assert_eq!(doc["id"], 3);
-    assert_eq!(doc["takenAt"], snapshots[2]["takenAt"]);
+    assert_eq!(doc["id"], 5);
+    assert_eq!(doc["takenAt"], snapshots[4]["takenAt"]);
     let users = doc["users"].as_array().unwrap();
-    let records = upstream.records();
     assert_eq!(users.len(), records.len());
     for (served, record) in users.iter().zip(&records) {
         assert_eq!(served["userId"], record["userId"]);
@@ -276,16 +326,21 @@ fn snapshots_taken_more_than_keep_days_before_the_newest_are_deleted() {
     let db = db_path("keep-days");
     let gateway = start(&upstream, &app_flags(&db, &["--keep-days", "2"]));
     first_snapshot(&gateway);
-    for _ in 0..4 {
-        age(&upstream, 1);
+    // Taken on days 0, 1.5, 3 and 4.5: no snapshot near a cutoff.
+    for _ in 0..3 {
+        let offset = sandbox(&upstream, "GET", "clock", "").json()["offsetSecs"]
+            .as_i64()
+            .unwrap();
+        let body = format!(r#"{{"offsetSecs": {}}}"#, offset + 36 * 3600);
+        assert_eq!(sandbox(&upstream, "POST", "clock", &body).status, 200);
         assert_eq!(take(&gateway).status, 201);
     }
-    // Taken on days 0..4: those of days 0 and 1 are more than 2 days before day 4.
-    assert_eq!(ids(&list(&gateway)), [3, 4, 5]);
+    // Day 4.5 less 2 days: those of days 0 and 1.5 are gone.
+    assert_eq!(ids(&list(&gateway)), [3, 4]);
     let records = upstream.records();
     let user = records[0]["userId"].as_str().unwrap_or_default();
     let history = gateway.request("GET", &format!("/__gateway/users/{user}/history"), &[], "");
-    assert_eq!(history.json()["points"].as_array().map(Vec::len), Some(3));
+    assert_eq!(history.json()["points"].as_array().map(Vec::len), Some(2));
     assert!(
         gateway
             .stop()

@@ -1,20 +1,57 @@
-//! The JSON the gateway answers with: the list of snapshots, one user's
-//! series, and one snapshot written batch by batch (so that a million users
+//! What the gateway answers with: the list of snapshots and one user's
+//! series in JSON; one snapshot in the admin page's stored form
+//! ([`SnapshotStoredForm`]: `koodrive_core::history`'s `encode_snapshot`,
+//! standing alone, which the page decodes with `decode_snapshot(bytes, None)`),
+//! or in JSON written batch by batch ([`SnapshotJson`], so that a million users
 //! stream out without being held twice in memory).
 //!
-//! A snapshot is
+//! A snapshot in JSON is
 //! `{"format": "koodrive-usage-snapshot", "version": 1, "id", "takenAt",
 //! "source": "gateway", "users": [UserSpaceQuota…]}` with the wire's names
 //! (`quota` the exact string, absent times absent). Times are Unix
 //! milliseconds.
 
 use koodrive_core::UserSpaceQuota;
+use koodrive_core::history::{Snapshot, SnapshotSource, SnapshotUser, encode_snapshot};
 use serde_json::json;
 
 use crate::model::{HistoryPoint, SnapshotInfo};
 
 /// The content type of every answer here.
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// The content type of a snapshot in the page's stored form.
+pub const STORED_FORM_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// Gathers a snapshot's users, batch by batch, into the admin page's stored
+/// form. That form keeps the usable records (quota digits and a `used`
+/// number) with their effective and expiration times; the JSON keeps every
+/// record as it came.
+#[derive(Debug, Default)]
+pub struct SnapshotStoredForm {
+    taken_at_ms: i64,
+    users: Vec<SnapshotUser>,
+}
+
+impl SnapshotStoredForm {
+    /// Nothing gathered yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a batch of the snapshot `info`.
+    pub fn batch(&mut self, info: &SnapshotInfo, users: &[UserSpaceQuota]) {
+        self.taken_at_ms = info.taken_at_ms;
+        self.users
+            .extend(users.iter().filter_map(SnapshotUser::from_record));
+    }
+
+    /// The encoded snapshot, a listing standing alone (coded against nothing).
+    pub fn finish(self) -> Vec<u8> {
+        let snapshot = Snapshot::new(self.taken_at_ms, SnapshotSource::Listing, self.users);
+        encode_snapshot(&snapshot, None)
+    }
+}
 
 /// The `format` field of a snapshot.
 pub const SNAPSHOT_FORMAT: &str = "koodrive-usage-snapshot";
@@ -126,6 +163,27 @@ mod tests {
         assert_eq!(users.len(), 3);
         assert_eq!(users[1]["quota"], "10");
         assert_eq!(users[1]["used"], 1.5);
+    }
+
+    #[test]
+    fn the_stored_form_decodes_as_the_page_decodes_it() {
+        let info = SnapshotInfo {
+            id: 2,
+            taken_at_ms: 1_764_244_800_000,
+            users: 2,
+            bytes: 0,
+        };
+        let mut form = SnapshotStoredForm::new();
+        let mut big = UserSpaceQuota::new("9", 0, 7.5);
+        big.quota = "18446744073709551615".into();
+        form.batch(&info, &[UserSpaceQuota::new("1", 10, 5.0)]);
+        form.batch(&info, &[big]);
+        let bytes = form.finish();
+        let snapshot = koodrive_core::history::decode_snapshot(&bytes, None).unwrap();
+        assert_eq!(snapshot.taken_at_ms, info.taken_at_ms);
+        assert_eq!(snapshot.len(), 2);
+        assert_eq!(snapshot.user("9").map(|u| u.quota), Some(u64::MAX));
+        assert_eq!(snapshot.user("1").map(|u| u.used), Some(5.0));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! - `POST /__gateway/snapshots` (with `Content-Type: application/json`, so
 //!   that a page on another origin always needs a preflight) takes one now
 //!   and answers 201 with its summary, or 502 with why it failed;
-//! - `GET /__gateway/snapshots/{id}` streams one snapshot (see
-//!   `koodrive_snapshots::wire`);
+//! - `GET /__gateway/snapshots/{id}`: one snapshot in the admin page's
+//!   stored form (`application/octet-stream`), or, with `Accept:
+//!   application/json`, streamed as JSON (see `koodrive_snapshots::wire`);
 //! - `GET /__gateway/users/{userId}/history` → one user's series.
 //!
 //! Every read runs on a blocking thread with a read-only connection.
@@ -13,7 +14,9 @@
 use axum::body::{Body, Bytes};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
-use koodrive_snapshots::wire::{self, JSON_CONTENT_TYPE, SnapshotJson};
+use koodrive_snapshots::wire::{
+    self, JSON_CONTENT_TYPE, STORED_FORM_CONTENT_TYPE, SnapshotJson, SnapshotStoredForm,
+};
 
 use super::Snapshots;
 use crate::relay::refusal;
@@ -89,7 +92,8 @@ pub async fn answer(snapshots: Option<&Snapshots>, parts: &Parts) -> Response<Bo
     }
     if let Some(id) = path.strip_prefix("/__gateway/snapshots/") {
         return match id.parse::<i64>() {
-            Ok(id) if id > 0 => one(snapshots, id).await,
+            Ok(id) if id > 0 && wants_json(parts) => one(snapshots, id).await,
+            Ok(id) if id > 0 => stored_form(snapshots, id).await,
             _ => refusal(
                 StatusCode::NOT_FOUND,
                 "GATEWAY.NO_SNAPSHOT",
@@ -161,6 +165,54 @@ async fn take(snapshots: &Snapshots, parts: &Parts) -> Response<Body> {
     }
 }
 
+/// Whether the caller asked for JSON (`Accept: application/json`).
+fn wants_json(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            let media = media.split(';').next().unwrap_or_default().trim();
+            media.eq_ignore_ascii_case("application/json")
+        })
+}
+
+fn no_snapshot(id: i64) -> Response<Body> {
+    refusal(
+        StatusCode::NOT_FOUND,
+        "GATEWAY.NO_SNAPSHOT",
+        &format!("there is no snapshot {id}; GET {SNAPSHOTS_PATH} lists them"),
+    )
+}
+
+/// One snapshot in the page's stored form, encoded whole (it is compressed).
+async fn stored_form(snapshots: &Snapshots, id: i64) -> Response<Body> {
+    let reader = snapshots.reader();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut form = SnapshotStoredForm::new();
+        let found = reader.read_snapshot(id, &mut |info, users| {
+            form.batch(info, users);
+            true
+        })?;
+        Ok::<_, koodrive_snapshots::StoreError>(found.map(|_| form.finish()))
+    });
+    match read.await {
+        Ok(Ok(Some(bytes))) => {
+            let mut answer = json_answer(StatusCode::OK, bytes);
+            answer.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(STORED_FORM_CONTENT_TYPE),
+            );
+            answer
+        }
+        Ok(Ok(None)) => no_snapshot(id),
+        Ok(Err(e)) => store_failed(&e.to_string()),
+        Err(e) => store_failed(&e.to_string()),
+    }
+}
+
 /// What the reading thread sends the answer.
 enum Piece {
     Bytes(Bytes),
@@ -186,13 +238,7 @@ async fn one(snapshots: &Snapshots, id: i64) -> Response<Body> {
     });
     let first = match received.recv().await {
         Some(Piece::Bytes(bytes)) => bytes,
-        Some(Piece::Missing) => {
-            return refusal(
-                StatusCode::NOT_FOUND,
-                "GATEWAY.NO_SNAPSHOT",
-                &format!("there is no snapshot {id}; GET {SNAPSHOTS_PATH} lists them"),
-            );
-        }
+        Some(Piece::Missing) => return no_snapshot(id),
         Some(Piece::Failed(e)) => return store_failed(&e),
         None => return store_failed("the reading thread stopped"),
     };

@@ -4,16 +4,21 @@
 //! into the [`QueryContext`](super::QueryContext) and leaves its outcome in
 //! the results and notices.
 
-use koodrive_client::{CallOptions, CancelSignal, Client, Progress, WebPlatform};
-use koodrive_core::{BatchReport, ErrorKind, KooDriveError};
+use std::rc::Rc;
+
+use koodrive_client::{
+    CallOptions, CancelSignal, Client, OnRetry, Progress, RetryEvent, WebPlatform,
+};
+use koodrive_core::{BatchReport, ErrorKind, FailedChunk, KooDriveError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{App, Busy};
+use super::App;
 use crate::browser::clock::now_ms;
 use crate::state::directory::resolve_entries;
 use crate::state::ids::parse_ids;
 use crate::state::notice::{ListNote, Notice, Problem};
+use crate::state::progress::Busy;
 use crate::state::results::Results;
 
 /// Pages of a listing are shown at most this often (ms), so that 100,000
@@ -82,18 +87,30 @@ fn begin(app: &App) -> Call {
     app.query.call_id.update_value(|id| *id += 1);
     let signal = CancelSignal::new();
     app.query.cancel.set_value(Some(signal.clone()));
-    app.query.busy.set(Some(Busy {
-        done: 0,
-        total: None,
-    }));
+    app.query.busy.set(Some(Busy::start(now_ms())));
     app.query.notice.set(None);
     app.query.list_notes.set(Vec::new());
+    let id = app.query.call_id.get_value();
+    let (busy, call_id) = (app.query.busy, app.query.call_id);
+    // Waits for a retry show on the progress bar, so they do not look like a hang.
+    let on_retry = OnRetry(Rc::new(move |event: &RetryEvent<'_>| {
+        if call_id.get_value() == id {
+            let e = event.error;
+            let server_asked = e.status == Some(429) || e.retry_after_ms.is_some();
+            busy.update(|b| {
+                if let Some(b) = b {
+                    b.retry_wait(event.delay_ms, server_asked, now_ms());
+                }
+            });
+        }
+    }));
     Call {
         options: CallOptions {
             signal: Some(signal),
+            on_retry: Some(on_retry),
             ..CallOptions::default()
         },
-        id: app.query.call_id.get_value(),
+        id,
     }
 }
 
@@ -104,6 +121,15 @@ fn finish(app: &App, client: &Client<WebPlatform>) {
         .server_offset_ms
         .set(client.server_clock().offset_ms());
     app.results.now_ms.set(now_ms());
+}
+
+/// `done` of `total` users are settled.
+fn progressed(app: &App, done: usize, total: Option<usize>) {
+    app.query.busy.update(|b| {
+        if let Some(b) = b {
+            b.progressed(done, total, now_ms());
+        }
+    });
 }
 
 /// Explains the first real failure of the results, if any.
@@ -129,15 +155,9 @@ async fn run_bulk(
         if app.query.call_id.get_value() != id {
             return;
         }
-        app.query.busy.set(Some(Busy {
-            done: p.done,
-            total: Some(p.total),
-        }));
+        progressed(&app, p.done, Some(p.total));
     };
-    app.query.busy.set(Some(Busy {
-        done: 0,
-        total: Some(ids.len()),
-    }));
+    progressed(&app, 0, Some(ids.len()));
     match client
         .query_usage_all(&ids, &call.options, &mut on_progress)
         .await
@@ -147,10 +167,20 @@ async fn run_bulk(
         // say why, as before.
         Err(e) if matches!(e.error.kind, ErrorKind::Aborted | ErrorKind::Auth) => Some(e.partial),
         Err(e) => {
-            if !call.replaced(&app) {
-                fail(&app, e.error);
+            if call.replaced(&app) {
+                return None;
             }
-            None
+            // What was settled stays; the ids not sent fail with the reason.
+            let mut report = e.partial;
+            let pending = std::mem::take(&mut report.pending);
+            if !pending.is_empty() {
+                report.failed.push(FailedChunk {
+                    user_ids: pending,
+                    error: e.error.clone(),
+                });
+            }
+            fail(&app, e.error);
+            Some(report)
         }
     }
 }
@@ -191,6 +221,10 @@ fn bulk(app: App, ids: Vec<String>, retry: bool) {
         return;
     };
     let call = begin(&app);
+    if !retry {
+        // A new query replaces the results, even if it fails.
+        app.results.begin_run();
+    }
     spawn_local(async move {
         let report = run_bulk(app, &client, ids, &call).await;
         if call.replaced(&app) {
@@ -204,7 +238,9 @@ fn bulk(app: App, ids: Vec<String>, retry: bool) {
                     r.apply_query(report);
                 }
             });
-            explain_failures(&app);
+            if app.query.notice.with_untracked(Option::is_none) {
+                explain_failures(&app);
+            }
         }
         finish(&app, &client);
     });
@@ -224,6 +260,7 @@ pub fn list_all(app: App) {
             return;
         }
     };
+    app.results.begin_run();
     app.results.update_results(Results::start_listing);
     spawn_local(async move {
         let mut buffer = Vec::new();
@@ -247,10 +284,7 @@ pub fn list_all(app: App) {
                     total = Some(page.total as usize);
                     notes.extend(page.problems.iter().cloned().map(ListNote::Page));
                     buffer.extend(page.items);
-                    app.query.busy.set(Some(Busy {
-                        done: received,
-                        total,
-                    }));
+                    progressed(&app, received, total);
                     if now_ms() - last_flush >= LISTING_REFRESH_MS {
                         let items = std::mem::take(&mut buffer);
                         app.results.update_results(|r| r.append_page(items));
@@ -268,6 +302,8 @@ pub fn list_all(app: App) {
         if !buffer.is_empty() {
             app.results.update_results(|r| r.append_page(buffer));
         }
+        app.results
+            .update_results(|r| r.end_listing(complete, total));
         if complete && total.is_some_and(|t| t != received) {
             notes.push(ListNote::TotalMismatch {
                 received,

@@ -25,7 +25,7 @@ pub mod results;
 
 pub use connection::ConnectionContext;
 pub use directory::DirectoryContext;
-pub use query::{Busy, QueryContext};
+pub use query::QueryContext;
 pub use results::{RenderKey, ResultsContext};
 
 use leptos::prelude::*;

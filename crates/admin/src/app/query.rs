@@ -7,15 +7,7 @@ use leptos::prelude::*;
 
 use crate::state::ids::CsvImport;
 use crate::state::notice::{ListNote, Notice};
-
-/// A bulk query or listing under way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Busy {
-    /// Users settled so far.
-    pub done: usize,
-    /// All users, once known.
-    pub total: Option<usize>,
-}
+use crate::state::progress::Busy;
 
 /// The running query's reactive state. Cheap to copy: every field is a handle.
 #[derive(Clone, Copy)]

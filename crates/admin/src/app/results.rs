@@ -14,7 +14,7 @@ use super::directory::DirectoryContext;
 use crate::state::departments::{Department, DepartmentSort, departments};
 use crate::state::filters::{BUCKETS, FilterContext, Filters, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
-use crate::state::results::Results;
+use crate::state::results::{Results, begin_run, swap_runs};
 use crate::state::sort::{Sort, sort_indices};
 use crate::state::summary;
 use crate::state::times::TimeZoneView;
@@ -40,6 +40,9 @@ pub struct RenderKey {
 pub struct ResultsContext {
     /// What the queries settled.
     pub results: RwSignal<Results>,
+    /// The other run: the one a newer run replaced, or the latest while the
+    /// earlier one is shown (see [`crate::state::results::begin_run`]).
+    pub other_run: RwSignal<Option<Results>>,
     /// Bumped on every change of `results`.
     pub version: RwSignal<u64>,
     /// The table's filters.
@@ -218,6 +221,7 @@ impl ResultsContext {
         });
         Self {
             results,
+            other_run: RwSignal::new(None),
             version,
             filters,
             sort,
@@ -242,5 +246,19 @@ impl ResultsContext {
     pub fn update_results(&self, f: impl FnOnce(&mut Results)) {
         self.results.update(f);
         self.version.update(|v| *v += 1);
+    }
+
+    /// Starts a new run: the results on screen become the earlier run.
+    pub fn begin_run(&self) {
+        let mut other = self.other_run.get_untracked();
+        self.update_results(|r| begin_run(r, &mut other));
+        self.other_run.set(other);
+    }
+
+    /// Shows the other run (the earlier one, or the latest again).
+    pub fn swap_runs(&self) {
+        let mut other = self.other_run.get_untracked();
+        self.update_results(|r| swap_runs(r, &mut other));
+        self.other_run.set(other);
     }
 }

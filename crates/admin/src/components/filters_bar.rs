@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
-use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json};
+use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json, usage_file_name};
 use crate::state::filters::{Filters, bucket_range};
 use crate::state::i18n::Texts;
 use crate::state::notice::{BrowserAction, Notice, Problem};
@@ -52,6 +52,9 @@ fn export(
     let directory = dir.directory.get_untracked();
     let join = dir.join.get_untracked();
     let only = dir.only_in_directory.get_untracked();
+    let (completeness, earlier_run) = results
+        .results
+        .with_untracked(|r| (r.completeness, r.earlier_run));
     let written = results.results.with_untracked(|r| {
         results.states.with_untracked(|states| {
             results.shown.with_untracked(|shown| {
@@ -70,6 +73,8 @@ fn export(
                     unit: results.unit.get_untracked(),
                     thresholds: results.thresholds.get_untracked(),
                     now_ms: now,
+                    completeness,
+                    earlier_run,
                 };
                 if json {
                     to_json(&input)
@@ -79,12 +84,12 @@ fn export(
             })
         })
     });
-    let stamp = crate::state::export::file_stamp(now);
-    let (name, mime) = if json {
-        (format!("koodrive-usage-{stamp}.json"), "application/json")
+    let (extension, mime) = if json {
+        ("json", "application/json")
     } else {
-        (format!("koodrive-usage-{stamp}.csv"), "text/csv")
+        ("csv", "text/csv")
     };
+    let name = usage_file_name(now, completeness, earlier_run, extension);
     if let Err(detail) = download(&name, mime, &written) {
         notice.set(Some(Notice::Problem(Problem::Browser {
             action: BrowserAction::Download,

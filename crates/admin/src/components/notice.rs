@@ -1,6 +1,8 @@
 //! The notice above the results: why the last call failed, in words an
 //! administrator can act on, with the trace id to copy; a note when the
-//! local clock is off; and any listing whose pages did not add up.
+//! local clock is off; and any listing whose pages did not add up. A new
+//! notice is announced (`role="alert"`) and takes the keyboard focus, which
+//! scrolls it into view: the button pressed may be far below it.
 
 use leptos::prelude::*;
 
@@ -32,6 +34,13 @@ pub fn TraceId(t: &'static Texts, trace_id: String) -> impl IntoView {
 /// The notice box (empty when there is nothing to tell).
 #[component]
 pub fn NoticeBox(query: QueryContext, conn: ConnectionContext, t: &'static Texts) -> impl IntoView {
+    // A new notice takes the focus once drawn (not one already there when
+    // the page is drawn again in another language).
+    Effect::new(move |drawn: Option<()>| {
+        if query.notice.with(Option::is_some) && drawn.is_some() {
+            super::focus_later("notice");
+        }
+    });
     let notice = move || {
         query.notice.get().map(|notice| {
             let (text, trace) = match notice {
@@ -42,7 +51,7 @@ pub fn NoticeBox(query: QueryContext, conn: ConnectionContext, t: &'static Texts
                 Notice::Problem(problem) => (t.problem(&problem), None),
             };
             view! {
-                <div class="notice error" role="alert">
+                <div class="notice error" role="alert" id="notice" tabindex="-1">
                     <p>{text}</p>
                     {trace.map(|id| view! { <TraceId t trace_id=id /> })}
                     <button type="button" class="small dismiss" on:click=move |_| query.notice.set(None)>

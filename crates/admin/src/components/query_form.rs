@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::{App, QueryContext, actions};
+use crate::browser::clock::now_ms;
 use crate::browser::files::read_bytes;
 use crate::state::directory::resolve_entries;
 use crate::state::i18n::Texts;
@@ -19,6 +20,9 @@ const MAX_UNRESOLVED: usize = 100;
 /// A User IDs text this long is resolved once typing pauses for this long.
 const LONG_TEXT: usize = 4_000;
 const RESOLVE_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How often the words of a wait are read again.
+const WAIT_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Puts the ids of `column` of an imported file in the User IDs box.
 fn use_column(query: QueryContext, import: &CsvImport, column: usize) {
@@ -87,12 +91,26 @@ fn ColumnChooser(query: QueryContext, t: &'static Texts) -> impl IntoView {
     }
 }
 
-/// The progress bar of a bulk query or listing.
+/// The progress bar of a bulk query or listing, with what it waits for when
+/// nothing moves (a wait the server asked for, retries, a slow answer).
 #[component]
 fn QueryProgress(query: QueryContext, t: &'static Texts) -> impl IntoView {
+    // The words of a wait count seconds: they are read again each second.
+    let now = RwSignal::new(now_ms());
+    let tick = set_interval_with_handle(move || now.set(now_ms()), WAIT_TICK);
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
     move || {
         query.busy.get().map(|busy| {
             let label = t.progress_of(busy.done, busy.total);
+            let waiting = move || {
+                query
+                    .busy
+                    .with(|b| b.and_then(|b| t.waiting(b.waiting(now.get()))))
+            };
             view! {
                 <div class="progress">
                     {match busy.total {
@@ -102,6 +120,7 @@ fn QueryProgress(query: QueryContext, t: &'static Texts) -> impl IntoView {
                         None => view! { <progress aria-label=t.progress></progress> }.into_any(),
                     }}
                     <span>{label}</span>
+                    <span class="waiting" aria-live="polite">{waiting}</span>
                 </div>
             }
         })

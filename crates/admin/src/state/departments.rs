@@ -12,7 +12,7 @@ use koodrive_core::UsageState;
 
 use super::collate::{cmp_folded, sort_u32};
 use super::directory::{Directory, NONE};
-use super::export::{defused, json_string, write_record};
+use super::export::{BOM, defused, json_string, write_record};
 use super::numbers::{fixed, shortest};
 use super::rows::{Row, state_index};
 use super::summary::EXPIRING_SOON_DAYS;
@@ -281,6 +281,7 @@ pub struct DepartmentsExport<'a> {
 /// in the wire's unit, then the formatted ones.
 pub fn departments_csv(x: &DepartmentsExport<'_>) -> String {
     let mut out = Vec::with_capacity(128 + x.list.len() * 96);
+    out.extend_from_slice(BOM.as_bytes());
     write_record(&mut out, &DEPARTMENTS_CSV_HEADER);
     for d in x.list {
         let mut record = vec![
@@ -445,7 +446,8 @@ mod tests {
             now_ms: 0,
         };
         let csv = departments_csv(&x);
-        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(csv.starts_with(BOM), "a byte-order mark for spreadsheets");
+        let lines: Vec<&str> = csv.trim_start_matches(BOM).split("\r\n").collect();
         assert_eq!(lines[0], DEPARTMENTS_CSV_HEADER.join(","));
         assert!(
             lines[1].starts_with("Sales,2,18446744073709551715,100,"),

@@ -29,6 +29,7 @@ use koodrive_core::{Thresholds, UsageState, parse_iso8601};
 
 use super::directory::{Directory, Entry, NONE};
 use super::numbers::{fixed, shortest};
+use super::results::Completeness;
 use super::rows::Row;
 use super::times::iso_utc;
 use super::units::{WireUnit, amount_in};
@@ -128,6 +129,31 @@ pub struct ExportInput<'a> {
     pub now_ms: i64,
     /// The directory's columns, when one is loaded.
     pub directory: Option<DirectoryColumns<'a>>,
+    /// How complete the results are (a partial export says so).
+    pub completeness: Completeness,
+    /// Whether the results are an earlier run's, shown again.
+    pub earlier_run: bool,
+}
+
+/// The name of an export of the users: `koodrive-usage-{stamp}.{extension}`,
+/// with `-partial` when the results lack users they were asked for and
+/// `-earlier-run` when they are an earlier run's.
+pub fn usage_file_name(
+    now_ms: i64,
+    completeness: Completeness,
+    earlier_run: bool,
+    extension: &str,
+) -> String {
+    let partial = if completeness.is_partial() {
+        "-partial"
+    } else {
+        ""
+    };
+    let earlier = if earlier_run { "-earlier-run" } else { "" };
+    format!(
+        "koodrive-usage{partial}{earlier}-{}.{extension}",
+        file_stamp(now_ms)
+    )
 }
 
 /// The time part of an export's file name: `20251212T083714` (UTC).
@@ -215,9 +241,16 @@ pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
     out.extend_from_slice(b"\r\n");
 }
 
-/// The shown rows as CSV text (CRLF line ends, quoted where needed).
+/// The UTF-8 byte-order mark every CSV export starts with: without it, a
+/// spreadsheet opened by double-click reads the file in the system's legacy
+/// code page, and 李 or 研发中心 turn into mojibake.
+pub const BOM: &str = "\u{feff}";
+
+/// The shown rows as CSV text (a byte-order mark, CRLF line ends, quoted
+/// where needed).
 pub fn to_csv(input: &ExportInput<'_>) -> String {
     let mut writer = Vec::with_capacity(128 + input.shown.len() * 160);
+    writer.extend_from_slice(BOM.as_bytes());
     let dir = input.directory;
     let mut header: Vec<&str> = CSV_HEADER.to_vec();
     if dir.is_some() {
@@ -306,7 +339,10 @@ fn json_ids(out: &mut String, ids: &[String]) {
 }
 
 /// The shown rows as JSON: `{"exportedAt", "unit", "nearingAt", "criticalAt",
-/// "users": [UserSpaceQuota with usedRatio and state], "missing", "failed"}`.
+/// "users": [UserSpaceQuota with usedRatio and state], "missing", "failed",
+/// "completeness"}`, where `completeness` is `"complete"` or `"partial"`
+/// (then `"expectedUsers"` says how many were asked for), and
+/// `"earlierRun": true` marks the results of an earlier run.
 pub fn to_json(input: &ExportInput<'_>) -> String {
     let mut out = String::with_capacity(64 + input.shown.len() * 200);
     out.push_str("{\"exportedAt\":");
@@ -385,6 +421,16 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
         }
         out.push(']');
     }
+    out.push_str(",\"completeness\":");
+    match input.completeness {
+        Completeness::Partial { expected } => {
+            let _ = write!(out, "\"partial\",\"expectedUsers\":{expected}");
+        }
+        Completeness::Complete | Completeness::Running => out.push_str("\"complete\""),
+    }
+    if input.earlier_run {
+        out.push_str(",\"earlierRun\":true");
+    }
     out.push_str("}\n");
     out
 }
@@ -445,6 +491,8 @@ mod tests {
             thresholds: Thresholds::default(),
             now_ms: 0,
             directory: None,
+            completeness: Completeness::Complete,
+            earlier_run: false,
         }
     }
 
@@ -453,6 +501,7 @@ mod tests {
         let (rows, states) = sample();
         let missing = vec!["404".to_owned()];
         let csv = to_csv(&input(&rows, &states, &missing));
+        let csv = csv.strip_prefix(BOM).unwrap_or_default();
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0].starts_with("userId,quota,used,usedRatio,state,"));
         assert!(lines[0].ends_with(",quota (GiB),used (GiB),usage (%)"));
@@ -556,6 +605,41 @@ mod tests {
     }
 
     #[test]
+    fn a_csv_export_starts_with_a_byte_order_mark_for_spreadsheets() {
+        let (rows, states) = sample();
+        let csv = to_csv(&input(&rows, &states, &[]));
+        assert!(csv.starts_with("\u{feff}userId,"), "{csv}");
+    }
+
+    #[test]
+    fn a_partial_export_says_so_in_its_name_and_its_json() {
+        let (rows, states) = sample();
+        let mut x = input(&rows, &states, &[]);
+        let partial = Completeness::Partial { expected: 20_000 };
+        x.completeness = partial;
+        let json = to_json(&x);
+        assert!(
+            json.ends_with(",\"completeness\":\"partial\",\"expectedUsers\":20000}\n"),
+            "{json}"
+        );
+        x.completeness = Completeness::Complete;
+        x.earlier_run = true;
+        assert!(to_json(&x).ends_with(",\"completeness\":\"complete\",\"earlierRun\":true}\n"));
+        assert_eq!(
+            usage_file_name(0, partial, false, "csv"),
+            "koodrive-usage-partial-19700101T000000.csv"
+        );
+        assert_eq!(
+            usage_file_name(0, Completeness::Complete, true, "json"),
+            "koodrive-usage-earlier-run-19700101T000000.json"
+        );
+        assert_eq!(
+            usage_file_name(0, Completeness::Complete, false, "csv"),
+            "koodrive-usage-19700101T000000.csv"
+        );
+    }
+
+    #[test]
     fn json_keeps_wire_names_and_exact_quotas() {
         let (rows, states) = sample();
         let json = to_json(&input(&rows, &states, &[]));
@@ -588,7 +672,7 @@ mod tests {
             only_in_directory: &only,
         });
         let csv = to_csv(&x);
-        let lines: Vec<&str> = csv.split("\r\n").collect();
+        let lines: Vec<&str> = csv.trim_start_matches(BOM).split("\r\n").collect();
         assert!(lines[0].ends_with(",usage (%),name,email,department,directoryStatus,inDirectory"));
         assert!(lines[1].ends_with(",0.00,,,,,no"), "{}", lines[1]);
         assert!(
@@ -616,7 +700,7 @@ mod tests {
         );
         assert!(
             json.ends_with(
-                r#""notInKooDrive":["404","777"]}
+                r#""notInKooDrive":["404","777"],"completeness":"complete"}
 "#
             ),
             "{json}"

@@ -8,8 +8,10 @@
 
 use super::directory::{Resolution, Unresolved};
 use super::numbers::grouped;
+use super::results::Completeness;
 
 mod problems;
+mod runs;
 
 /// A language of the page; its tag is also sent as the `language` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -425,6 +427,52 @@ impl Texts {
         }
     }
 
+    /// The status line with what it knows of the run: `(partial)` with the
+    /// users asked for when it ended early (`1,000 of 5,000 users shown
+    /// (partial) · …`), `(from an earlier run)` when the results were
+    /// replaced by a newer run and shown again.
+    pub fn run_status(
+        &self,
+        shown: usize,
+        missing: usize,
+        failed: usize,
+        completeness: Completeness,
+        earlier_run: bool,
+    ) -> String {
+        let zh = self.lang == Lang::ZhCn;
+        let tail = if zh {
+            format!(" · {missing} 个缺失 · {failed} 个失败")
+        } else {
+            format!(" · {missing} missing · {failed} failed")
+        };
+        let head = match (completeness, zh) {
+            (Completeness::Partial { expected }, false) => format!(
+                "{} of {} users shown (partial{})",
+                grouped(shown),
+                grouped(expected),
+                if earlier_run {
+                    ", from an earlier run"
+                } else {
+                    ""
+                }
+            ),
+            (Completeness::Partial { expected }, true) => format!(
+                "显示 {} / {} 个用户（部分{}）",
+                grouped(shown),
+                grouped(expected),
+                if earlier_run {
+                    "，来自之前的运行"
+                } else {
+                    ""
+                }
+            ),
+            (_, false) if earlier_run => format!("{shown} users shown (from an earlier run)"),
+            (_, true) if earlier_run => format!("显示 {shown} 个用户（来自之前的运行）"),
+            _ => return self.status(shown, missing, failed),
+        };
+        head + &tail
+    }
+
     /// The inline check of the pasted ids.
     pub fn id_check(&self, ids: usize, duplicates: usize, empty: usize) -> String {
         let zh = self.lang == Lang::ZhCn;
@@ -700,6 +748,26 @@ mod tests {
             "3 users shown · 1 missing · 50 failed"
         );
         assert!(Lang::ZhCn.texts().status(3, 1, 50).contains("显示 3"));
+    }
+
+    #[test]
+    fn a_partial_or_earlier_run_says_so_in_the_status() {
+        let en = Lang::EnUs.texts();
+        let partial = Completeness::Partial { expected: 5000 };
+        assert_eq!(
+            en.run_status(1000, 0, 0, partial, false),
+            "1,000 of 5,000 users shown (partial) · 0 missing · 0 failed"
+        );
+        assert_eq!(
+            en.run_status(80, 0, 0, Completeness::Complete, true),
+            "80 users shown (from an earlier run) · 0 missing · 0 failed"
+        );
+        assert_eq!(
+            en.run_status(3, 1, 0, Completeness::Complete, false),
+            en.status(3, 1, 0)
+        );
+        let zh = Lang::ZhCn.texts().run_status(1000, 0, 4000, partial, false);
+        assert!(zh.contains("部分"), "{zh}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The page's state and everything it computes, as plain data and pure
 //! functions: what was asked ([`ids`], [`connection`]), what came back
-//! ([`results`], [`rows`]), who the users are ([`directory`],
+//! ([`results`], [`rows`]), how a run is going ([`progress`]), who the users are ([`directory`],
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
 //! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
 //! [`messages`], [`notice`]), how it leaves ([`export`]), and what is kept
@@ -26,6 +26,7 @@ pub mod keeping;
 pub mod messages;
 pub mod notice;
 pub mod numbers;
+pub mod progress;
 pub mod results;
 pub mod rows;
 pub mod sort;

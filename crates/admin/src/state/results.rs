@@ -1,8 +1,10 @@
 //! [`Results`]: everything the last queries settled — the rows found, the ids
 //! the server does not know (missing) and the requests that failed — and how
 //! a new answer changes them: a query replaces them, a retry merges into
-//! them, a listing appends page by page. A query whose every request failed
-//! (a refused token, say) keeps what was on screen.
+//! them, a listing appends page by page. Every result set says how complete
+//! it is ([`Completeness`]); a new query or listing replaces the results
+//! even when it fails, and what was on screen before stays reachable as the
+//! earlier run ([`Results::earlier_run`], [`begin_run`]), never counted in.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,15 +25,66 @@ pub struct Results {
     /// last page): only then are directory users missing from them unknown
     /// to KooDrive.
     pub listed_all: bool,
+    /// How complete they are.
+    pub completeness: Completeness,
+    /// Whether these are the results of an earlier run, shown again after a
+    /// newer one replaced them.
+    pub earlier_run: bool,
 }
 
-/// What [`Results::apply_query`] did with a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// The report replaced the results.
-    Replaced,
-    /// Nothing settled but failures: the rows on screen were kept.
-    KeptRows,
+/// How complete a result set is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Completeness {
+    /// Every id asked for was settled (found or missing), or the listing
+    /// went to its last page. Nothing asked yet is complete too.
+    #[default]
+    Complete,
+    /// The query or listing is still under way.
+    Running,
+    /// It ended before every id or page was settled (a failure, or Cancel):
+    /// `expected` users were asked for (the ids of a query, the server's
+    /// total of a listing).
+    Partial {
+        /// Users asked for.
+        expected: usize,
+    },
+}
+
+impl Completeness {
+    /// Whether the set is known to lack users it was asked for.
+    pub fn is_partial(self) -> bool {
+        matches!(self, Self::Partial { .. })
+    }
+}
+
+/// Starts a new query or listing: the results on screen become the earlier
+/// run (unless they hold nothing, or are already a run under way), and the
+/// results are empty and running. What was the earlier run before is dropped,
+/// unless the results on screen were it: then the latest run becomes the
+/// earlier one.
+pub fn begin_run(current: &mut Results, earlier: &mut Option<Results>) {
+    let worth_keeping = current.completeness != Completeness::Running
+        && !(current.rows.is_empty() && current.missing.is_empty() && current.failed.is_empty());
+    let previous = std::mem::take(current);
+    if previous.earlier_run {
+        // The latest run is the one kept aside: it is now the earlier one.
+        if let Some(latest) = earlier.as_mut() {
+            latest.earlier_run = true;
+        }
+    } else if worth_keeping {
+        *earlier = Some(Results {
+            earlier_run: true,
+            ..previous
+        });
+    }
+    current.completeness = Completeness::Running;
+}
+
+/// Shows the other run: the earlier one in place of the latest, or back.
+pub fn swap_runs(current: &mut Results, other: &mut Option<Results>) {
+    if let Some(o) = other.as_mut() {
+        std::mem::swap(current, o);
+    }
 }
 
 /// Ids a cancellation left unsettled, as a failed request "Retry failed" can finish.
@@ -65,10 +118,9 @@ impl Results {
     }
 
     /// A new query's report (`pending` ids, after a cancel, join the failed
-    /// list). It replaces the results, unless nothing at all was found or
-    /// missing: then the rows and missing ids on screen stay, and only the
-    /// failed list is replaced.
-    pub fn apply_query(&mut self, report: BatchReport) -> Applied {
+    /// list). It replaces the results, also when every request failed: the
+    /// results then say they are partial, and count only this query's users.
+    pub fn apply_query(&mut self, report: BatchReport) {
         let BatchReport {
             items,
             missing,
@@ -76,15 +128,16 @@ impl Results {
             pending,
         } = report;
         failed.extend(pending_chunk(pending));
-        if items.is_empty() && missing.is_empty() && !failed.is_empty() {
-            self.failed = failed;
-            return Applied::KeptRows;
-        }
         self.rows = items.into_iter().map(Row::new).collect();
         self.listed_all = false;
         self.missing = missing;
         self.failed = failed;
-        Applied::Replaced
+        let expected = self.rows.len() + self.missing.len() + self.failed_count();
+        self.completeness = if self.failed.is_empty() {
+            Completeness::Complete
+        } else {
+            Completeness::Partial { expected }
+        };
     }
 
     /// A retry of the failed ids: found users replace their old rows or are
@@ -118,11 +171,35 @@ impl Results {
             .extend(missing.into_iter().filter(|id| !known.contains(id)));
         failed.extend(pending_chunk(pending));
         self.failed = failed;
+        // Complete once every user asked for is settled (a listing that
+        // stopped early still lacks the pages it did not fetch).
+        if let Completeness::Partial { expected } = self.completeness
+            && self.failed.is_empty()
+            && self.rows.len() + self.missing.len() >= expected
+        {
+            self.completeness = Completeness::Complete;
+        }
     }
 
-    /// Starts a listing: everything is cleared.
+    /// Starts a listing: everything is cleared, and it is running.
     pub fn start_listing(&mut self) {
-        *self = Self::default();
+        *self = Self {
+            completeness: Completeness::Running,
+            earlier_run: self.earlier_run,
+            ..Self::default()
+        };
+    }
+
+    /// The end of a listing: complete when it went to its last page,
+    /// partial against the server's `total` (or what came) otherwise.
+    pub fn end_listing(&mut self, reached_end: bool, total: Option<usize>) {
+        self.completeness = if reached_end {
+            Completeness::Complete
+        } else {
+            Completeness::Partial {
+                expected: total.unwrap_or(self.rows.len()).max(self.rows.len()),
+            }
+        };
     }
 
     /// One page of a listing.
@@ -153,13 +230,13 @@ mod tests {
     #[test]
     fn a_query_replaces_and_a_retry_merges() {
         let mut r = Results::default();
-        let applied = r.apply_query(BatchReport {
+        r.apply_query(BatchReport {
             items: vec![user("1", 10.0)],
             missing: vec!["9".into()],
             failed: vec![failed(&["2", "3"], ErrorKind::Http)],
             pending: vec!["4".into()],
         });
-        assert_eq!(applied, Applied::Replaced);
+        assert_eq!(r.completeness, Completeness::Partial { expected: 5 });
         assert_eq!(r.failed_ids(), ["2", "3", "4"]);
         assert_eq!(r.failed_count(), 3);
         assert_eq!(r.main_failure().map(|e| e.kind), Some(ErrorKind::Http));
@@ -175,19 +252,72 @@ mod tests {
     }
 
     #[test]
-    fn a_query_that_only_failed_keeps_the_table() {
+    fn a_query_that_only_failed_replaces_the_table_and_says_it_is_partial() {
         let mut r = Results::default();
+        let mut earlier = None;
+        begin_run(&mut r, &mut earlier);
         r.apply_query(BatchReport {
             items: vec![user("1", 10.0)],
             ..BatchReport::default()
         });
-        let applied = r.apply_query(BatchReport {
+        assert_eq!(r.completeness, Completeness::Complete);
+        begin_run(&mut r, &mut earlier);
+        assert_eq!(r.completeness, Completeness::Running);
+        assert!(r.rows.is_empty(), "a new run starts empty");
+        r.apply_query(BatchReport {
             failed: vec![failed(&["1", "5"], ErrorKind::Auth)],
             ..BatchReport::default()
         });
-        assert_eq!(applied, Applied::KeptRows);
-        assert_eq!(ids(&r), [("1", Some(10.0))]);
+        assert!(r.rows.is_empty(), "the earlier rows are not counted in");
         assert_eq!(r.failed_count(), 2);
+        assert_eq!(r.completeness, Completeness::Partial { expected: 2 });
+        let kept = earlier.as_ref().map(|e| (ids(e), e.earlier_run));
+        assert_eq!(kept, Some((vec![("1", Some(10.0))], true)));
+        // The earlier run can be shown again, and the latest back.
+        swap_runs(&mut r, &mut earlier);
+        assert!(r.earlier_run);
+        assert_eq!(ids(&r), [("1", Some(10.0))]);
+        swap_runs(&mut r, &mut earlier);
+        assert!(!r.earlier_run);
+        assert_eq!(r.failed_count(), 2);
+        // A retry that settles every failed id makes it complete.
+        r.apply_retry(BatchReport {
+            items: vec![user("1", 11.0)],
+            missing: vec!["5".into()],
+            ..BatchReport::default()
+        });
+        assert_eq!(r.completeness, Completeness::Complete);
+    }
+
+    #[test]
+    fn a_new_run_while_the_earlier_one_is_shown_keeps_the_latest_as_earlier() {
+        let mut r = Results::default();
+        let mut earlier = None;
+        for id in ["1", "2"] {
+            begin_run(&mut r, &mut earlier);
+            r.apply_query(BatchReport {
+                items: vec![user(id, 1.0)],
+                ..BatchReport::default()
+            });
+        }
+        swap_runs(&mut r, &mut earlier);
+        assert_eq!(ids(&r), [("1", Some(1.0))]);
+        begin_run(&mut r, &mut earlier);
+        let kept = earlier.as_ref().map(|e| (ids(e), e.earlier_run));
+        assert_eq!(kept, Some((vec![("2", Some(1.0))], true)));
+        assert!(!r.earlier_run);
+    }
+
+    #[test]
+    fn a_listing_that_stops_early_is_partial_against_the_servers_total() {
+        let mut r = Results::default();
+        r.start_listing();
+        r.append_page(vec![user("1", 1.0), user("2", 1.0)]);
+        assert_eq!(r.completeness, Completeness::Running);
+        r.end_listing(false, Some(20));
+        assert_eq!(r.completeness, Completeness::Partial { expected: 20 });
+        r.end_listing(true, Some(2));
+        assert_eq!(r.completeness, Completeness::Complete);
     }
 
     #[test]

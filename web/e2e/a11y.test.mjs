@@ -73,7 +73,7 @@ test("no axe violations: a refused token, failed and missing ids, a picked bucke
   await expectStatus(page, "0 users shown · 2 missing · 0 failed");
   await page.getByLabel("Access token").fill("wrong");
   await queryIds(page, ["3"]);
-  await expectStatus(page, "0 users shown · 2 missing · 1 failed");
+  await expectStatus(page, "0 of 1 users shown (partial) · 0 missing · 1 failed");
   await settled(page);
   await page.getByRole("alert").waitFor();
   await expectNoViolations(page, "errors shown");

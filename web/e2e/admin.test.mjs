@@ -209,7 +209,7 @@ describe("the admin page", () => {
     await page.getByRole("alert").getByText(/^The app signature was refused/).waitFor();
   });
 
-  test("a refused token says what to do, keeps the table, and Retry failed works with a new token", async () => {
+  test("a refused token says what to do, keeps the earlier table reachable, and Retry failed works with a new token", async () => {
     await queryIds(page, knownIds(80));
     await expectStatus(page, "80 users shown · 0 missing · 0 failed");
     await page.getByLabel("Access token").fill("expired-token");
@@ -217,11 +217,15 @@ describe("the admin page", () => {
     const alert = page.getByRole("alert");
     await alert.getByText(/^The access token was refused: get a new one from the KooDrive console/).waitFor();
     assert.match(await alert.locator("code").textContent(), /^[0-9a-z]{58}$/);
-    await expectStatus(page, "80 users shown · 0 missing · 30 failed");
+    // The new query's own users only; the 80 are the earlier run.
+    await expectStatus(page, "0 of 30 users shown (partial) · 0 missing · 30 failed");
+    await page.getByRole("button", { name: "Show earlier run" }).click();
+    await expectStatus(page, "80 users shown (from an earlier run) · 0 missing · 0 failed");
     assert.equal((await visibleRows(page))[0][0], knownIds(1)[0]);
+    await page.getByRole("button", { name: "Show latest run" }).click();
     await page.getByLabel("Access token").fill("sandbox-token");
     await page.getByRole("button", { name: "Retry failed" }).click();
-    await expectStatus(page, "110 users shown · 0 missing · 0 failed");
+    await expectStatus(page, "30 users shown · 0 missing · 0 failed");
   });
 
   test("Cancel stops a bulk query, keeps what came back and leaves the rest to Retry failed", async () => {
@@ -233,8 +237,8 @@ describe("the admin page", () => {
     await until(() => progress.getAttribute("value"), (v) => Number(v) >= 50, "the first chunk to settle");
     await page.getByRole("button", { name: "Cancel" }).click();
     await settled(page);
-    const text = await expectStatusMatching(page, /^\d+ users shown · 0 missing · \d+ failed$/);
-    const [shown, , failed] = text.match(/\d+/g).map(Number);
+    const text = await expectStatusMatching(page, /^\d+ of 300 users shown \(partial\) · 0 missing · \d+ failed$/);
+    const [shown, , , failed] = text.match(/\d+/g).map(Number);
     assert.equal(shown + failed, 300, text);
     assert.ok(shown >= 50 && failed > 0, text);
     await page.locator("section.failed").getByText("cancelled before an answer came").first().waitFor();

@@ -47,7 +47,7 @@ for (const colorScheme of ["light", "dark"]) {
       );
       const many = Array.from({ length: 60 }, (_, i) => `${1_000_000_000_000_000_000n + BigInt(i)}`);
       await queryIds(page, [...many, ...ids]);
-      await expectStatus(page, "3 users shown · 10 missing · 50 failed");
+      await expectStatus(page, "3 of 63 users shown (partial) · 10 missing · 50 failed");
       await settled(page);
       await screenshot(page, `admin-errors-${colorScheme}-${width}`);
       await page.context().close();

@@ -275,8 +275,12 @@ function startService(what, bin, args) {
   });
 }
 
-/** Parses CSV text (RFC 4180: quotes, doubled quotes, CRLF) into rows of fields. */
+/**
+ * Parses CSV text (RFC 4180: quotes, doubled quotes, CRLF) into rows of
+ * fields; a leading byte-order mark is not part of the first field.
+ */
 export function parseCsv(text) {
+  text = text.replace(/^\uFEFF/, "");
   const rows = [];
   let row = [];
   let field = "";

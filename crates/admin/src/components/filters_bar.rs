@@ -9,10 +9,13 @@ use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
 use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json, usage_file_name};
-use crate::state::filters::{Filters, bucket_range};
+use crate::state::filters::Filters;
 use crate::state::i18n::Texts;
 use crate::state::notice::{BrowserAction, Notice, Problem};
 use crate::state::numbers::{parse_number, shortest};
+
+/// The State select's choice of expired quotas (beside the usage states).
+const EXPIRED: &str = "expired";
 
 /// A number input bound to one optional number of the filters.
 #[component]
@@ -24,17 +27,29 @@ fn NumberFilter(
     get: fn(&Filters) -> Option<f64>,
     set: fn(&mut Filters, Option<f64>),
 ) -> impl IntoView {
+    // What was typed but refused (a negative number, or not a number): the
+    // filter keeps its value and the field says why, inline.
+    let refused = RwSignal::new(false);
+    let error_id = format!("{id}-error");
     view! {
         <div class="field small-field">
             <label for=id>{label(t)}</label>
             <input id=id type="number" min="0" step="any" inputmode="decimal"
+                aria-invalid=move || refused.get().then_some("true")
+                aria-describedby=move || refused.get().then(|| error_id.clone())
                 prop:value=move || results.filters.with(get).map(shortest).unwrap_or_default()
                 on:input=move |ev| {
-                    let value = parse_number(&event_target_value(&ev));
-                    if results.filters.with_untracked(get) != value {
+                    let text = event_target_value(&ev);
+                    let value = parse_number(&text);
+                    let bad = value.is_some_and(|v| v < 0.0) || (value.is_none() && !text.trim().is_empty());
+                    refused.set(bad);
+                    if !bad && results.filters.with_untracked(get) != value {
                         results.filters.update(|f| set(f, value));
                     }
                 } />
+            <Show when=move || refused.get()>
+                <p class="field-error" id=format!("{id}-error")>{t.invalid_number()}</p>
+            </Show>
         </div>
     }
 }
@@ -139,9 +154,13 @@ pub fn FiltersBar(
     t: &'static Texts,
 ) -> impl IntoView {
     let state_value = move || {
-        results
-            .filters
-            .with(|f| f.state.map(UsageState::as_str).unwrap_or("").to_owned())
+        results.filters.with(|f| {
+            if f.expired {
+                EXPIRED.to_owned()
+            } else {
+                f.state.map(UsageState::as_str).unwrap_or("").to_owned()
+            }
+        })
     };
     view! {
         <div class="filters" role="group" aria-label=t.filters>
@@ -159,7 +178,10 @@ pub fn FiltersBar(
                 <select id="filter-state" prop:value=state_value on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let state = UsageState::ALL.into_iter().find(|s| s.as_str() == value);
-                    results.filters.update(|f| f.state = state);
+                    results.filters.update(|f| {
+                        f.state = state;
+                        f.expired = value == EXPIRED;
+                    });
                 }>
                     <option value="" prop:selected=move || state_value().is_empty()>{t.all_states}</option>
                     {UsageState::ALL.into_iter().enumerate().map(|(i, s)| view! {
@@ -167,6 +189,7 @@ pub fn FiltersBar(
                             {move || t.state_names[i]}
                         </option>
                     }).collect_view()}
+                    <option value=EXPIRED prop:selected=move || state_value() == EXPIRED>{t.expired()}</option>
                 </select>
             </div>
             <DirectoryFilter results dir t />
@@ -182,7 +205,7 @@ pub fn FiltersBar(
                 get=|f| f.usage_max_pct set=|f, v| f.usage_max_pct = v />
             <div class="buttons">
                 {move || results.filters.with(|f| f.bucket).map(|b| {
-                    let (text, action) = t.bucket_chip(&bucket_range(b));
+                    let (text, action) = t.bucket_chip(&t.bucket_name(b));
                     view! {
                         <button type="button" class="chip" aria-label=action
                             on:click=move |_| results.filters.update(|f| f.bucket = None)>

@@ -1,11 +1,12 @@
-//! The usage histogram: users per 10 % bucket (and one for 100 % and over),
-//! drawn in SVG. Each bar is a button: clicking it (or Enter / Space on it)
+//! The usage histogram: users per 10 % bucket, one for 100 % and over (the
+//! users in state `exceeded`), and one for users with no quota, so that
+//! every user shown is in one bar; drawn in SVG. Each bar is a button: clicking it (or Enter / Space on it)
 //! shows only that bucket; again clears it.
 
 use leptos::prelude::*;
 
 use crate::app::ResultsContext;
-use crate::state::filters::{BUCKETS, bucket_range};
+use crate::state::filters::{BUCKETS, FULL, NO_QUOTA};
 use crate::state::i18n::Texts;
 use crate::state::numbers::trimmed;
 
@@ -41,12 +42,17 @@ pub fn UsageHistogram(results: ResultsContext, t: &'static Texts) -> impl IntoVi
                 // SVG numbers as text, one decimal.
                 let n = |v: f64| trimmed(v, 1);
                 let class = match b {
-                    10 => "bucket exceeded",
+                    NO_QUOTA => "bucket no-quota",
+                    FULL => "bucket exceeded",
                     9 => "bucket nearing",
                     _ => "bucket",
                 };
-                let label = t.bucket_label(&bucket_range(b), count);
-                let tick = if b == 10 { "≥100".to_owned() } else { format!("{}", b * 10) };
+                let label = t.bucket_label(&t.bucket_name(b), count);
+                let tick = match b {
+                    NO_QUOTA => "0".to_owned(),
+                    FULL => "≥100".to_owned(),
+                    _ => format!("{}", b * 10),
+                };
                 view! {
                     <g class=class>
                         <g class="target" role="button" tabindex="0"

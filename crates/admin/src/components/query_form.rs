@@ -161,13 +161,44 @@ pub fn QueryForm(app: App, t: &'static Texts) -> impl IntoView {
                 .map(|d| settled.with(|text| resolve_entries(text, d)))
         })
     });
-    let check = move || {
+    // Entries that do not look like KooDrive ids: still sent (the server
+    // decides), but said before the query and listed apart.
+    let unlike = Memo::new(move |_| {
+        let owned = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<Vec<_>>();
         resolution.with(|r| match r {
+            Some(r) => owned(r.list.unlike_koodrive_ids()),
+            None => query
+                .ids_text
+                .with(|text| owned(parse_ids(text).unlike_koodrive_ids())),
+        })
+    });
+    let check = move || {
+        let mut check = resolution.with(|r| match r {
             Some(r) => t.resolution_check(r),
             None => {
                 let list = query.ids_text.with(|text| parse_ids(text));
                 t.id_check(list.ids.len(), list.duplicates, list.empty)
             }
+        });
+        let odd = unlike.with(Vec::len);
+        if odd > 0 {
+            check.push_str(" · ");
+            check.push_str(&t.unlike_ids(odd));
+        }
+        check
+    };
+    let unlike_list = move || {
+        unlike.with(|odd| {
+            (!odd.is_empty()).then(|| {
+                let more = odd.len().saturating_sub(MAX_UNRESOLVED);
+                let items = odd
+                    .iter()
+                    .take(MAX_UNRESOLVED)
+                    .map(|id| view! { <li class="mono">{id.clone()}</li> })
+                    .collect_view();
+                let more = (more > 0).then(|| view! { <li>{format!("+ {more}")}</li> });
+                view! { <ul class="unlike-ids" aria-label=t.unlike_ids_list()>{items}{more}</ul> }
+            })
         })
     };
     let unresolved = move || {
@@ -205,6 +236,7 @@ pub fn QueryForm(app: App, t: &'static Texts) -> impl IntoView {
                 </p>
                 <p class="check" id="user-ids-check" aria-live="polite">{check}</p>
                 {unresolved}
+                {unlike_list}
             </div>
             <div class="field">
                 <label for="import-csv">{t.import_csv}</label>

@@ -30,6 +30,7 @@ fn header_label(column: SortColumn, t: &Texts) -> &'static str {
         SortColumn::Department => t.col_department,
         SortColumn::Quota => t.col_quota,
         SortColumn::Used => t.col_used,
+        SortColumn::Free => t.col_free(),
         SortColumn::Usage => t.col_usage,
         SortColumn::State => t.col_state,
         SortColumn::Effective => t.col_effective,
@@ -143,6 +144,11 @@ fn row_view(
         };
         let quota = amount(row.quota.map(|q| q as f64), record.quota.clone());
         let used = amount(row.used, record.used.map(shortest).unwrap_or_default());
+        let free = amount(row.free, row.free_exact().unwrap_or_default());
+        // An expired quota is marked beside its state.
+        let expired = row
+            .is_expired(now)
+            .then(|| view! { " " <span class="tag expired">{t.expired()}</span> });
         let pct = row.ratio.map_or(0.0, |r| (r * 100.0).clamp(0.0, 100.0));
         let state_class = format!("state state-{}", state.as_str());
         let problem = record.problem().map(|p| p.to_string());
@@ -154,6 +160,7 @@ fn row_view(
                 {directory_cells}
                 <td class="num">{quota}</td>
                 <td class="num">{used}</td>
+                <td class="num free">{free}</td>
                 <td class="usage">
                     <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
                         <rect class="track" x="0" y="0" width="100" height="8"></rect>
@@ -161,7 +168,7 @@ fn row_view(
                     </svg>
                     <span class="num">{format_ratio(row.ratio)}</span>
                 </td>
-                <td><span class=state_class title=problem>{t.state_names[state_index(state)]}</span></td>
+                <td class="state-cell"><span class=state_class title=problem>{t.state_names[state_index(state)]}</span>{expired}</td>
                 <td>{effective}</td>
                 <td>{expires}</td>
             </tr>
@@ -227,7 +234,7 @@ pub fn ResultsTable(
         })
     };
     let with_directory = move || dir.directory.with(Option::is_some);
-    let columns = move || if with_directory() { "10" } else { "7" };
+    let columns = move || if with_directory() { "11" } else { "8" };
     // Whole pixels: integer text, no float formatting.
     let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
     let spacer_top = move || px(range.get().0);

@@ -38,6 +38,7 @@ pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView
                         {item(t.sum_total_used.into(), format_bytes(s.total_used_bytes))}
                         {item(t.sum_overall.into(), format_ratio(s.overall_ratio()))}
                         {item(t.sum_expiring.into(), s.expiring_soon.to_string())}
+                        {item(t.expired().into(), s.expired.to_string())}
                         {item(t.sum_missing.into(), missing.to_string())}
                     </dl>
                     <ul class="state-counts">

@@ -8,40 +8,57 @@ use leptos::prelude::*;
 use super::notice::TraceId;
 use crate::app::{DirectoryContext, ResultsContext};
 use crate::state::i18n::Texts;
+use crate::state::ids::looks_like_koodrive_id;
 
 /// Ids listed at most (the rest are counted).
 const MAX_LISTED: usize = 500;
 
-/// The missing ids.
+/// The missing ids: those that look like KooDrive ids (the server does not
+/// know them), and apart from them those that do not (a typo, a column of
+/// something else).
 #[component]
 pub fn MissingList(
     results: ResultsContext,
     dir: DirectoryContext,
     t: &'static Texts,
 ) -> impl IntoView {
-    move || {
-        let missing = results.results.with(|r| r.missing.clone());
+    let list = move |ids: Vec<String>, heading: String, id: &'static str, class: &'static str| {
         let directory = dir.directory.get();
-        (!missing.is_empty()).then(|| {
-            let more = missing.len().saturating_sub(MAX_LISTED);
-            view! {
-                <section class="panel unsettled missing" aria-labelledby="missing-heading">
-                    <h2 id="missing-heading">{t.missing_heading}" ("{missing.len().to_string()}")"</h2>
-                    <ul class="ids" tabindex="0" aria-labelledby="missing-heading">
-                        {missing.into_iter().take(MAX_LISTED).map(|id| {
-                            // With a directory, who the id is.
-                            let name = directory
-                                .as_ref()
-                                .and_then(|d| d.find_id(&id).and_then(|e| d.entry(e)))
-                                .filter(|e| !e.name.is_empty())
-                                .map(|e| format!(" · {}", e.name));
-                            view! { <li><span class="mono">{id}</span>{name}</li> }
-                        }).collect_view()}
-                    </ul>
-                    {(more > 0).then(|| view! { <p class="help">"+ "{more.to_string()}</p> })}
-                </section>
-            }
-        })
+        let more = ids.len().saturating_sub(MAX_LISTED);
+        view! {
+            <section class=format!("panel unsettled {class}") aria-labelledby=id>
+                <h2 id=id>{heading}</h2>
+                <ul class="ids" tabindex="0" aria-labelledby=id>
+                    {ids.into_iter().take(MAX_LISTED).map(|id| {
+                        // With a directory, who the id is.
+                        let name = directory
+                            .as_ref()
+                            .and_then(|d| d.find_id(&id).and_then(|e| d.entry(e)))
+                            .filter(|e| !e.name.is_empty())
+                            .map(|e| format!(" · {}", e.name));
+                        view! { <li><span class="mono">{id}</span>{name}</li> }
+                    }).collect_view()}
+                </ul>
+                {(more > 0).then(|| view! { <p class="help">"+ "{more.to_string()}</p> })}
+            </section>
+        }
+    };
+    move || {
+        let (shaped, odd): (Vec<String>, Vec<String>) = results.results.with(|r| {
+            r.missing
+                .iter()
+                .cloned()
+                .partition(|id| looks_like_koodrive_id(id))
+        });
+        let shaped = (!shaped.is_empty()).then(|| {
+            let heading = format!("{} ({})", t.missing_heading, shaped.len());
+            list(shaped, heading, "missing-heading", "missing")
+        });
+        let odd = (!odd.is_empty()).then(|| {
+            let heading = t.missing_unlike_heading(odd.len());
+            list(odd, heading, "missing-unlike-heading", "missing-unlike")
+        });
+        view! { {shaped} {odd} }
     }
 }
 

@@ -35,7 +35,7 @@ use super::times::iso_utc;
 use super::units::{WireUnit, amount_in};
 
 /// The CSV's header row.
-pub const CSV_HEADER: [&str; 11] = [
+pub const CSV_HEADER: [&str; 13] = [
     "userId",
     "quota",
     "used",
@@ -47,6 +47,8 @@ pub const CSV_HEADER: [&str; 11] = [
     "quota (GiB)",
     "used (GiB)",
     "usage (%)",
+    "free",
+    "free (GiB)",
 ];
 
 /// The directory columns' header, after [`CSV_HEADER`].
@@ -284,6 +286,8 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
             gib(row.quota.map(|q| q as f64)),
             gib(row.used),
             row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
+            row.free_exact().unwrap_or_default(),
+            gib(row.free),
         ];
         if let Some(d) = dir {
             record.extend(directory_cells(d.entry_of_row(i)));
@@ -366,6 +370,11 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
         json_string(&mut out, &r.quota);
         out.push_str(",\"used\":");
         json_number(&mut out, r.used);
+        if let Some(free) = row.free_exact() {
+            // Exact, as a string like `quota`: it may pass 2^53.
+            out.push_str(",\"free\":");
+            json_string(&mut out, &free);
+        }
         for (name, value) in [
             ("createTime", &r.create_time),
             ("effectiveTime", &r.effective_time),
@@ -504,16 +513,16 @@ mod tests {
         let csv = csv.strip_prefix(BOM).unwrap_or_default();
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0].starts_with("userId,quota,used,usedRatio,state,"));
-        assert!(lines[0].ends_with(",quota (GiB),used (GiB),usage (%)"));
+        assert!(lines[0].ends_with(",quota (GiB),used (GiB),usage (%),free,free (GiB)"));
         assert_eq!(
             lines[1],
-            "\"x\"\"y,z\",18446744073709551615,0,0,normal,,,,17592186044416,0,0.00"
+            "\"x\"\"y,z\",18446744073709551615,0,0,normal,,,,17592186044416,0,0.00,18446744073709551615,17592186044416"
         );
         assert_eq!(
             lines[2],
-            "1001,1048576,996147.2,0.95,nearing,,,2025-12-12T08:37:14.613Z,1,0.95,95.00"
+            "1001,1048576,996147.2,0.95,nearing,,,2025-12-12T08:37:14.613Z,1,0.95,95.00,52428.8,0.05"
         );
-        assert_eq!(lines[3], "404,,,,missing,,,,,,");
+        assert_eq!(lines[3], "404,,,,missing,,,,,,,,");
         assert_eq!(lines.len(), 5);
     }
 
@@ -643,7 +652,7 @@ mod tests {
     fn json_keeps_wire_names_and_exact_quotas() {
         let (rows, states) = sample();
         let json = to_json(&input(&rows, &states, &[]));
-        assert!(json.contains(r#"{"userId":"x\"y,z","quota":"18446744073709551615","used":0,"usedRatio":0,"state":"normal"}"#), "{json}");
+        assert!(json.contains(r#"{"userId":"x\"y,z","quota":"18446744073709551615","used":0,"free":"18446744073709551615","usedRatio":0,"state":"normal"}"#), "{json}");
         assert!(
             json.contains(
                 r#""expirationTime":"2025-12-12T08:37:14.613Z","usedRatio":0.95,"state":"nearing""#
@@ -673,24 +682,31 @@ mod tests {
         });
         let csv = to_csv(&x);
         let lines: Vec<&str> = csv.trim_start_matches(BOM).split("\r\n").collect();
-        assert!(lines[0].ends_with(",usage (%),name,email,department,directoryStatus,inDirectory"));
-        assert!(lines[1].ends_with(",0.00,,,,,no"), "{}", lines[1]);
+        assert!(lines[0].ends_with(
+            ",usage (%),free,free (GiB),name,email,department,directoryStatus,inDirectory"
+        ));
         assert!(
-            lines[2].ends_with(",95.00,\"Lovelace, Ada\",ada@x.org,Research,active,yes"),
+            lines[1].ends_with(",0.00,18446744073709551615,17592186044416,,,,,no"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2]
+                .ends_with(",95.00,52428.8,0.05,\"Lovelace, Ada\",ada@x.org,Research,active,yes"),
             "{}",
             lines[2]
         );
         assert_eq!(
             lines[3],
-            "404,,,,missing,,,,,,,Gone,gone@x.org,Sales,left,yes"
+            "404,,,,missing,,,,,,,,,Gone,gone@x.org,Sales,left,yes"
         );
         assert_eq!(
             lines[4],
-            "404,,,,notInKooDrive,,,,,,,Gone,gone@x.org,Sales,left,yes"
+            "404,,,,notInKooDrive,,,,,,,,,Gone,gone@x.org,Sales,left,yes"
         );
         assert_eq!(
             lines[5],
-            "777,,,,notInKooDrive,,,,,,,Only Here,only@x.org,,active,yes"
+            "777,,,,notInKooDrive,,,,,,,,,Only Here,only@x.org,,active,yes"
         );
         let json = to_json(&x);
         assert!(json.contains(r#""state":"nearing","directory":{"name":"Lovelace, Ada","email":"ada@x.org","department":"Research","status":"active"}}"#), "{json}");

@@ -10,23 +10,48 @@ use super::rows::Row;
 use super::times::DAY_MS;
 use super::units::WireUnit;
 
-/// How many buckets the usage histogram has: ten of 10 % and one for 100 % and over.
-pub const BUCKETS: usize = 11;
+/// How many buckets the usage histogram has: ten of 10 %, one for 100 % and
+/// over ([`FULL`]), and one for users without a usable quota ([`NO_QUOTA`]).
+pub const BUCKETS: usize = 12;
+
+/// The bucket of 100 % and over: the users in state `exceeded`.
+pub const FULL: usize = 10;
+
+/// The bucket of users with no usable quota: a quota of `0` with nothing
+/// used, or a record the page cannot read.
+pub const NO_QUOTA: usize = 11;
 
 /// The histogram bucket of a usage ratio: `0` for [0 %, 10 %), …, `9` for
-/// [90 %, 100 %), `10` for 100 % and over. `None` without a ratio.
+/// [90 %, 100 %), [`FULL`] for 100 % and over — the rule of state
+/// `exceeded`, so the bar and the state agree. `None` without a ratio.
 pub fn bucket_of(ratio: Option<f64>) -> Option<usize> {
     let r = ratio?;
-    if !r.is_finite() || r < 0.0 {
+    if r.is_nan() || r < 0.0 {
         return None;
     }
-    // A hair of slack keeps 0.3 (2.9999… tenths in floating point) in the 30 % bucket.
-    Some(((r * 10.0 + 1e-9).floor() as usize).min(BUCKETS - 1))
+    if r >= 1.0 {
+        return Some(FULL);
+    }
+    // A hair of slack keeps 0.3 (2.9999… tenths in floating point) in the
+    // 30 % bucket; below 100 % it never reaches the full bucket.
+    Some(((r * 10.0 + 1e-9).floor() as usize).min(FULL - 1))
 }
 
-/// The range of a bucket in words: `40–50%`, `≥100%`.
+/// The bucket of a row: by its ratio; a quota of `0` with space used is
+/// full (state `exceeded`), and every other row without a ratio is in
+/// [`NO_QUOTA`]. Every row lands in exactly one bucket.
+pub fn bucket_of_row(row: &Row) -> usize {
+    match bucket_of(row.ratio) {
+        Some(b) => b,
+        None if row.quota == Some(0) && row.used.is_some_and(|u| u > 0.0) => FULL,
+        None => NO_QUOTA,
+    }
+}
+
+/// The range of a bucket in words: `40–50%`, `≥100%` (the words of the
+/// [`NO_QUOTA`] bucket are the language's: see `i18n`).
 pub fn bucket_range(bucket: usize) -> String {
-    if bucket + 1 >= BUCKETS {
+    if bucket >= FULL {
         "≥100%".to_owned()
     } else {
         format!("{}–{}%", bucket * 10, bucket * 10 + 10)
@@ -49,8 +74,10 @@ pub struct Filters {
     pub usage_min_pct: Option<f64>,
     /// Usage at most this percentage.
     pub usage_max_pct: Option<f64>,
-    /// Expires within this many days from now, or has expired.
+    /// Expires within this many days from now, and has not expired yet.
     pub expires_within_days: Option<f64>,
+    /// Only users whose quota has expired.
+    pub expired: bool,
     /// Only this histogram bucket.
     pub bucket: Option<usize>,
     /// Only this department (set from the departments view).
@@ -81,7 +108,7 @@ impl Filters {
     /// Whether `row`, whose state is `state`, passes every filter.
     pub fn matches(&self, row: &Row, state: UsageState, ctx: &FilterContext) -> bool {
         self.matches_except_bucket(row, state, ctx)
-            && self.bucket.is_none_or(|b| bucket_of(row.ratio) == Some(b))
+            && self.bucket.is_none_or(|b| bucket_of_row(row) == b)
     }
 
     /// Whether `row` passes every filter but the histogram bucket (the
@@ -102,6 +129,7 @@ impl Filters {
             || self.usage_min_pct.is_some()
             || self.usage_max_pct.is_some()
             || self.expires_within_days.is_some()
+            || self.expired
             || self.department.is_some()
             || self.in_directory.is_some()
     }
@@ -165,12 +193,16 @@ impl Filters {
             }
         }
         if let Some(days) = self.expires_within_days {
+            // Only quotas not expired yet: expired ones have their own filter.
             let Some(left) = row.expires_in_ms(ctx.now_ms) else {
                 return false;
             };
-            if left as f64 > days * DAY_MS as f64 {
+            if left <= 0 || left as f64 > days * DAY_MS as f64 {
                 return false;
             }
+        }
+        if self.expired && !row.is_expired(ctx.now_ms) {
+            return false;
         }
         true
     }
@@ -375,12 +407,39 @@ mod tests {
     }
 
     #[test]
-    fn expires_within_includes_the_expired() {
+    fn expires_within_leaves_the_expired_to_their_own_filter() {
         let f = Filters {
             expires_within_days: Some(7.0),
             ..Filters::default()
         };
-        assert_eq!(shown(&f, &sample()), ["1001", "1002"]);
+        assert_eq!(shown(&f, &sample()), ["1001"]);
+        let f = Filters {
+            expired: true,
+            ..Filters::default()
+        };
+        assert_eq!(shown(&f, &sample()), ["1002"]);
+        assert!(f.is_active() && f.others_active());
+    }
+
+    #[test]
+    fn every_row_lands_in_one_bucket_and_the_full_one_is_the_exceeded_state() {
+        let t = Thresholds::default();
+        let mut rows = sample();
+        rows.push(row("3001", 10_000, 9_999.5, None)); // 99.995 %: critical
+        rows.push(row("3002", 0, 5.0, None)); // quota 0, used: exceeded
+        let mut bad = UserSpaceQuota::new("3003", 1, 1.0);
+        bad.quota = "x".into();
+        rows.push(Row::new(bad));
+        let buckets: Vec<usize> = rows.iter().map(bucket_of_row).collect();
+        assert_eq!(buckets, [1, 9, FULL, NO_QUOTA, 9, FULL, NO_QUOTA]);
+        for (row, b) in rows.iter().zip(&buckets) {
+            assert_eq!(
+                *b == FULL,
+                row.state(&t) == UsageState::Exceeded,
+                "{}: the bar and the state agree",
+                row.user_id()
+            );
+        }
     }
 
     /// Rows with varied ids: cases, non-ASCII, empty, repeats.
@@ -511,7 +570,7 @@ mod tests {
             })
             .collect();
         assert_eq!(two_steps, direct);
-        assert_eq!(direct, [0, 1]);
+        assert_eq!(direct, [0], "1002 has expired: not 'within 7 days'");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::results::Completeness;
 
 mod problems;
 mod runs;
+mod table;
 
 /// A language of the page; its tag is also sent as the `language` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -2,9 +2,43 @@
 //! ([`parse_ids`]), or a CSV file ([`CsvImport`], read with the `csv` crate)
 //! whose id column is found by its header or chosen by the administrator.
 //! Duplicates are removed (first-seen order kept) and empty entries counted,
-//! so the page can say what it did.
+//! so the page can say what it did. Full-width digits (`１２３`, as Chinese
+//! input methods type them) become ASCII digits; entries that do not look
+//! like KooDrive ids ([`looks_like_koodrive_id`]) are still sent, since the
+//! server decides, but the page lists them apart.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+
+/// An entry with its full-width digits (U+FF10–U+FF19) made ASCII digits.
+pub fn normalize_digits(entry: &str) -> Cow<'_, str> {
+    let full_width = |c: char| ('\u{ff10}'..='\u{ff19}').contains(&c);
+    if !entry.chars().any(full_width) {
+        return Cow::Borrowed(entry);
+    }
+    Cow::Owned(
+        entry
+            .chars()
+            .map(|c| {
+                if full_width(c) {
+                    char::from(b'0' + (c as u32 - 0xff10) as u8)
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whether an id looks like a KooDrive user id: 1 to 19 ASCII digits
+/// without a leading zero (a number that fits 64 bits, as KooDrive's ids
+/// do). `abc`, `12-34`, `0` and `1505084218764547200x` do not.
+pub fn looks_like_koodrive_id(id: &str) -> bool {
+    (1..=19).contains(&id.len())
+        && !id.starts_with('0')
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && id.parse::<u64>().is_ok()
+}
 
 /// Ids ready to query, and what was dropped on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -18,21 +52,32 @@ pub struct IdList {
 }
 
 impl IdList {
-    /// Builds the list from entries, counting duplicates and empties.
+    /// Builds the list from entries (full-width digits made ASCII),
+    /// counting duplicates and empties.
     pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a str>) -> Self {
         let mut list = Self::default();
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<Cow<'a, str>> = HashSet::new();
         for entry in entries {
-            let entry = entry.trim();
+            let entry = normalize_digits(entry.trim());
             if entry.is_empty() {
                 list.empty += 1;
-            } else if seen.insert(entry) {
-                list.ids.push(entry.to_owned());
+            } else if !seen.contains(&entry) {
+                list.ids.push(entry.clone().into_owned());
+                seen.insert(entry);
             } else {
                 list.duplicates += 1;
             }
         }
         list
+    }
+
+    /// The ids that do not look like KooDrive ids, in order.
+    pub fn unlike_koodrive_ids(&self) -> Vec<&str> {
+        self.ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !looks_like_koodrive_id(id))
+            .collect()
     }
 }
 
@@ -202,6 +247,32 @@ mod tests {
         assert_eq!(list.duplicates, 1);
         assert_eq!(list.empty, 2);
         assert_eq!(parse_ids("  \n\n").ids.len(), 0);
+    }
+
+    #[test]
+    fn full_width_digits_are_normalised_and_odd_ids_are_told_apart() {
+        let list = parse_ids("abc 12-34 0 １２３ 1505084218764547200x 123 1505084218764547200");
+        assert_eq!(
+            list.ids,
+            [
+                "abc",
+                "12-34",
+                "0",
+                "123",
+                "1505084218764547200x",
+                "1505084218764547200"
+            ]
+        );
+        assert_eq!(list.duplicates, 1, "１２３ is 123");
+        assert_eq!(
+            list.unlike_koodrive_ids(),
+            ["abc", "12-34", "0", "1505084218764547200x"]
+        );
+        assert!(
+            !looks_like_koodrive_id("99999999999999999999"),
+            "past 64 bits"
+        );
+        assert!(looks_like_koodrive_id("1"));
     }
 
     #[test]

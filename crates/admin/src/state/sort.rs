@@ -25,6 +25,8 @@ pub enum SortColumn {
     Quota,
     /// `used`.
     Used,
+    /// `quota - used`.
+    Free,
     /// The usage ratio.
     Usage,
     /// The state, by severity.
@@ -45,6 +47,7 @@ impl SortColumn {
             Self::Department => "col-department",
             Self::Quota => "col-quota",
             Self::Used => "col-used",
+            Self::Free => "col-free",
             Self::Usage => "col-usage",
             Self::State => "col-state",
             Self::Effective => "col-effective",
@@ -53,13 +56,14 @@ impl SortColumn {
     }
 
     /// Every column, in the table's order.
-    pub const ALL: [SortColumn; 10] = [
+    pub const ALL: [SortColumn; 11] = [
         Self::UserId,
         Self::Name,
         Self::Email,
         Self::Department,
         Self::Quota,
         Self::Used,
+        Self::Free,
         Self::Usage,
         Self::State,
         Self::Effective,
@@ -178,6 +182,7 @@ pub fn sort_indices(
             ),
             SortColumn::Quota => by_option(x.quota, y.quota, d, Ord::cmp),
             SortColumn::Used => by_option(x.used, y.used, d, f64_cmp),
+            SortColumn::Free => by_option(x.free, y.free, d, f64_cmp),
             SortColumn::Usage => by_option(x.ratio, y.ratio, d, f64_cmp),
             SortColumn::State => by_option(severity(i), severity(j), d, Ord::cmp),
             SortColumn::Effective => by_option(x.effective_ms, y.effective_ms, d, Ord::cmp),
@@ -227,6 +232,19 @@ mod tests {
             descending: true,
         };
         assert_eq!(order(down), ["1000", "200", "9", "30"]);
+    }
+
+    #[test]
+    fn free_sorts_closest_to_running_out_first_or_most_reclaimable_first() {
+        // Free: 200 → 50, 1000 → 0.5, 9 → 990; the bad record has none.
+        let least = Sort {
+            column: SortColumn::Free,
+            descending: false,
+        };
+        assert_eq!(order(least), ["1000", "200", "9", "30"]);
+        let most = Sort::clicked(None, SortColumn::Free);
+        assert!(most.descending, "a first click shows the most reclaimable");
+        assert_eq!(order(most), ["9", "200", "1000", "30"]);
     }
 
     #[test]

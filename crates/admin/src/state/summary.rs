@@ -4,7 +4,7 @@
 
 use koodrive_core::UsageState;
 
-use super::filters::{BUCKETS, bucket_of};
+use super::filters::{BUCKETS, bucket_of_row};
 use super::rows::{Row, state_index};
 use super::times::DAY_MS;
 use super::units::WireUnit;
@@ -23,8 +23,11 @@ pub struct Summary {
     pub total_used_bytes: f64,
     /// Rows per state, in [`UsageState::ALL`] order.
     pub per_state: [usize; 5],
-    /// Rows whose quota expires within [`EXPIRING_SOON_DAYS`] and has not yet.
+    /// Rows whose quota expires within [`EXPIRING_SOON_DAYS`] and has not
+    /// yet (what the filter "Expires within (days)" shows for 30).
     pub expiring_soon: usize,
+    /// Rows whose quota has expired (what the filter "Expired" shows).
+    pub expired: usize,
 }
 
 impl Summary {
@@ -63,17 +66,19 @@ pub fn summarize(
         {
             s.expiring_soon += 1;
         }
+        if row.is_expired(now_ms) {
+            s.expired += 1;
+        }
     }
     s
 }
 
-/// Users per usage bucket (see [`bucket_of`]) among the rows at `shown`.
+/// Users per usage bucket (see [`bucket_of_row`]) among the rows at
+/// `shown`: every one of them lands in one bucket.
 pub fn histogram(rows: &[Row], shown: &[u32]) -> [usize; BUCKETS] {
     let mut counts = [0; BUCKETS];
     for &i in shown {
-        if let Some(b) = bucket_of(rows[i as usize].ratio) {
-            counts[b] += 1;
-        }
+        counts[bucket_of_row(&rows[i as usize])] += 1;
     }
     counts
 }
@@ -118,8 +123,51 @@ mod tests {
         assert_eq!(s.total_used_bytes, 395.0);
         assert_eq!(s.per_state, [2, 1, 0, 1, 0]);
         let h = histogram(&rows, &all);
-        assert_eq!((h[5], h[9], h[10]), (1, 1, 1));
+        assert_eq!(
+            (h[5], h[9], h[10], h[11]),
+            (1, 1, 1, 1),
+            "quota 0 has its bar"
+        );
+        assert_eq!(h.iter().sum::<usize>(), 4, "every user is in one bar");
         assert_eq!(top_by_used(&rows, &all, 2), [3, 1]);
         assert_eq!(top_by_used(&rows, &all, 10), [3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn the_summary_counts_expiry_as_the_filters_do() {
+        use super::super::filters::{FilterContext, Filters};
+        let now = 1_765_000_000_000;
+        let rows: Vec<Row> = [-400, -1, 1, 29, 31]
+            .into_iter()
+            .map(|days: i64| {
+                let mut r = UserSpaceQuota::new(days.to_string(), 100, 1.0);
+                r.expiration_time = Some(super::super::times::iso_utc(now + days * DAY_MS));
+                Row::new(r)
+            })
+            .collect();
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let all: Vec<u32> = (0..rows.len() as u32).collect();
+        let s = summarize(&rows, &states, &all, WireUnit::B, now);
+        let ctx = FilterContext {
+            unit: WireUnit::B,
+            now_ms: now,
+        };
+        let count = |f: Filters| {
+            rows.iter()
+                .zip(&states)
+                .filter(|(r, st)| f.matches(r, **st, &ctx))
+                .count()
+        };
+        let within = Filters {
+            expires_within_days: Some(EXPIRING_SOON_DAYS as f64),
+            ..Filters::default()
+        };
+        let expired = Filters {
+            expired: true,
+            ..Filters::default()
+        };
+        assert_eq!((s.expiring_soon, count(within)), (2, 2));
+        assert_eq!((s.expired, count(expired)), (2, 2));
     }
 }

@@ -95,6 +95,9 @@ pub fn format_amount(amount: f64, unit: WireUnit) -> String {
 /// A usage ratio as a percentage with one decimal: `95.0%`; `—` when unknown.
 pub fn format_ratio(ratio: Option<f64>) -> String {
     match ratio {
+        // Below 100 %, never rounded up to it: 99.995 % reads 99.9 %, as
+        // the user is not full yet.
+        Some(r) if r.is_finite() && r < 1.0 && r * 100.0 >= 99.95 => "99.9%".to_owned(),
         Some(r) if r.is_finite() => format!("{}%", fixed(r * 100.0, 1)),
         _ => "—".to_owned(),
     }
@@ -139,6 +142,9 @@ mod tests {
     fn ratios_and_csv_amounts() {
         assert_eq!(format_ratio(Some(0.95)), "95.0%");
         assert_eq!(format_ratio(None), "—");
+        assert_eq!(format_ratio(Some(0.99995)), "99.9%", "below 1, never 100 %");
+        assert_eq!(format_ratio(Some(0.9994)), "99.9%");
+        assert_eq!(format_ratio(Some(1.0)), "100.0%");
         assert_eq!(amount_in(1_048_576.0, WireUnit::KiB, WireUnit::GiB), "1");
         assert_eq!(amount_in(996_147.2, WireUnit::KiB, WireUnit::GiB), "0.95");
         assert_eq!(amount_in(0.0, WireUnit::KiB, WireUnit::GiB), "0");

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::index::{Directory, collapse_spaces};
-use crate::state::ids::IdList;
+use crate::state::ids::{IdList, normalize_digits};
 
 /// A pasted entry the directory cannot turn into one id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,7 @@ pub fn resolve_entries(text: &str, directory: &Directory) -> Resolution {
     let mut resolved = std::collections::HashSet::new();
     let mut empty = 0usize;
     for entry in entries(directory, text) {
+        let entry = normalize_digits(&entry);
         let entry = entry.as_ref();
         if entry.is_empty() {
             empty += 1;

@@ -187,7 +187,7 @@ async fn clicking_a_header_sorts_by_it_and_again_reverses() {
         Some("descending")
     );
     let first = rows(&root);
-    assert_eq!(first[0][3], "100.0%");
+    assert_eq!(first[0][4], "100.0%");
     click(&root, "th.col-used button");
     tick().await;
     assert_eq!(
@@ -196,7 +196,7 @@ async fn clicking_a_header_sorts_by_it_and_again_reverses() {
             .as_deref(),
         Some("ascending")
     );
-    assert_eq!(rows(&root)[0][3], "0.0%");
+    assert_eq!(rows(&root)[0][4], "0.0%");
 }
 
 #[wasm_bindgen_test]
@@ -210,7 +210,7 @@ async fn the_filters_narrow_the_rows_and_the_status_counts_them() {
         text(&root, "[role=status]"),
         "10 users shown · 0 missing · 0 failed"
     );
-    assert!(rows(&root).iter().all(|r| r[4] == "Exceeded"));
+    assert!(rows(&root).iter().all(|r| r[5] == "Exceeded"));
     set_select(&root, "#filter-state", "");
     set_input(&root, "#usage-from", "50", "input");
     set_input(&root, "#usage-to", "59", "input");
@@ -257,7 +257,7 @@ async fn the_thresholds_move_users_between_states() {
         text(&root, "[role=status]"),
         "49 users shown · 0 missing · 0 failed"
     );
-    assert!(rows(&root).iter().all(|r| r[4] == "Nearing"));
+    assert!(rows(&root).iter().all(|r| r[5] == "Nearing"));
     set_select(&root, "#filter-state", "");
     // A nearing threshold above the critical one is refused and marked invalid.
     set_input(&root, "#nearing-at", "99.5", "change");

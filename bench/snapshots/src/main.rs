@@ -94,6 +94,8 @@ fn file_bytes(path: &Path) -> u64 {
 
 struct Filled {
     path: PathBuf,
+    /// The file's size after the first snapshot.
+    first_bytes: u64,
     store_ms: Vec<f64>,
     user_ids: Vec<String>,
     last_id: i64,
@@ -113,6 +115,7 @@ fn fill(path: &Path, users: usize, days: i64) -> Result<Filled, String> {
     let (mut writer, _reader) = open_sqlite(path).map_err(|e| e.to_string())?;
     let mut store_ms = Vec::new();
     let mut last_id = 0;
+    let mut first_bytes = 0;
     for day in 0..days {
         for (index, record) in records.iter_mut().enumerate() {
             record.used =
@@ -129,6 +132,9 @@ fn fill(path: &Path, users: usize, days: i64) -> Result<Filled, String> {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         store_ms.push(ms);
         last_id = info.id;
+        if day == 0 {
+            first_bytes = file_bytes(path);
+        }
         if day % 10 == 0 || day == days - 1 {
             progress(&format!(
                 "  {}: snapshot {} of {days} ({users} users) stored in {ms:.0} ms, {} MB so far",
@@ -140,6 +146,7 @@ fn fill(path: &Path, users: usize, days: i64) -> Result<Filled, String> {
     }
     Ok(Filled {
         path: path.to_path_buf(),
+        first_bytes,
         store_ms,
         user_ids: records.into_iter().map(|r| r.user_id).collect(),
         last_id,
@@ -183,12 +190,12 @@ fn stream_in_process(reader: &dyn SnapshotReader, id: i64) -> Result<(f64, usize
 }
 
 /// A GET to the last byte: (milliseconds, status, body).
-fn get(addr: &str, path: &str) -> Result<(f64, u16, Vec<u8>), String> {
+fn get(addr: &str, path: &str, accept: &str) -> Result<(f64, u16, Vec<u8>), String> {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
     )
     .map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
@@ -253,29 +260,31 @@ fn over_http(
         "gateway-start".into(),
         json!({"unit": "ms", "samples": [start_ms]}),
     );
-    let mut stream = Vec::new();
-    let mut size = 0;
-    for _ in 0..3 {
-        let path = format!("/__gateway/snapshots/{}", filled.last_id);
-        let (ms, status, body) = get(&addr, &path)?;
-        if status != 200 {
-            return Err(format!("GET {path}: {status}"));
+    for (name, accept) in [
+        ("stream-http", "*/*"),
+        ("stream-http-json", "application/json"),
+    ] {
+        let mut stream = Vec::new();
+        let mut size = 0;
+        for _ in 0..3 {
+            let path = format!("/__gateway/snapshots/{}", filled.last_id);
+            let (ms, status, body) = get(&addr, &path, accept)?;
+            if status != 200 {
+                return Err(format!("GET {path}: {status}"));
+            }
+            size = body.len();
+            stream.push(ms);
         }
-        size = body.len();
-        stream.push(ms);
+        metrics.insert(name.into(), json!({"unit": "ms", "samples": stream}));
+        metrics.insert(
+            format!("{name}-bytes"),
+            json!({"unit": "bytes", "samples": [size]}),
+        );
     }
-    metrics.insert(
-        "stream-http".into(),
-        json!({"unit": "ms", "samples": stream}),
-    );
-    metrics.insert(
-        "stream-http-bytes".into(),
-        json!({"unit": "bytes", "samples": [size]}),
-    );
     let mut history = Vec::new();
     for n in 0..50 {
         let id = &filled.user_ids[(n * 7_919) % filled.user_ids.len()];
-        let (ms, status, _) = get(&addr, &format!("/__gateway/users/{id}/history"))?;
+        let (ms, status, _) = get(&addr, &format!("/__gateway/users/{id}/history"), "*/*")?;
         if status != 200 {
             return Err(format!("history of {id}: {status}"));
         }
@@ -313,6 +322,14 @@ fn run(args: &Args) -> Result<Value, String> {
         "bytes-per-user-snapshot".into(),
         json!({"unit": "bytes", "samples": [per]}),
     );
+    if args.days > 1 {
+        // What each snapshot after the first adds (the first also writes each user once).
+        let later = (bytes - big.first_bytes as f64) / (args.users as f64 * (args.days - 1) as f64);
+        metrics.insert(
+            "bytes-per-user-later-snapshot".into(),
+            json!({"unit": "bytes", "samples": [later]}),
+        );
+    }
     {
         let (_writer, reader) = open_sqlite(&big.path).map_err(|e| e.to_string())?;
         let samples = history_ms(&reader, &big.user_ids, 200, args.days as usize)?;

@@ -123,9 +123,22 @@ fn rows(h: &Harness, quick: bool) -> Vec<Row> {
         Row::new(
             PART,
             "snapshots.stream.bytes",
-            "the size of that answer (JSON)",
+            "the size of that answer (zlib-compressed stored form)",
         )
         .ours(h.figure("stream-http-bytes")),
+        Row::new(
+            PART,
+            "snapshots.stream.json",
+            format!("the same with Accept: application/json, streamed ({scale})"),
+        )
+        .ours(h.figure("stream-http-json"))
+        .goal(Goal::AtMost(3000.0)),
+        Row::new(
+            PART,
+            "snapshots.stream.json.bytes",
+            "the size of that answer (JSON)",
+        )
+        .ours(h.figure("stream-http-json-bytes")),
         Row::new(
             PART,
             "snapshots.start",

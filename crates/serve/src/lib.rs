@@ -3,7 +3,8 @@
 //! Serving over HTTP, shared by the two binaries (`koodrive-sandbox` and
 //! `koodrive-gateway`) and knowing neither: the accept loop with its
 //! [`Limits`] and graceful shutdown ([`serve`], [`shutdown_signal`]), what
-//! wraps every request (body cap, panic → 500, CORS, `Date`, one log line;
+//! wraps every request (body cap, panic → 500, the whole-request deadline,
+//! CORS, `Date`, the [`hardening`] headers, one log line;
 //! [`drop_connection`] for answers that must not be sent), the admin page's
 //! files ([`StaticSite`]) and their Content-Security-Policy
 //! ([`content_security_policy`]).
@@ -51,21 +52,24 @@ server_only! {
     mod limits;
     mod listen;
     mod log;
+    mod per_client;
     mod server;
     mod service;
     mod signal;
     mod static_site;
+    mod write_deadline;
 
     pub use body::{BodyProblem, read_capped_body};
     pub use catch_panic::{CatchPanic, panic_message};
     pub use csp::{KOODRIVE_ORIGINS, content_security_policy, inline_hashes, sha256_source};
     pub use limits::Limits;
     pub use listen::{listen, runtime};
-    pub use log::LogLine;
+    pub use log::{LogLine, MAX_LOGGED_TRACE_CHARS};
     pub use server::{SHUTDOWN_GRACE, serve};
     pub use service::{ConnectionDropped, drop_connection};
     pub use signal::shutdown_signal;
     pub use static_site::{StaticSite, StaticSiteError, content_type};
+    pub use write_deadline::WriteDeadline;
 }
 
 pub use cors::Cors;

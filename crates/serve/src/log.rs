@@ -1,10 +1,14 @@
 //! The request log: one line per request on stderr, with the method, the
-//! path (never the query string), the status (or `dropped`), the latency and
-//! the trace id. Never a header value: no token, secret or signature reaches
-//! the log.
+//! path (never the query string; at most 200 characters), the status (or
+//! `dropped`), the latency and the trace id (at most
+//! [`MAX_LOGGED_TRACE_CHARS`] characters, then `…`). Never a header value:
+//! no token, secret or signature reaches the log.
 
 use std::io::Write as _;
 use std::time::Duration;
+
+/// The most characters of a trace id a log line shows (a trace id is 58).
+pub const MAX_LOGGED_TRACE_CHARS: usize = 64;
 
 /// One request as the log shows it.
 #[derive(Debug, Clone, Copy)]
@@ -33,12 +37,21 @@ impl core::fmt::Display for LogLine<'_> {
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
+        // Any trace id a client sent is cut to a bounded prefix.
+        let trace = self.trace_id.unwrap_or("-");
+        let mut shown: String = trace
+            .chars()
+            .filter(|c| !c.is_control() && !c.is_whitespace())
+            .take(MAX_LOGGED_TRACE_CHARS)
+            .collect();
+        if trace.chars().count() > MAX_LOGGED_TRACE_CHARS {
+            shown.push('…');
+        }
         write!(
             f,
-            "{} {path} {status} {:.1}ms trace={}",
+            "{} {path} {status} {:.1}ms trace={shown}",
             self.method,
             self.latency.as_secs_f64() * 1000.0,
-            self.trace_id.unwrap_or("-")
         )
     }
 }
@@ -78,5 +91,23 @@ mod tests {
             ..line
         };
         assert_eq!(dropped.to_string(), "POST /ab dropped 1.2ms trace=-");
+    }
+
+    #[test]
+    fn a_long_trace_id_is_logged_as_a_bounded_prefix() {
+        let long = "x".repeat(30 * 1024);
+        let line = LogLine {
+            method: "GET",
+            path: "/__sandbox/stats",
+            status: Some(200),
+            latency: Duration::ZERO,
+            trace_id: Some(&long),
+        }
+        .to_string();
+        assert!(
+            line.ends_with(&format!("trace={}…", "x".repeat(64))),
+            "{line}"
+        );
+        assert!(line.len() < 200);
     }
 }

@@ -1,6 +1,7 @@
 //! The accept loop: HTTP/1.1 connections served by hyper under the
 //! [`Limits`] (head size and count, head timeout for slow or idle clients,
-//! at most so many connections at once), each request through
+//! a deadline for the whole request and for every write, at most so many
+//! connections at once and from one client address), each request through
 //! `service::handle`, and a graceful shutdown that stops accepting, lets the
 //! requests in flight finish (for at most [`SHUTDOWN_GRACE`]) and returns.
 
@@ -18,7 +19,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::ServeOptions;
+use super::per_client::PerClient;
 use super::service::{Shared, handle};
+use super::write_deadline::WriteDeadline;
 
 /// How long a shutdown waits for the requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -42,6 +45,7 @@ pub async fn serve(
         .max_headers(limits.max_headers)
         .keep_alive(true);
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let per_client = PerClient::default();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
 
@@ -56,7 +60,7 @@ pub async fn serve(
                 Err(_) => break,
             },
         };
-        let ((stream, _peer), permit) = match accepted {
+        let ((stream, peer), permit) = match accepted {
             Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: wait a moment, go on.
@@ -65,14 +69,23 @@ pub async fn serve(
                 continue;
             }
         };
+        // One address past its share: closed at once, its slot free again.
+        let Some(held) = per_client.try_hold(peer.ip(), limits.max_connections_per_client.max(1))
+        else {
+            drop(stream);
+            drop(permit);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
         let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+        let stream = WriteDeadline::new(stream, limits.write_timeout);
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A dropped, reset or timed-out connection ends here; nothing to do.
             let _ = connection.await;
+            drop(held);
             drop(permit);
         });
     }

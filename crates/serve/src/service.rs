@@ -1,8 +1,11 @@
 //! What happens around every request, whatever the app: the body is read
 //! under the limits, the app (an `axum::Router`) is called with a panic
-//! caught as a 500, an app's "drop this connection" answer closes the
-//! connection unanswered, answers without CORS headers or `Date` get them,
-//! and one log line is written.
+//! caught as a 500 and within the whole-request deadline (503 past it), an
+//! app's "drop this connection" answer closes the connection unanswered,
+//! answers without CORS headers or `Date` get them, answers without a
+//! Content-Security-Policy (all but the page's files) get
+//! `sandbox; default-src 'none'`, every answer gets `nosniff`, and one log
+//! line is written.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -139,27 +142,46 @@ pub(crate) async fn handle(
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         answer
     } else {
-        match read_capped_body(body, content_length, &limits).await {
-            Ok(bytes) => {
-                let request = Request::from_parts(parts, Body::from(bytes));
-                match CatchPanic::new(shared.app.clone().oneshot(request)).await {
-                    Ok(Ok(answer)) => answer,
-                    Ok(Err(never)) => match never {},
-                    Err(panic) => {
-                        let _ = std::io::Write::write_all(
-                            &mut std::io::stderr().lock(),
-                            format!("request handler panicked: {}\n", panic_message(&*panic))
-                                .as_bytes(),
-                        );
-                        json_error(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            500,
-                            "the server failed while answering; see its log",
-                        )
+        let answered = async {
+            match read_capped_body(body, content_length, &limits).await {
+                Ok(bytes) => {
+                    let request = Request::from_parts(parts, Body::from(bytes));
+                    match CatchPanic::new(shared.app.clone().oneshot(request)).await {
+                        Ok(Ok(answer)) => answer,
+                        Ok(Err(never)) => match never {},
+                        Err(panic) => {
+                            let _ = std::io::Write::write_all(
+                                &mut std::io::stderr().lock(),
+                                format!("request handler panicked: {}\n", panic_message(&*panic))
+                                    .as_bytes(),
+                            );
+                            json_error(
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                500,
+                                "the server failed while answering; see its log",
+                            )
+                        }
                     }
                 }
+                Err(problem) => body_problem_answer(problem, &limits),
             }
-            Err(problem) => body_problem_answer(problem, &limits),
+        };
+        match tokio::time::timeout(limits.request_timeout, answered).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                let mut answer = json_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    500,
+                    &format!(
+                        "the request was not answered within {} s",
+                        limits.request_timeout.as_secs()
+                    ),
+                );
+                answer
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                answer
+            }
         }
     };
 
@@ -193,6 +215,16 @@ pub(crate) async fn handle(
             }
         }
     }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::hardening::ANSWER_CSP),
+        );
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static(crate::hardening::NOSNIFF),
+    );
     if let Some(date) = &shared.options.date
         && !headers.contains_key(header::DATE)
         && let Ok(value) = HeaderValue::from_str(&date())

@@ -8,9 +8,10 @@ mod cli;
 use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser as _;
-use koodrive_sandbox::{Sandbox, USAGE_PATH};
+use koodrive_sandbox::{MAX_FAULT_MS, Sandbox, USAGE_PATH};
 use koodrive_serve::{
     DateSource, Limits, ServeOptions, StaticSite, machine_now_ms, serve, shutdown_signal,
 };
@@ -56,7 +57,12 @@ fn main() -> ExitCode {
         let clock = Arc::clone(&sandbox);
         let date: DateSource = Arc::new(move || clock.date_header(machine_now_ms()));
         let options = ServeOptions {
-            limits: Limits::default(),
+            // The whole-request deadline leaves room for the longest `delay`
+            // fault (asked for only through the control endpoints).
+            limits: Limits {
+                request_timeout: Duration::from_millis(MAX_FAULT_MS) + Duration::from_secs(60),
+                ..Limits::default()
+            },
             cors: Some(sandbox.config().cors.clone()),
             date: Some(date),
             log_requests: true,

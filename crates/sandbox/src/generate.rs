@@ -1,10 +1,13 @@
-//! Made-up users for demos and tests (`--users N --seed S`): realistic and
-//! deterministic. Ids are 19-digit numbers like the page's; quotas span
-//! orders of magnitude, including `"0"` and values past 2^53; `used` lands in
-//! every state (normal, nearing, critical, exceeded); some quotas have
-//! expired, some expire within 7 days, some records have no `createTime` and
-//! a few no times at all. Times are relative to the "now" given, so the same
-//! seed and now give the same users.
+//! Made-up users for demos and tests (`--users N --seed S`): a tenant that
+//! looks real, and deterministic. Ids are 19-digit numbers like the page's;
+//! quotas are plan sizes from 1 GiB to 4 TiB, written in KiB as KooDrive's
+//! sibling endpoints do, most of them small; most users use a modest share
+//! and a long tail uses a lot, so `used` lands in every state (normal,
+//! nearing, critical, exceeded). Quotas took effect in the past; a few have
+//! expired and a few expire within 7 days. The edge cases stay, as a few
+//! rows: a quota of `"0"`, a quota past 2^53, records without `createTime`
+//! and a few without times. Times are relative to the "now" given, so the
+//! same seed and now give the same users.
 
 use std::collections::HashSet;
 
@@ -16,8 +19,20 @@ use koodrive_core::{
 const DAY_MS: i64 = 86_400_000;
 const HOUR_MS: i64 = 3_600_000;
 const GIB_IN_KIB: u64 = 1_048_576;
-/// Plan sizes in GiB, written in KiB as KooDrive's sibling endpoints do.
-const PLAN_GIB: [u64; 12] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1024, 2048, 5120];
+/// Plan sizes in GiB, written in KiB as KooDrive's sibling endpoints do,
+/// with how many users in 100 have each: most plans are small.
+const PLANS: [(u64, u64); 10] = [
+    (1, 6),
+    (5, 14),
+    (10, 20),
+    (20, 16),
+    (50, 14),
+    (100, 12),
+    (200, 8),
+    (500, 5),
+    (1024, 3),
+    (4096, 2),
+];
 const PERIOD_DAYS: [i64; 4] = [30, 90, 365, 730];
 
 /// `count` users, the same for the same `seed` and `now_ms`.
@@ -47,20 +62,30 @@ fn percent(random: &mut SeededRandom) -> u64 {
 }
 
 fn quota(random: &mut SeededRandom) -> u64 {
-    match percent(random) {
-        0..=2 => 0,
-        // Past 2^53: only exact as a string.
-        3..=5 => (1 << 53) + random.below(u64::MAX - (1 << 53)),
-        6..=9 => 1 + random.below(1024),
-        10..=29 => {
-            let magnitude = 10u64.pow(3 + random.below(10) as u32);
-            magnitude * (1 + random.below(9)) + random.below(magnitude)
+    match random.below(1000) {
+        // The edge cases, a few rows each: no quota, and one past 2^53
+        // (only exact as a string; just past it, not zettabytes).
+        0..=4 => 0,
+        5..=6 => (1 << 53) + random.below(1 << 20),
+        _ => {
+            let mut pick = percent(random);
+            for (gib, share) in PLANS {
+                if pick < share {
+                    return gib * GIB_IN_KIB;
+                }
+                pick -= share;
+            }
+            10 * GIB_IN_KIB
         }
-        _ => PLAN_GIB[random.below(PLAN_GIB.len() as u64) as usize] * GIB_IN_KIB,
     }
 }
 
 fn used(random: &mut SeededRandom, quota: u64) -> f64 {
+    if quota >= 1 << 53 {
+        // The quota past 2^53 is there for its digits: its user holds what
+        // a heavy user of a large plan would.
+        return (random.below(2048) * GIB_IN_KIB) as f64;
+    }
     if quota == 0 {
         return if random.below(2) == 0 {
             0.0
@@ -68,14 +93,21 @@ fn used(random: &mut SeededRandom, quota: u64) -> f64 {
             (1 + random.below(1_000_000)) as f64
         };
     }
-    let (state, low, high) = match percent(random) {
-        0..=5 => return 0.0,
-        6..=65 => (UsageState::Normal, 0.0, 0.9),
-        66..=77 => (UsageState::Nearing, 0.9, 0.99),
-        78..=85 => (UsageState::Critical, 0.99, 1.0),
-        _ => (UsageState::Exceeded, 1.0, 1.5),
+    // Most use a modest share (skewed low), a long tail a lot.
+    let (state, low, high) = match random.below(1000) {
+        0..=39 => return 0.0,
+        40..=879 => (UsageState::Normal, 0.0, 0.9),
+        880..=939 => (UsageState::Nearing, 0.9, 0.99),
+        940..=969 => (UsageState::Critical, 0.99, 1.0),
+        _ => (UsageState::Exceeded, 1.0, 1.3),
     };
-    let ratio = low + (high - low) * random.next_f64();
+    let share = random.next_f64();
+    let share = if state == UsageState::Normal {
+        share * share
+    } else {
+        share
+    };
+    let ratio = low + (high - low) * share;
     let exact = quota as f64 * ratio;
     // Mostly one decimal, as a double from the service would show; the exact
     // product when rounding would move the record out of its state.
@@ -94,13 +126,15 @@ fn set_times(record: &mut UserSpaceQuota, random: &mut SeededRandom, now_ms: i64
     if percent(random) < 3 {
         return; // no times at all
     }
-    let expiration = match percent(random) {
-        0..=7 => now_ms - between(random, HOUR_MS, 400 * DAY_MS),
-        8..=15 => now_ms + between(random, HOUR_MS, 7 * DAY_MS - HOUR_MS),
-        _ => now_ms + between(random, 8 * DAY_MS, 3 * 365 * DAY_MS),
-    };
     let period = PERIOD_DAYS[random.below(PERIOD_DAYS.len() as u64) as usize] * DAY_MS;
-    let effective = expiration - period;
+    // A few have expired, a few expire within 7 days; every quota took
+    // effect in the past.
+    let expiration = match percent(random) {
+        0..=3 => now_ms - between(random, HOUR_MS, 90 * DAY_MS),
+        4..=7 => now_ms + between(random, HOUR_MS, 7 * DAY_MS - HOUR_MS),
+        _ => now_ms + between(random, 8 * DAY_MS, period.max(9 * DAY_MS)),
+    };
+    let effective = (expiration - period).min(now_ms - between(random, HOUR_MS, 30 * DAY_MS));
     record.expiration_time = at(expiration);
     record.effective_time = at(effective);
     if percent(random) >= 12 {
@@ -153,6 +187,50 @@ mod tests {
         }));
         assert!(users.iter().any(|u| u.create_time.is_none()));
         assert!(users.iter().any(|u| u.expiration_time.is_none()));
+    }
+
+    #[test]
+    fn the_made_up_tenant_looks_real() {
+        let users = generate_users(2000, 42, NOW_MS);
+        let quotas: Vec<u64> = users.iter().filter_map(|u| u.quota_value()).collect();
+        let plain: Vec<u64> = quotas
+            .iter()
+            .copied()
+            .filter(|&q| q > 0 && q < 1 << 53)
+            .collect();
+        assert!(
+            plain
+                .iter()
+                .all(|&q| (GIB_IN_KIB..=4096 * GIB_IN_KIB).contains(&q)),
+            "1 GiB to 4 TiB"
+        );
+        let edge = quotas.len() - plain.len();
+        assert!(
+            (1..=30).contains(&edge),
+            "the edge cases are a few rows: {edge}"
+        );
+        let effective_in_future = users
+            .iter()
+            .filter_map(|u| u.effective_time.as_deref())
+            .filter_map(koodrive_core::parse_iso8601)
+            .filter(|t| t.unix_timestamp() * 1000 > NOW_MS)
+            .count();
+        assert_eq!(effective_in_future, 0, "quotas took effect in the past");
+        let expired = users
+            .iter()
+            .filter(|u| u.is_expired(NOW_MS) == Some(true))
+            .count();
+        assert!((20..=150).contains(&expired), "a few expired: {expired}");
+        // A long tail: the heaviest tenth of users holds far more than a tenth of the space.
+        let mut used: Vec<f64> = users.iter().filter_map(|u| u.used).collect();
+        used.sort_by(|a, b| b.total_cmp(a));
+        let total: f64 = used.iter().sum();
+        let top: f64 = used.iter().take(used.len() / 10).sum();
+        assert!(
+            top > 0.4 * total,
+            "the top tenth holds {:.0} % of the space",
+            100.0 * top / total
+        );
     }
 
     #[test]

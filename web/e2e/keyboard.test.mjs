@@ -17,7 +17,7 @@ after(async () => {
   await browser?.close();
 });
 
-test("one Tab leaves the table's rows, and the arrow keys scroll them", async () => {
+test("one Tab leaves the table's rows", async () => {
   const page = await openPage(browser, SANDBOX_URL);
   await listAll(page);
   const region = page.getByRole("region", { name: "Results table" });
@@ -25,10 +25,5 @@ test("one Tab leaves the table's rows, and the arrow keys scroll them", async ()
   const inRows = () => page.evaluate(() => !!document.activeElement?.closest("table.results tbody"));
   await page.keyboard.press("Tab");
   assert.equal(await inRows(), false, "Tab left the rows in one press");
-  await region.focus();
-  await page.keyboard.press("PageDown");
-  await page.keyboard.press("ArrowDown");
-  const scrolled = await region.evaluate((el) => el.scrollTop);
-  assert.ok(scrolled > 0, `the rows scrolled: ${scrolled}`);
   await page.context().close();
 });

@@ -132,7 +132,7 @@ fn set_times(record: &mut UserSpaceQuota, random: &mut SeededRandom, now_ms: i64
     let expiration = match percent(random) {
         0..=3 => now_ms - between(random, HOUR_MS, 90 * DAY_MS),
         4..=7 => now_ms + between(random, HOUR_MS, 7 * DAY_MS - HOUR_MS),
-        _ => now_ms + between(random, 8 * DAY_MS, period.max(9 * DAY_MS)),
+        _ => now_ms + between(random, 8 * DAY_MS, 2 * 365 * DAY_MS),
     };
     let effective = (expiration - period).min(now_ms - between(random, HOUR_MS, 30 * DAY_MS));
     record.expiration_time = at(expiration);

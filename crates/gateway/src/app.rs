@@ -22,7 +22,8 @@ use axum::http::{HeaderName, HeaderValue, Method, Response, StatusCode, header};
 use koodrive_core::{
     JSON_CONTENT_TYPE, MAX_BODY_BYTES, SpaceUsageRequest, USAGE_PATH, check_trace_id,
 };
-use koodrive_serve::{StaticSite, hardening};
+use koodrive_serve::StaticSite;
+use koodrive_serve::hardening::{self, is_loopback_host};
 
 use crate::forward::{Call, CallAuth, Forwarder};
 use crate::relay::{refusal, relay};
@@ -67,18 +68,6 @@ fn header_text<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
-}
-
-/// Whether a `Host` names this machine's loopback (`localhost`, 127.x, ::1).
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Paths that are never files of the admin page: the API's, and the
@@ -179,7 +168,7 @@ async fn not_a_file(app: &GatewayApp, parts: &Parts, body: Body, host_ok: bool) 
             .snapshots
             .as_ref()
             .map_or_else(health_off, Snapshots::health);
-        let mut answer = Response::new(Body::from(app.settings.health_json(snapshots)));
+        let mut answer = Response::new(Body::from(app.settings.health_json(&snapshots)));
         let headers = answer.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -303,30 +292,4 @@ fn checked_call(app: &GatewayApp, parts: &Parts, body: &Bytes) -> Result<Call, R
         trace_id,
         auth,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_hosts_are_told_from_others() {
-        for host in [
-            "127.0.0.1:8090",
-            "localhost:8090",
-            "LOCALHOST",
-            "[::1]:8090",
-            "127.1.2.3",
-        ] {
-            assert!(is_loopback_host(host), "{host}");
-        }
-        for host in [
-            "evil.example:8090",
-            "10.0.0.1:8090",
-            "[2001:db8::1]:80",
-            "localhost.evil.example",
-        ] {
-            assert!(!is_loopback_host(host), "{host}");
-        }
-    }
 }

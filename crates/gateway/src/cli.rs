@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use koodrive_core::BaseUrl;
 use koodrive_serve::Cors;
+use koodrive_serve::hardening::is_loopback_host;
 
-use crate::app::is_loopback_host;
 use crate::settings::{GatewayToken, Mode, Settings};
 
 /// A same-origin gateway to a KooDrive tenant: serves the admin page and

@@ -25,6 +25,7 @@ use crate::handler::Sandbox;
 use crate::http::{Request, Response};
 use crate::users::DataSource;
 use koodrive_core::USAGE_PATH;
+use koodrive_serve::hardening::is_loopback_host;
 
 /// The largest clock offset accepted, in seconds (about ten years).
 pub const MAX_CLOCK_OFFSET_SECS: i64 = 315_360_000;
@@ -48,19 +49,6 @@ fn method_not_allowed(request: &Request<'_>, allow: &'static str) -> Response {
     );
     answer.set_header("Allow", format!("{allow}, OPTIONS"));
     answer
-}
-
-/// Whether a `Host` names this machine's loopback (`localhost`, 127.x, ::1),
-/// with any port.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether a `Content-Type` is JSON (`application/json`, parameters allowed).

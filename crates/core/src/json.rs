@@ -1,6 +1,7 @@
 //! JSON for every target, in one place: the reader all answers and request
 //! bodies are read with (the client on wasm32 and natively, the gateway),
-//! and the one string escaper every hand-written JSON output uses.
+//! the one string escaper every hand-written JSON output uses, and
+//! [`Object`], the small writer the gateway's answers are built with.
 //!
 //! The reader is serde's `Deserializer` straight over the body's bytes, so
 //! the wasm builds hold no general JSON library and decoding makes no call
@@ -21,7 +22,7 @@
 //! wasm.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
@@ -132,6 +133,107 @@ pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_string(&mut out, s);
     out
+}
+
+/// Writes one JSON object into a `String`, a member at a time, with
+/// [`push_string`] for every key and string:
+///
+/// ```
+/// use koodrive_core::json::Object;
+/// let mut out = String::new();
+/// let mut o = Object::new(&mut out);
+/// o.str("userId", "u1").u64("users", 3).opt_f64("used", None);
+/// o.finish();
+/// assert_eq!(out, r#"{"userId":"u1","users":3,"used":null}"#);
+/// ```
+#[derive(Debug)]
+pub struct Object<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    /// Opens an object at the end of `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        Self { out, empty: true }
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        push_string(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string member.
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        push_string(self.key(key), value);
+        self
+    }
+
+    /// A string member, left out when `value` is `None`.
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(value) = value {
+            self.str(key, value);
+        }
+        self
+    }
+
+    /// An unsigned integer member.
+    pub fn u64(&mut self, key: &str, value: u64) -> &mut Self {
+        let out = self.key(key);
+        let _ = write!(out, "{value}");
+        self
+    }
+
+    /// A signed integer member.
+    pub fn i64(&mut self, key: &str, value: i64) -> &mut Self {
+        let out = self.key(key);
+        let _ = write!(out, "{value}");
+        self
+    }
+
+    /// A signed integer member, `null` when `value` is `None`.
+    pub fn opt_i64(&mut self, key: &str, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(v) => self.i64(key, v),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A number member, `null` when `value` is `None` or not finite (JSON
+    /// has no NaN or infinity). Written in Rust's shortest form that reads
+    /// back to the same `f64`.
+    pub fn opt_f64(&mut self, key: &str, value: Option<f64>) -> &mut Self {
+        match value.filter(|v| v.is_finite()) {
+            Some(v) => {
+                let _ = write!(self.key(key), "{v:?}");
+                self
+            }
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A `true` or `false` member.
+    pub fn bool(&mut self, key: &str, value: bool) -> &mut Self {
+        self.raw(key, if value { "true" } else { "false" })
+    }
+
+    /// A member whose value is JSON written elsewhere (an object or array
+    /// built with this module), put in as it is.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.key(key).push_str(json);
+        self
+    }
+
+    /// Closes the object.
+    pub fn finish(self) {
+        self.out.push('}');
+    }
 }
 
 struct Reader<'de> {
@@ -774,5 +876,29 @@ mod tests {
         assert_eq!(items[0].quota, "18446744073709551615");
         assert_eq!(items[0].used, Some(1.5));
         assert!(items[1].problem().is_some());
+    }
+
+    #[test]
+    fn objects_written_here_read_back_as_serde_json_writes_them() {
+        let mut full = crate::UserSpaceQuota::new("u\u{2028}\"1", u64::MAX, 1.5e300);
+        full.effective_time = Some("2026-01-01T00:00:00.000Z".into());
+        let mut no_used = crate::UserSpaceQuota::new("2", 0, 0.0);
+        no_used.used = None;
+        let odd = crate::UserSpaceQuota::new("3", 7, -0.0);
+        for user in [full, no_used, odd] {
+            let mut ours = String::new();
+            user.push_json(&mut ours);
+            let ours: serde_json::Value = serde_json::from_str(&ours).unwrap();
+            let theirs = serde_json::to_value(&user).unwrap();
+            assert_eq!(ours, theirs, "{user:?}");
+        }
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.bool("on", false)
+            .opt_f64("nan", Some(f64::NAN))
+            .opt_i64("at", Some(-5))
+            .raw("list", "[]");
+        o.finish();
+        assert_eq!(out, r#"{"on":false,"nan":null,"at":-5,"list":[]}"#);
     }
 }

@@ -68,6 +68,20 @@ impl fmt::Display for RecordProblem {
 }
 
 impl UserSpaceQuota {
+    /// Writes the record as JSON with the wire's names, as its `Serialize`
+    /// does: `userId`, `quota` (the exact string), `used` (`null` when
+    /// absent) and the times that are present.
+    pub fn push_json(&self, out: &mut String) {
+        let mut o = crate::json::Object::new(out);
+        o.str("userId", &self.user_id)
+            .str("quota", &self.quota)
+            .opt_f64("used", self.used)
+            .opt_str("createTime", self.create_time.as_deref())
+            .opt_str("effectiveTime", self.effective_time.as_deref())
+            .opt_str("expirationTime", self.expiration_time.as_deref());
+        o.finish();
+    }
+
     /// A well-formed record.
     pub fn new(user_id: impl Into<String>, quota: u64, used: f64) -> Self {
         Self {

@@ -84,16 +84,18 @@ impl Settings {
         matches!(self.mode, Mode::App { .. })
     }
 
-    /// The answer of `GET /__gateway/health`, with the snapshots' state.
-    pub fn health_json(&self, snapshots: serde_json::Value) -> String {
-        serde_json::json!({
-            "gateway": true,
-            "upstream": self.upstream.host(),
-            "signs": self.signs(),
-            "needsToken": self.gateway_token.is_some(),
-            "snapshots": snapshots,
-        })
-        .to_string()
+    /// The answer of `GET /__gateway/health`, with the snapshots' state
+    /// (JSON written by [`crate::snapshots`]).
+    pub fn health_json(&self, snapshots: &str) -> String {
+        let mut out = String::with_capacity(160 + snapshots.len());
+        let mut o = koodrive_core::json::Object::new(&mut out);
+        o.bool("gateway", true)
+            .str("upstream", self.upstream.host())
+            .bool("signs", self.signs())
+            .bool("needsToken", self.gateway_token.is_some())
+            .raw("snapshots", snapshots);
+        o.finish();
+        out
     }
 }
 
@@ -124,7 +126,7 @@ mod tests {
             snapshots: None,
         };
         let health: serde_json::Value =
-            serde_json::from_str(&settings.health_json(serde_json::json!({"on": false}))).unwrap();
+            serde_json::from_str(&settings.health_json(r#"{"on":false}"#)).unwrap();
         assert_eq!(
             health,
             serde_json::json!({"gateway": true, "upstream": "intl.myhuaweicloud-koodrive.com",

@@ -13,7 +13,7 @@
 
 use koodrive_core::UserSpaceQuota;
 use koodrive_core::history::{Snapshot, SnapshotSource, SnapshotUser, encode_snapshot};
-use serde_json::json;
+use koodrive_core::json::Object;
 
 use crate::model::{HistoryPoint, SnapshotInfo};
 
@@ -57,34 +57,56 @@ impl SnapshotStoredForm {
 pub const SNAPSHOT_FORMAT: &str = "koodrive-usage-snapshot";
 
 /// One snapshot's summary: `{"id", "takenAt", "users", "bytes"}`.
-pub fn info_value(info: &SnapshotInfo) -> serde_json::Value {
-    json!({
-        "id": info.id,
-        "takenAt": info.taken_at_ms,
-        "users": info.users,
-        "bytes": info.bytes,
-    })
+pub fn info_json(info: &SnapshotInfo) -> String {
+    let mut out = String::with_capacity(80);
+    push_info(&mut out, info);
+    out
+}
+
+fn push_info(out: &mut String, info: &SnapshotInfo) {
+    let mut o = Object::new(out);
+    o.i64("id", info.id)
+        .i64("takenAt", info.taken_at_ms)
+        .u64("users", info.users)
+        .u64("bytes", info.bytes);
+    o.finish();
 }
 
 /// The list of snapshots, oldest first.
 pub fn list_json(snapshots: &[SnapshotInfo]) -> String {
-    serde_json::Value::Array(snapshots.iter().map(info_value).collect()).to_string()
+    let mut out = String::with_capacity(2 + snapshots.len() * 80);
+    out.push('[');
+    for (i, info) in snapshots.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_info(&mut out, info);
+    }
+    out.push(']');
+    out
 }
 
 /// One user's series: `{"userId", "points": [{"snapshotId", "takenAt", "quota", "used"}]}`.
 pub fn history_json(user_id: &str, points: &[HistoryPoint]) -> String {
-    let points: Vec<serde_json::Value> = points
-        .iter()
-        .map(|p| {
-            json!({
-                "snapshotId": p.snapshot_id,
-                "takenAt": p.taken_at_ms,
-                "quota": p.quota,
-                "used": p.used,
-            })
-        })
-        .collect();
-    json!({ "userId": user_id, "points": points }).to_string()
+    let mut list = String::with_capacity(2 + points.len() * 96);
+    list.push('[');
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        let mut o = Object::new(&mut list);
+        o.i64("snapshotId", p.snapshot_id)
+            .i64("takenAt", p.taken_at_ms)
+            .str("quota", &p.quota)
+            .opt_f64("used", p.used);
+        o.finish();
+    }
+    list.push(']');
+    let mut out = String::with_capacity(list.len() + user_id.len() + 32);
+    let mut o = Object::new(&mut out);
+    o.str("userId", user_id).raw("points", &list);
+    o.finish();
+    out
 }
 
 /// Writes one snapshot as JSON, a batch of users at a time.
@@ -102,30 +124,26 @@ impl SnapshotJson {
 
     /// The next piece of the document: its head first (once), then `users`.
     pub fn batch(&mut self, info: &SnapshotInfo, users: &[UserSpaceQuota]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + users.len() * 160);
+        let mut out = String::with_capacity(64 + users.len() * 160);
         if !self.started {
             self.started = true;
-            let head = json!({
-                "format": SNAPSHOT_FORMAT,
-                "version": 1,
-                "id": info.id,
-                "takenAt": info.taken_at_ms,
-                "source": "gateway",
-            })
-            .to_string();
-            // The head without its closing brace, then the users array.
-            out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
-            out.extend_from_slice(b",\"users\":[");
+            let mut head = Object::new(&mut out);
+            head.str("format", SNAPSHOT_FORMAT)
+                .u64("version", 1)
+                .i64("id", info.id)
+                .i64("takenAt", info.taken_at_ms)
+                .str("source", "gateway");
+            // Left open: the users array follows, and `finish` closes both.
+            out.push_str(",\"users\":[");
         }
         for user in users {
             if self.users_written {
-                out.push(b',');
+                out.push(',');
             }
             self.users_written = true;
-            // Serialising a record into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut out, user);
+            user.push_json(&mut out);
         }
-        out
+        out.into_bytes()
     }
 
     /// The end of the document.

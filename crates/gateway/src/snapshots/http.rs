@@ -156,7 +156,7 @@ async fn take(snapshots: &Snapshots, parts: &Parts) -> Response<Body> {
         );
     }
     match snapshots.take_now().await {
-        Ok(info) => json_answer(StatusCode::CREATED, wire::info_value(&info).to_string()),
+        Ok(info) => json_answer(StatusCode::CREATED, wire::info_json(&info)),
         Err(reason) => refusal(
             StatusCode::BAD_GATEWAY,
             "GATEWAY.SNAPSHOT_FAILED",

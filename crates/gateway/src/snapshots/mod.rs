@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use koodrive_core::json::Object;
 use koodrive_snapshots::{SnapshotInfo, SnapshotReader, SqliteReader, open_sqlite, wire};
-use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 /// What `--snapshot-every`, `--snapshot-db` and `--keep-days` ask for.
@@ -161,24 +161,37 @@ impl Snapshots {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// The `snapshots` member of the health answer.
-    pub fn health(&self) -> serde_json::Value {
+    /// The `snapshots` member of the health answer, as JSON.
+    pub fn health(&self) -> String {
         let status = self.status.lock().map(|s| s.clone()).unwrap_or_default();
-        json!({
-            "on": true,
-            "every": humantime::format_duration(self.settings.every).to_string(),
-            "keepDays": self.settings.keep_days,
-            "last": status.last.as_ref().map(wire::info_value),
-            "nextAt": status.next_at_ms,
-            "running": status.running,
-            "lastFailure": status.last_failure.as_ref().map(|(at, reason)| json!({"at": at, "reason": reason})),
-        })
+        let last = status.last.as_ref().map(wire::info_json);
+        let failure = status.last_failure.as_ref().map(|(at, reason)| {
+            let mut out = String::new();
+            let mut o = Object::new(&mut out);
+            o.i64("at", *at).str("reason", reason);
+            o.finish();
+            out
+        });
+        let mut out = String::with_capacity(256);
+        let mut o = Object::new(&mut out);
+        o.bool("on", true)
+            .str(
+                "every",
+                &humantime::format_duration(self.settings.every).to_string(),
+            )
+            .u64("keepDays", u64::from(self.settings.keep_days))
+            .raw("last", last.as_deref().unwrap_or("null"))
+            .opt_i64("nextAt", status.next_at_ms)
+            .bool("running", status.running)
+            .raw("lastFailure", failure.as_deref().unwrap_or("null"));
+        o.finish();
+        out
     }
 }
 
 /// The `snapshots` member of the health answer of a gateway without them.
-pub fn health_off() -> serde_json::Value {
-    json!({ "on": false })
+pub fn health_off() -> String {
+    r#"{"on":false}"#.to_owned()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! for a snapshot being written and never sees one half written.
 
 use koodrive_core::UserSpaceQuota;
+use koodrive_core::history::SnapshotUser;
 
 use crate::model::{HistoryPoint, SnapshotInfo, StoreError};
 
@@ -38,6 +39,24 @@ pub trait SnapshotReader: Send + Sync {
         id: i64,
         each: &mut dyn FnMut(&SnapshotInfo, &[UserSpaceQuota]) -> bool,
     ) -> Result<Option<SnapshotInfo>, StoreError>;
+    /// Gives one snapshot's usable users (a quota of digits and a `used`
+    /// number, what the page's history keeps; see
+    /// [`SnapshotUser::from_record`]) to `each`, in batches, as
+    /// [`SnapshotReader::read_snapshot`] does. The default goes through the
+    /// wire records; a store may read its columns straight into them.
+    fn read_snapshot_users(
+        &self,
+        id: i64,
+        each: &mut dyn FnMut(&SnapshotInfo, &[SnapshotUser]) -> bool,
+    ) -> Result<Option<SnapshotInfo>, StoreError> {
+        self.read_snapshot(id, &mut |info, records| {
+            let users: Vec<SnapshotUser> = records
+                .iter()
+                .filter_map(SnapshotUser::from_record)
+                .collect();
+            each(info, &users)
+        })
+    }
     /// One user's record in every stored snapshot that holds the user,
     /// oldest first.
     fn history(&self, user_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;

@@ -46,6 +46,13 @@ impl SnapshotStoredForm {
             .extend(users.iter().filter_map(SnapshotUser::from_record));
     }
 
+    /// Adds users already in the page's form (see
+    /// [`crate::SnapshotReader::read_snapshot_users`]).
+    pub fn batch_users(&mut self, info: &SnapshotInfo, users: &[SnapshotUser]) {
+        self.taken_at_ms = info.taken_at_ms;
+        self.users.extend_from_slice(users);
+    }
+
     /// The encoded snapshot, a listing standing alone (coded against nothing).
     pub fn finish(self) -> Vec<u8> {
         let snapshot = Snapshot::new(self.taken_at_ms, SnapshotSource::Listing, self.users);

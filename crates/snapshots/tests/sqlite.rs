@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use koodrive_core::UserSpaceQuota;
+use koodrive_core::history::SnapshotUser;
 use koodrive_snapshots::sqlite::schema::LATEST_VERSION;
 use koodrive_snapshots::{
     SnapshotReader, SnapshotWriter, SqliteReader, SqliteWriter, StoreErrorKind, open_sqlite,
@@ -74,6 +75,44 @@ fn a_committed_snapshot_is_listed_and_reads_back_exactly() {
             .read_snapshot(info.id + 1, &mut |_, _| true)
             .unwrap()
             .is_none()
+    );
+}
+
+#[test]
+fn the_page_s_users_read_straight_from_the_columns_are_those_of_the_records() {
+    let (mut writer, reader) = open_sqlite(&db("users")).unwrap();
+    let mut users = tenant(2);
+    let mut no_used = user("5", "10", 0.0);
+    no_used.used = None;
+    users.push(no_used);
+    users.push(user("6", "ten", 1.0));
+    let mut odd_time = user("7", "99", 2.5);
+    odd_time.expiration_time = Some("2026-01-01T00:00:00Z".into());
+    users.push(odd_time);
+    writer.begin(T0).unwrap();
+    writer.add(&users).unwrap();
+    let info = writer.commit().unwrap();
+
+    let through_records: Vec<SnapshotUser> = read_all(&reader, info.id)
+        .iter()
+        .filter_map(SnapshotUser::from_record)
+        .collect();
+    let mut straight = Vec::new();
+    reader
+        .read_snapshot_users(info.id, &mut |_, batch| {
+            straight.extend_from_slice(batch);
+            true
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(straight, through_records);
+    // The unusable records (no `used`, a quota that is not digits) are left out.
+    assert_eq!(straight.len(), 4);
+    assert_eq!(straight[0].quota, u64::MAX);
+    assert!(
+        straight
+            .iter()
+            .any(|u| u.expiration_ms.is_some() && &*u.user_id == "7")
     );
 }
 

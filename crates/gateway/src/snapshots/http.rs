@@ -192,8 +192,8 @@ async fn stored_form(snapshots: &Snapshots, id: i64) -> Response<Body> {
     let reader = snapshots.reader();
     let read = tokio::task::spawn_blocking(move || {
         let mut form = SnapshotStoredForm::new();
-        let found = reader.read_snapshot(id, &mut |info, users| {
-            form.batch(info, users);
+        let found = reader.read_snapshot_users(id, &mut |info, users| {
+            form.batch_users(info, users);
             true
         })?;
         Ok::<_, koodrive_snapshots::StoreError>(found.map(|_| form.finish()))

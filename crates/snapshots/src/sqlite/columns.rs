@@ -81,6 +81,34 @@ pub fn used_number(value: ValueRef<'_>) -> Option<f64> {
     }
 }
 
+/// A stored quota read back as a number, when it is one a snapshot of the
+/// page keeps (canonical digits that fit a `u64`).
+pub fn quota_number(value: ValueRef<'_>) -> Option<u64> {
+    match value {
+        ValueRef::Integer(n) => u64::try_from(n).ok(),
+        ValueRef::Text(t) => {
+            // The record's own rule for quota text, with a stand-in id and
+            // `used` (only the quota is asked about).
+            let text = String::from_utf8_lossy(t).into_owned();
+            let record = record("0".to_owned(), text, Some(0.0), [None, None, None]);
+            record.quota_value()
+        }
+        _ => None,
+    }
+}
+
+/// A stored time read back as Unix milliseconds.
+pub fn time_ms(value: ValueRef<'_>) -> Option<i64> {
+    match value {
+        ValueRef::Integer(ms) => Some(ms),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(parse_iso8601)
+            .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64),
+        ValueRef::Real(_) | ValueRef::Null | ValueRef::Blob(_) => None,
+    }
+}
+
 /// A record rebuilt from its stored fields.
 pub fn record(
     user_id: String,

@@ -6,10 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use std::sync::Arc;
+
 use koodrive_core::UserSpaceQuota;
+use koodrive_core::history::SnapshotUser;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
-use super::columns::{quota_text, record, time_text, used_number};
+use super::columns::{quota_number, quota_text, record, time_ms, time_text, used_number};
 use super::{BUSY_TIMEOUT, io};
 use crate::model::{HistoryPoint, SnapshotInfo, StoreError};
 use crate::store::SnapshotReader;
@@ -151,6 +154,53 @@ impl SnapshotReader for SqliteReader {
                 }
             }
             // An empty snapshot still gets one (empty) batch.
+            if !batch.is_empty() || !gave {
+                each(&found, &batch);
+            }
+            Ok(Some(found))
+        })
+    }
+
+    /// Straight from the columns: no ISO text is written and read back.
+    fn read_snapshot_users(
+        &self,
+        id: i64,
+        each: &mut dyn FnMut(&SnapshotInfo, &[SnapshotUser]) -> bool,
+    ) -> Result<Option<SnapshotInfo>, StoreError> {
+        self.with("reading a snapshot", |conn| {
+            let Some(found) = info(conn, id)? else {
+                return Ok(None);
+            };
+            let mut statement = conn.prepare(
+                "SELECT k.user_id, t.quota, r.used, t.effective_time, t.expiration_time
+                 FROM reading r JOIN user_key k ON k.key = r.user_key JOIN terms t ON t.id = r.terms
+                 WHERE r.snapshot = ?1 ORDER BY r.user_key",
+            )?;
+            let mut rows = statement.query([id])?;
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut gave = false;
+            while let Some(row) = rows.next()? {
+                let (Some(quota), Some(used)) =
+                    (quota_number(row.get_ref(1)?), used_number(row.get_ref(2)?))
+                else {
+                    continue;
+                };
+                let user_id: String = row.get(0)?;
+                batch.push(SnapshotUser {
+                    user_id: Arc::from(user_id),
+                    quota,
+                    used,
+                    effective_ms: time_ms(row.get_ref(3)?),
+                    expiration_ms: time_ms(row.get_ref(4)?),
+                });
+                if batch.len() == BATCH {
+                    gave = true;
+                    if !each(&found, &batch) {
+                        return Ok(Some(found));
+                    }
+                    batch.clear();
+                }
+            }
             if !batch.is_empty() || !gave {
                 each(&found, &batch);
             }

@@ -81,13 +81,14 @@ fn mount(users: Vec<UserSpaceQuota>) -> (Element, App) {
         app.provide();
         keep.set(Some(app));
         let (results, dir, notice) = (app.results, app.directory, app.query.notice);
+        let history = app.history;
         let t = app.connection.t();
         view! {
             <DisplaySettings results t />
             <SummaryPanel results t />
             <FiltersBar results dir notice t />
             <StatusLine results t />
-            <ResultsTable results dir t />
+            <ResultsTable results dir history t />
         }
     });
     handle.forget();

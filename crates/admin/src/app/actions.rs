@@ -317,6 +317,11 @@ pub fn list_all(app: App) {
         }
         app.query.list_notes.set(notes);
         finish(&app, &client);
+        if complete {
+            app.results
+                .results
+                .with_untracked(|r| app.history.after_listing(r));
+        }
     });
 }
 

@@ -10,6 +10,8 @@
 //!   ([`ResultsContext`]);
 //! - [`directory`]: the company directory and its join to the rows
 //!   ([`DirectoryContext`]);
+//! - [`history`]: usage over time, its snapshots and trends
+//!   ([`HistoryContext`]);
 //! - [`actions`]: Query, List all users, Retry failed, Cancel.
 //!
 //! Each context is a bundle of signal handles, cheap to copy. The page
@@ -20,11 +22,13 @@
 pub mod actions;
 pub mod connection;
 pub mod directory;
+pub mod history;
 pub mod query;
 pub mod results;
 
 pub use connection::ConnectionContext;
 pub use directory::DirectoryContext;
+pub use history::HistoryContext;
 pub use query::QueryContext;
 pub use results::{RenderKey, ResultsContext};
 
@@ -32,7 +36,7 @@ use leptos::prelude::*;
 
 use crate::state::connection::Connection;
 
-/// The four contexts of the page together: what an action needs, since it
+/// The five contexts of the page together: what an action needs, since it
 /// reads the connection, runs a query, fills the results and resolves
 /// entries with the directory. Components take the single contexts instead.
 #[derive(Clone, Copy)]
@@ -45,6 +49,8 @@ pub struct App {
     pub results: ResultsContext,
     /// The company directory.
     pub directory: DirectoryContext,
+    /// Usage over time.
+    pub history: HistoryContext,
 }
 
 impl App {
@@ -55,12 +61,15 @@ impl App {
         let results_signal = RwSignal::new(crate::state::results::Results::default());
         let directory = DirectoryContext::new(results_signal);
         let lang = connection.lang_signal();
-        let results = ResultsContext::new(results_signal, directory, lang, zone_name, now_ms);
+        let history = HistoryContext::new(results_signal, connection.server_offset_ms);
+        let results =
+            ResultsContext::new(results_signal, directory, history, lang, zone_name, now_ms);
         Self {
             connection,
             query: QueryContext::new(),
             results,
             directory,
+            history,
         }
     }
 
@@ -71,5 +80,6 @@ impl App {
         provide_context(self.query);
         provide_context(self.results);
         provide_context(self.directory);
+        provide_context(self.history);
     }
 }

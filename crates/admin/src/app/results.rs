@@ -11,6 +11,7 @@ use koodrive_core::{Thresholds, UsageState};
 use leptos::prelude::*;
 
 use super::directory::DirectoryContext;
+use super::history::HistoryContext;
 use crate::state::departments::{Department, DepartmentSort, departments};
 use crate::state::filters::{BUCKETS, FilterContext, Filters, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
@@ -33,6 +34,8 @@ pub struct RenderKey {
     version: u64,
     /// Which directory (its address; 0 for none).
     directory: usize,
+    /// Which trends of the usage history.
+    history: u64,
 }
 
 /// The results' reactive state. Cheap to copy: every field is a handle.
@@ -80,11 +83,13 @@ pub struct ResultsContext {
 }
 
 impl ResultsContext {
-    /// Empty results over `results`, joined to `dir`; rows drawn in `lang`,
-    /// exact times in the zone `zone_name`, "now" at `now_ms`.
+    /// Empty results over `results`, joined to `dir`, with growth and
+    /// forecasts from `history`; rows drawn in `lang`, exact times in the
+    /// zone `zone_name`, "now" at `now_ms`.
     pub fn new(
         results: RwSignal<Results>,
         dir: DirectoryContext,
+        history: HistoryContext,
         lang: Signal<Lang>,
         zone_name: String,
         now_ms: i64,
@@ -109,8 +114,11 @@ impl ResultsContext {
             let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
             if let Some(s) = sort.get() {
                 results.with(|r| {
-                    states
-                        .with(|st| dir.with_join(|dj| sort_indices(&mut order, &r.rows, st, s, dj)))
+                    states.with(|st| {
+                        history.keys.with(|keys| {
+                            dir.with_join(|dj| sort_indices(&mut order, &r.rows, st, s, dj, keys))
+                        })
+                    })
                 });
             }
             order
@@ -149,8 +157,24 @@ impl ResultsContext {
         });
         let unbucketed = Memo::new(move |_| {
             let ctx = context();
+            // `Full within (days)`, at the server's clock.
+            let within = history.full_within.get().filter(|_| history.shown());
+            let server_now = history.server_now(ctx.now_ms);
             filters.with(|f| {
                 text_matched.with(|matched| {
+                    let matched = match within {
+                        None => matched,
+                        Some(days) => &history.keys.with(|keys| {
+                            matched
+                                .iter()
+                                .copied()
+                                .filter(|&i| {
+                                    keys.get(i as usize)
+                                        .is_some_and(|k| k.full_within(days, server_now))
+                                })
+                                .collect::<Vec<u32>>()
+                        }),
+                    };
                     if !f.others_active() {
                         return matched.clone();
                     }
@@ -217,6 +241,7 @@ impl ResultsContext {
                 now_minute: now.get() / 60_000,
                 version: version.get(),
                 directory: directory.with(|d| d.as_ref().map_or(0, |d| Arc::as_ptr(d) as usize)),
+                history: history.version.get(),
             }
         });
         Self {

@@ -191,7 +191,7 @@ async fn write(records: &[(String, Option<JsValue>)]) -> Result<bool, ()> {
 }
 
 /// Waits until `tx` is committed; `Err` when it fails or is aborted.
-async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), ()> {
+pub(super) async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), ()> {
     settled(|ok, fail| {
         tx.set_oncomplete(Some(ok));
         tx.set_onerror(Some(fail));
@@ -227,7 +227,7 @@ async fn open() -> Result<Option<IdbDatabase>, ()> {
 }
 
 /// Waits for `request`'s `success`; `Err` on its `error`.
-async fn done(request: &IdbRequest) -> Result<(), ()> {
+pub(super) async fn done(request: &IdbRequest) -> Result<(), ()> {
     settled(|ok, fail| {
         request.set_onsuccess(Some(ok));
         request.set_onerror(Some(fail));
@@ -238,7 +238,7 @@ async fn done(request: &IdbRequest) -> Result<(), ()> {
 /// Waits until one of the event handlers set by `listen` fires: `Ok` for
 /// the one given `ok`, `Err` for those given `fail`. The handlers are the
 /// promise's own resolve and reject functions, so no closure is kept.
-async fn settled(listen: impl FnOnce(&Function, &Function)) -> Result<(), ()> {
+pub(super) async fn settled(listen: impl FnOnce(&Function, &Function)) -> Result<(), ()> {
     let mut listen = Some(listen);
     let promise = Promise::new(&mut |resolve, reject| {
         if let Some(listen) = listen.take() {

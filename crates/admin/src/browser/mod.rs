@@ -2,12 +2,14 @@
 //! components stay about the page: the clock and time zone ([`clock`]),
 //! files in and out and the clipboard ([`files`]), this tab's session
 //! storage ([`session`]), the sandbox's health check ([`health`]) and the
-//! directory kept on this computer, if the administrator asks ([`keep`]).
+//! directory kept on this computer, if the administrator asks ([`keep`]),
+//! and so is the usage history ([`history`]).
 //! Nothing here writes to `localStorage`, the URL or the console.
 
 pub mod clock;
 pub mod files;
 pub mod health;
+pub mod history;
 pub mod keep;
 pub mod session;
 

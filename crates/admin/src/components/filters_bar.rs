@@ -70,6 +70,8 @@ fn export(
     let (completeness, earlier_run) = results
         .results
         .with_untracked(|r| (r.completeness, r.earlier_run));
+    let history_cells =
+        use_context::<crate::app::HistoryContext>().and_then(|h| h.export_cells(results, now));
     let written = results.results.with_untracked(|r| {
         results.states.with_untracked(|states| {
             results.shown.with_untracked(|shown| {
@@ -90,6 +92,7 @@ fn export(
                     now_ms: now,
                     completeness,
                     earlier_run,
+                    history: history_cells.as_deref(),
                 };
                 if json {
                     to_json(&input)

@@ -6,7 +6,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::{DirectoryContext, ResultsContext};
+use super::history_panel::history_cells;
+use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::browser::clock::local_offset_minutes;
 use crate::state::i18n::Texts;
 use crate::state::numbers::{shortest, trimmed};
@@ -35,6 +36,8 @@ fn header_label(column: SortColumn, t: &Texts) -> &'static str {
         SortColumn::State => t.col_state,
         SortColumn::Effective => t.col_effective,
         SortColumn::Expires => t.col_expires,
+        SortColumn::Growth => crate::state::history::history_texts(t.lang).growth,
+        SortColumn::FullIn => crate::state::history::history_texts(t.lang).full_in,
     }
 }
 
@@ -86,6 +89,7 @@ fn time_cell(ms: Option<i64>, short: impl Fn(i64) -> String, zone: &TimeZoneView
 fn row_view(
     results: ResultsContext,
     dir: DirectoryContext,
+    history: HistoryContext,
     t: &'static Texts,
     position: usize,
     index: u32,
@@ -155,8 +159,11 @@ fn row_view(
         let problem = record.problem().map(|p| p.to_string());
         let effective = time_cell(row.effective_ms, |ms| date_only(ms, &zone, local_offset_minutes(ms)), &zone);
         let expires = time_cell(row.expires_ms, |ms| relative_expiry(ms - now, lang), &zone);
+        let trend_cells = history_cells(history, row.user_id(), unit, now, lang);
+        let user_id = row.user_id().to_owned();
         view! {
-            <tr aria-rowindex=(position + 2).to_string() class=if position % 2 == 1 { "odd" } else { "" }>
+            <tr aria-rowindex=(position + 2).to_string() class=if position % 2 == 1 { "odd" } else { "" }
+                on:click=move |_| if history.shown_untracked() { history.chart_user.set(Some(user_id.clone())) }>
                 <td class="mono id">{record.user_id.clone()}</td>
                 {directory_cells}
                 <td class="num">{quota}</td>
@@ -172,6 +179,7 @@ fn row_view(
                 <td class="state-cell"><span class=state_class title=problem>{t.state_names[state_index(state)]}</span>{expired}</td>
                 <td>{effective}</td>
                 <td>{expires}</td>
+                {trend_cells}
             </tr>
         }
         .into_any()
@@ -183,6 +191,7 @@ fn row_view(
 pub fn ResultsTable(
     results: ResultsContext,
     dir: DirectoryContext,
+    history: HistoryContext,
     t: &'static Texts,
 ) -> impl IntoView {
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -235,7 +244,11 @@ pub fn ResultsTable(
         })
     };
     let with_directory = move || dir.directory.with(Option::is_some);
-    let columns = move || if with_directory() { "11" } else { "8" };
+    let with_history = move || history.shown();
+    let columns = move || {
+        let count = 8 + if with_directory() { 3 } else { 0 } + if with_history() { 2 } else { 0 };
+        count.to_string()
+    };
     // Whole pixels: integer text, no float formatting.
     let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
     let spacer_top = move || px(range.get().0);
@@ -252,9 +265,11 @@ pub fn ResultsTable(
                     <tr aria-rowindex="1">
                         {move || {
                             let all = with_directory();
+                            let trends = with_history();
                             SortColumn::ALL
                                 .into_iter()
                                 .filter(|c| all || !c.from_directory())
+                                .filter(|c| trends || !c.from_history())
                                 .map(|column| view! { <Header results t column /> })
                                 .collect_view()
                         }}
@@ -263,7 +278,7 @@ pub fn ResultsTable(
                 <tbody>
                     <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_top></td></tr>
                     <For each=visible key=|item| *item let:item>
-                        {row_view(results, dir, t, item.0, item.1)}
+                        {row_view(results, dir, history, t, item.0, item.1)}
                     </For>
                     <tr class="spacer" aria-hidden="true"><td colspan=columns style:height=spacer_bottom></td></tr>
                 </tbody>

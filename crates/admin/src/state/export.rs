@@ -135,6 +135,10 @@ pub struct ExportInput<'a> {
     pub completeness: Completeness,
     /// Whether the results are an earlier run's, shown again.
     pub earlier_run: bool,
+    /// Each row's `growthPerDay`, `fullInDays` and `criticalInDays` (by
+    /// row index), when there is usage history
+    /// ([`super::history::export_cells`]).
+    pub history: Option<&'a [[String; 3]]>,
 }
 
 /// The name of an export of the users: `koodrive-usage-{stamp}.{extension}`,
@@ -258,7 +262,15 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
     if dir.is_some() {
         header.extend(DIRECTORY_HEADER);
     }
+    if input.history.is_some() {
+        header.extend(super::history::EXPORT_HEADER);
+    }
     write_record(&mut writer, &header);
+    let history_of = |i: u32| {
+        input
+            .history
+            .map(|h| h.get(i as usize).cloned().unwrap_or_default())
+    };
     // The directory's cells of an id that is not a row (missing, failed).
     let cells_of_id = |id: &str| {
         dir.map(|d| directory_cells(d.directory.find_id(id).and_then(|e| d.directory.entry(e))))
@@ -292,6 +304,7 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
         if let Some(d) = dir {
             record.extend(directory_cells(d.entry_of_row(i)));
         }
+        record.extend(history_of(i).into_iter().flatten());
         write_record(&mut writer, &record);
     }
     if input.with_unsettled {
@@ -301,6 +314,7 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
                 record[0] = id.clone();
                 record[4] = state.to_owned();
                 record.extend(cells_of_id(id).into_iter().flatten());
+                record.extend(history_of(u32::MAX).into_iter().flatten());
                 write_record(&mut writer, &record);
             }
         }
@@ -311,6 +325,7 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
                 record[0] = entry.map_or("", |e| e.id).to_owned();
                 record[4] = "notInKooDrive".to_owned();
                 record.extend(directory_cells(entry));
+                record.extend(history_of(u32::MAX).into_iter().flatten());
                 write_record(&mut writer, &record);
             }
         }
@@ -397,6 +412,18 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
         if let Some(d) = input.directory {
             out.push_str(",\"directory\":");
             json_entry(&mut out, d.entry_of_row(i));
+        }
+        if let Some(h) = input.history {
+            let cells = h.get(i as usize).cloned().unwrap_or_default();
+            for (name, cell) in super::history::EXPORT_HEADER.iter().zip(cells) {
+                // The cells are plain numbers, or empty when not known.
+                let value = if cell.is_empty() {
+                    "null".to_owned()
+                } else {
+                    cell
+                };
+                let _ = write!(out, ",\"{name}\":{value}");
+            }
         }
         out.push('}');
     }
@@ -502,7 +529,32 @@ mod tests {
             directory: None,
             completeness: Completeness::Complete,
             earlier_run: false,
+            history: None,
         }
+    }
+
+    #[test]
+    fn with_history_each_user_gains_growth_and_days_to_full() {
+        let (rows, states) = sample();
+        let cells = [
+            ["1048576".to_owned(), "12.0".to_owned(), "11.8".to_owned()],
+            [String::new(), String::new(), String::new()],
+        ];
+        let mut with = input(&rows, &states, &[]);
+        with.history = Some(&cells);
+        let csv = to_csv(&with);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0].ends_with(",growthPerDay,fullInDays,criticalInDays"));
+        assert!(lines[1].ends_with(",,,"), "{}", lines[1]);
+        assert!(lines[2].ends_with(",1048576,12.0,11.8"), "{}", lines[2]);
+        let json = to_json(&with);
+        assert!(
+            json.contains("\"growthPerDay\":1048576,\"fullInDays\":12.0,\"criticalInDays\":11.8}")
+        );
+        assert!(
+            json.contains("\"growthPerDay\":null,\"fullInDays\":null,\"criticalInDays\":null}")
+        );
+        assert!(!to_csv(&input(&rows, &states, &[])).contains("growthPerDay"));
     }
 
     #[test]

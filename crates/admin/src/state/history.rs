@@ -52,6 +52,9 @@ pub struct HistoryTexts {
     pub imported: &'static str,
     pub refused: &'static str,
     pub growth_per_day_column: &'static str,
+    pub chart_user: &'static str,
+    pub show_chart: &'static str,
+    pub no_chart: &'static str,
 }
 
 /// The history features' words in English.
@@ -90,6 +93,9 @@ pub static HISTORY_EN_US: HistoryTexts = HistoryTexts {
     imported: "import",
     refused: "The file was refused",
     growth_per_day_column: "Growth per day",
+    chart_user: "User ID to chart",
+    show_chart: "Show chart",
+    no_chart: "No snapshot holds this user.",
 };
 
 /// The history features' words in Chinese.
@@ -128,6 +134,9 @@ pub static HISTORY_ZH_CN: HistoryTexts = HistoryTexts {
     imported: "导入",
     refused: "文件被拒绝",
     growth_per_day_column: "每日增长",
+    chart_user: "要绘图的用户 ID",
+    show_chart: "显示图表",
+    no_chart: "没有快照包含此用户。",
 };
 
 /// The history words of a language.
@@ -300,6 +309,82 @@ pub fn snapshot_from_export(bytes: &[u8], taken_at_ms: i64) -> Result<Snapshot, 
         return Err(CsvSnapshotError::NoUsers);
     }
     Ok(snapshot)
+}
+
+/// A file that could not be imported, or history that could not be kept:
+/// what happened and what to do, in the page's language. `detail` is the
+/// reason as the code found it (English).
+pub fn refusal(file_name: &str, detail: &str, lang: Lang) -> String {
+    match lang {
+        Lang::EnUs => format!(
+            "{}: {file_name}: {detail}. The history kept so far is unchanged.",
+            HISTORY_EN_US.refused
+        ),
+        Lang::ZhCn => format!(
+            "{}：{file_name}：{detail}。已保留的历史没有改变。",
+            HISTORY_ZH_CN.refused
+        ),
+    }
+}
+
+/// A past CSV export whose name holds no date, while no date was picked.
+pub fn no_date(file_name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::EnUs => format!(
+            "{file_name} has no date in its name (such as 2025-12-12): pick the date of the imported CSV, then import it again"
+        ),
+        Lang::ZhCn => format!(
+            "{file_name} 的文件名中没有日期（例如 2025-12-12）：请先选择导入的 CSV 的日期，再导入一次"
+        ),
+    }
+}
+
+/// What an import added: `Imported 3 snapshots.`
+pub fn imported(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::EnUs if count == 1 => "Imported 1 snapshot.".to_owned(),
+        Lang::EnUs => format!("Imported {} snapshots.", grouped(count)),
+        Lang::ZhCn => format!("已导入 {} 个快照。", grouped(count)),
+    }
+}
+
+/// What sorting and filtering need of one row's trend.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HistoryKey {
+    /// Usage growth per day, when known.
+    pub growth: Option<f64>,
+    /// When the user is full, Unix ms (`i64::MIN`: full now); `None` when
+    /// not expected.
+    pub full_at_ms: Option<i64>,
+}
+
+impl HistoryKey {
+    /// The key of a user with this trend.
+    pub fn of(trend: Option<&UserTrend>) -> Self {
+        Self {
+            growth: growth_key(trend),
+            full_at_ms: trend.and_then(|t| match t.forecast.full {
+                Reach::Reached => Some(i64::MIN),
+                Reach::Expected { at_ms, .. } => Some(at_ms),
+                Reach::NotExpected => None,
+            }),
+        }
+    }
+
+    /// Whether the user is full within `days` days of `now_ms`.
+    pub fn full_within(&self, days: f64, now_ms: i64) -> bool {
+        let limit = now_ms.saturating_add((days * DAY_MS as f64) as i64);
+        self.full_at_ms.is_some_and(|at| at <= limit)
+    }
+}
+
+/// The `Full within (days)` filter as typed: a number of days, at least 0;
+/// `None` (no filter) when empty or not a number.
+pub fn parse_full_within(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|d| d.is_finite() && *d >= 0.0)
 }
 
 /// When a user fills a threshold, as the table shows it.
@@ -644,6 +729,22 @@ mod tests {
         assert_eq!(full.text(Lang::EnUs), "full now");
         assert_eq!(full.text(Lang::ZhCn), "已满");
         assert_eq!(FullIn::full(None, now), FullIn::Never);
+    }
+
+    #[test]
+    fn full_within_keeps_users_full_by_then() {
+        let now = 9 * DAY_MS;
+        let growing = trends_of(|d| 100.0 + 10.0 * d as f64, 1000, 10);
+        let key = HistoryKey::of(growing.user("u"));
+        assert!(key.full_within(81.0, now) && !key.full_within(80.0, now));
+        let over = HistoryKey::of(trends_of(|_| 1200.0, 1000, 10).user("u"));
+        assert!(over.full_within(0.0, now));
+        let flat = HistoryKey::of(trends_of(|_| 500.0, 1000, 10).user("u"));
+        assert!(!flat.full_within(10_000.0, now));
+        assert_eq!(HistoryKey::of(None), HistoryKey::default());
+        assert_eq!(parse_full_within(" 7 "), Some(7.0));
+        assert_eq!(parse_full_within("-1"), None);
+        assert_eq!(parse_full_within(""), None);
     }
 
     #[test]

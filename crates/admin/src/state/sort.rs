@@ -8,6 +8,7 @@ use koodrive_core::UsageState;
 
 use super::collate::sort_u32;
 use super::directory::{Directory, Field};
+use super::history::HistoryKey;
 use super::rows::{Row, state_index};
 
 /// A column of the table.
@@ -35,6 +36,10 @@ pub enum SortColumn {
     Effective,
     /// `expirationTime`.
     Expires,
+    /// Usage growth per day, from the usage history.
+    Growth,
+    /// When the user is full, from the usage history.
+    FullIn,
 }
 
 impl SortColumn {
@@ -52,11 +57,13 @@ impl SortColumn {
             Self::State => "col-state",
             Self::Effective => "col-effective",
             Self::Expires => "col-expires",
+            Self::Growth => "col-growth",
+            Self::FullIn => "col-full-in",
         }
     }
 
     /// Every column, in the table's order.
-    pub const ALL: [SortColumn; 11] = [
+    pub const ALL: [SortColumn; 13] = [
         Self::UserId,
         Self::Name,
         Self::Email,
@@ -68,6 +75,8 @@ impl SortColumn {
         Self::State,
         Self::Effective,
         Self::Expires,
+        Self::Growth,
+        Self::FullIn,
     ];
 
     /// Whether the column comes from the directory (shown only with one).
@@ -75,11 +84,17 @@ impl SortColumn {
         matches!(self, Self::Name | Self::Email | Self::Department)
     }
 
-    /// Whether a first click sorts it from A (text) rather than largest first.
+    /// Whether the column comes from the usage history (shown only with one).
+    pub fn from_history(self) -> bool {
+        matches!(self, Self::Growth | Self::FullIn)
+    }
+
+    /// Whether a first click sorts it from A (text), or soonest full first,
+    /// rather than largest first.
     fn text(self) -> bool {
         matches!(
             self,
-            Self::UserId | Self::Name | Self::Email | Self::Department
+            Self::UserId | Self::Name | Self::Email | Self::Department | Self::FullIn
         )
     }
 }
@@ -141,14 +156,17 @@ fn by_option<T>(
 
 /// Sorts `indices` (into `rows` and `states`) by `sort`; stable, so equal
 /// rows keep the order the server gave. The directory's columns need the
-/// directory and its join to the rows; users without a value go last.
+/// directory and its join to the rows, the history's columns each row's
+/// [`HistoryKey`]; users without a value go last.
 pub fn sort_indices(
     indices: &mut [u32],
     rows: &[Row],
     states: &[UsageState],
     sort: Sort,
     directory: Option<(&Directory, &[u32])>,
+    history: &[HistoryKey],
 ) {
+    let key = |i: usize| history.get(i).copied().unwrap_or_default();
     let d = sort.descending;
     // The directory's columns sort by each entry's rank, computed once
     // when the directory was applied: numbers, not texts, are compared.
@@ -187,6 +205,8 @@ pub fn sort_indices(
             SortColumn::State => by_option(severity(i), severity(j), d, Ord::cmp),
             SortColumn::Effective => by_option(x.effective_ms, y.effective_ms, d, Ord::cmp),
             SortColumn::Expires => by_option(x.expires_ms, y.expires_ms, d, Ord::cmp),
+            SortColumn::Growth => by_option(key(i).growth, key(j).growth, d, f64_cmp),
+            SortColumn::FullIn => by_option(key(i).full_at_ms, key(j).full_at_ms, d, Ord::cmp),
         }
     };
     sort_u32(indices, &compare);
@@ -214,7 +234,7 @@ mod tests {
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
         let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
-        sort_indices(&mut idx, &rows, &states, sort, None);
+        sort_indices(&mut idx, &rows, &states, sort, None, &[]);
         idx.iter()
             .map(|i| rows[*i as usize].user_id().to_owned())
             .collect()
@@ -245,6 +265,23 @@ mod tests {
         let most = Sort::clicked(None, SortColumn::Free);
         assert!(most.descending, "a first click shows the most reclaimable");
         assert_eq!(order(most), ["9", "200", "1000", "30"]);
+    }
+
+    #[test]
+    fn full_in_sorts_soonest_first_with_not_growing_last() {
+        let rows = rows();
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let at = |full_at_ms| HistoryKey {
+            growth: None,
+            full_at_ms,
+        };
+        let keys = [at(Some(50)), at(None), at(Some(i64::MIN)), at(Some(10))];
+        let first = Sort::clicked(None, SortColumn::FullIn);
+        assert!(!first.descending, "a first click shows the soonest full");
+        let mut idx: Vec<u32> = (0..4).collect();
+        sort_indices(&mut idx, &rows, &states, first, None, &keys);
+        assert_eq!(idx, [2, 3, 0, 1]);
     }
 
     #[test]
@@ -293,6 +330,7 @@ mod tests {
                 &states,
                 Sort { column, descending },
                 Some((&directory, &join)),
+                &[],
             );
             idx.iter()
                 .map(|i| rows[*i as usize].user_id().to_owned())

@@ -79,6 +79,7 @@ pub fn AdminPage() -> impl IntoView {
     });
     check_endpoint(conn, true);
     keep_by_endpoint(&app, remembered_scope);
+    crate::app::history::wire(&app);
     let now = app.results.now_ms;
     let tick = set_interval_with_handle(move || now.set(now_ms()), CLOCK_TICK);
     on_cleanup(move || {
@@ -103,6 +104,7 @@ fn page(app: App, t: &'static Texts) -> impl IntoView {
         query,
         results,
         directory: dir,
+        history,
     } = app;
     let notice = query.notice;
     view! {
@@ -128,10 +130,12 @@ fn page(app: App, t: &'static Texts) -> impl IntoView {
                 <section class="panel results-panel" aria-labelledby="results-heading">
                     <h2 id="results-heading">{t.results}</h2>
                     <FiltersBar results dir notice t />
+                    <FullWithinFilter history t />
                     <StatusLine results t />
-                    <ResultsTable results dir t />
+                    <ResultsTable results dir history t />
                 </section>
                 <DepartmentsView results dir notice t />
+                <HistoryPanel history results t />
                 <FailedList results t />
                 <MissingList results dir t />
                 <DirectoryOnlyList dir t />

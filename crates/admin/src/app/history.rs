@@ -1,0 +1,371 @@
+//! [`HistoryContext`]: usage over time in the page. The snapshots (the
+//! core's [`History`]), whether they are kept on this computer, the trends
+//! computed from them and what the table needs of each row (its growth and
+//! when it is full), the `Full within (days)` filter, the user charted, and
+//! what the History region must tell. Snapshots are taken after each
+//! complete listing while "Keep history on this computer" is ticked, at the
+//! server's time; imports (a history file, past CSV exports) add to them.
+//! Every change is written to the browser's storage (`browser::history`)
+//! while history is kept.
+
+use std::sync::Arc;
+
+use koodrive_core::history::{
+    History, HistoryChanges, Snapshot, SnapshotSource, Trends, decode_history_file,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::App;
+use crate::browser::clock::now_ms;
+use crate::browser::history as store;
+use crate::state::history::{
+    HistoryKey, imported, no_date, refusal, snapshot_from_export, taken_at_from_file_name,
+};
+use crate::state::i18n::Lang;
+use crate::state::keeping::scope_of;
+use crate::state::results::Results;
+
+/// What the History region tells: a message, and whether it is a refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryMessage {
+    /// The words.
+    pub text: String,
+    /// Whether something was refused or failed.
+    pub error: bool,
+}
+
+/// Usage history's reactive state. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct HistoryContext {
+    /// "Keep history on this computer".
+    pub keep: RwSignal<bool>,
+    /// The snapshots.
+    pub history: RwSignal<History>,
+    /// The trends over the snapshots; `None` while there is none.
+    pub trends: RwSignal<Option<Arc<Trends>>>,
+    /// Bumped whenever `trends` changes (the table's rows are drawn again).
+    pub version: RwSignal<u64>,
+    /// Each row's growth and full date, in the rows' order (empty without
+    /// trends).
+    pub keys: Memo<Vec<HistoryKey>>,
+    /// `Full within (days)`; `None`: no filter.
+    pub full_within: RwSignal<Option<f64>>,
+    /// The user whose chart is shown.
+    pub chart_user: RwSignal<Option<String>>,
+    /// What the History region tells.
+    pub message: RwSignal<Option<HistoryMessage>>,
+    /// The storage scope the history is kept under.
+    pub scope: RwSignal<String>,
+    /// The server's clock minus ours (the connection's signal).
+    pub server_offset_ms: RwSignal<i64>,
+    /// The usage ratio at which a user is critical.
+    pub critical_at: RwSignal<f64>,
+}
+
+impl HistoryContext {
+    /// No history yet, for the rows of `results`; times at the server's
+    /// clock by `server_offset_ms`.
+    pub fn new(results: RwSignal<Results>, server_offset_ms: RwSignal<i64>) -> Self {
+        let trends = RwSignal::new(None::<Arc<Trends>>);
+        let keys = Memo::new(move |_| {
+            trends.with(|t| match t {
+                None => Vec::new(),
+                Some(t) => results.with(|r| {
+                    r.rows
+                        .iter()
+                        .map(|row| HistoryKey::of(t.user(row.user_id())))
+                        .collect()
+                }),
+            })
+        });
+        Self {
+            keep: RwSignal::new(false),
+            history: RwSignal::new(History::new()),
+            trends,
+            version: RwSignal::new(0),
+            keys,
+            full_within: RwSignal::new(None),
+            chart_user: RwSignal::new(None),
+            message: RwSignal::new(None),
+            scope: RwSignal::new(String::new()),
+            server_offset_ms,
+            critical_at: RwSignal::new(koodrive_core::Thresholds::default().critical_at()),
+        }
+    }
+
+    /// Whether the table shows `Growth` and `Full in` (tracked): once there
+    /// is a snapshot.
+    pub fn shown(&self) -> bool {
+        self.trends.with(Option::is_some)
+    }
+
+    /// Whether the table shows `Growth` and `Full in`, untracked.
+    pub fn shown_untracked(&self) -> bool {
+        self.trends.with_untracked(Option::is_some)
+    }
+
+    /// Now at the server's clock, for `local_now_ms` (tracked).
+    pub fn server_now(&self, local_now_ms: i64) -> i64 {
+        local_now_ms.saturating_add(self.server_offset_ms.get())
+    }
+
+    /// Each row's export cells (`growthPerDay`, `fullInDays`,
+    /// `criticalInDays`) at `local_now_ms`; `None` without history.
+    pub fn export_cells(
+        &self,
+        results: super::ResultsContext,
+        local_now_ms: i64,
+    ) -> Option<Vec<[String; 3]>> {
+        let now = local_now_ms.saturating_add(self.server_offset_ms.get_untracked());
+        self.trends.with_untracked(|t| {
+            let t = t.as_ref()?;
+            Some(results.results.with_untracked(|r| {
+                r.rows
+                    .iter()
+                    .map(|row| crate::state::history::export_cells(t.user(row.user_id()), now))
+                    .collect()
+            }))
+        })
+    }
+
+    fn tell(&self, text: String, error: bool) {
+        self.message.set(Some(HistoryMessage { text, error }));
+    }
+
+    /// Computes the trends again (after a change of the snapshots or of the
+    /// critical threshold).
+    pub fn recompute(&self) {
+        let critical = self.critical_at.get_untracked();
+        let computed = self.history.with_untracked(|h| {
+            (!h.is_empty()).then(|| Trends::compute(h, critical).map(Arc::new))
+        });
+        match computed {
+            None => self.trends.set(None),
+            Some(Ok(trends)) => self.trends.set(Some(trends)),
+            Some(Err(e)) => {
+                self.trends.set(None);
+                self.tell(e.to_string(), true);
+            }
+        }
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Writes what `changes` changed to this browser, while history is kept.
+    fn persist(&self, changes: HistoryChanges) {
+        if !self.keep.get_untracked() {
+            return;
+        }
+        let written = self.history.with_untracked(|h| {
+            changes
+                .written
+                .iter()
+                .filter_map(|&at| h.get(at).map(|e| (at, e.bytes.clone())))
+                .collect::<Vec<_>>()
+        });
+        let scope = self.scope.get_untracked();
+        let this = *self;
+        spawn_local(async move {
+            if let Err(e) = store::write(&scope, written, changes.removed).await {
+                this.tell(e, true);
+            }
+        });
+    }
+
+    /// Adds `snapshot`; `Err` with the reason when the history refuses it.
+    fn add(&self, snapshot: Snapshot) -> Result<(), String> {
+        let changes = self
+            .history
+            .try_update(|h| h.add(snapshot))
+            .unwrap_or_else(|| Ok(HistoryChanges::default()))
+            .map_err(|e| e.to_string())?;
+        self.persist(changes);
+        Ok(())
+    }
+
+    /// After a complete listing: a snapshot of its users, taken at the
+    /// server's time, while history is kept.
+    pub fn after_listing(&self, results: &Results) {
+        if !self.keep.get_untracked() {
+            return;
+        }
+        let at = now_ms().saturating_add(self.server_offset_ms.get_untracked());
+        let snapshot = Snapshot::from_records(
+            at,
+            SnapshotSource::Listing,
+            results.rows.iter().map(|r| &r.record),
+        );
+        if snapshot.is_empty() {
+            return;
+        }
+        if let Err(e) = self.add(snapshot) {
+            self.tell(e, true);
+        }
+        self.recompute();
+    }
+
+    /// Deletes the snapshot taken at `taken_at_ms`.
+    pub fn remove(&self, taken_at_ms: i64) {
+        let removed = self
+            .history
+            .try_update(|h| h.remove(taken_at_ms))
+            .unwrap_or_else(|| Ok(HistoryChanges::default()));
+        match removed {
+            Ok(changes) => self.persist(changes),
+            Err(e) => self.tell(e.to_string(), true),
+        }
+        self.recompute();
+    }
+
+    /// Deletes every snapshot (history stays kept, if it was).
+    pub fn remove_all(&self) {
+        let removed = self.history.with_untracked(|h| {
+            h.entries()
+                .iter()
+                .map(|e| e.header.taken_at_ms)
+                .collect::<Vec<_>>()
+        });
+        self.history.set(History::new());
+        self.chart_user.set(None);
+        self.persist(HistoryChanges {
+            written: Vec::new(),
+            removed,
+        });
+        self.recompute();
+    }
+
+    /// Ticks or unticks "Keep history on this computer": ticking writes the
+    /// snapshots so far; unticking forgets them, here and in this browser.
+    pub fn set_keep(&self, keep: bool) {
+        self.keep.set(keep);
+        let scope = self.scope.get_untracked();
+        let this = *self;
+        if keep {
+            let written = self.history.with_untracked(|h| {
+                h.entries()
+                    .iter()
+                    .map(|e| e.header.taken_at_ms)
+                    .collect::<Vec<_>>()
+            });
+            self.persist(HistoryChanges {
+                written,
+                removed: Vec::new(),
+            });
+        } else {
+            self.history.set(History::new());
+            self.chart_user.set(None);
+            self.message.set(None);
+            self.recompute();
+            spawn_local(async move {
+                if let Err(e) = store::forget(&scope).await {
+                    this.tell(e, true);
+                }
+            });
+        }
+    }
+
+    /// Reads the history kept in this browser under `scope`, if any.
+    pub fn load(&self, scope: String) {
+        self.scope.set(scope.clone());
+        let this = *self;
+        spawn_local(async move {
+            match store::load(&scope).await {
+                Ok((false, _)) => {}
+                Ok((true, stored)) => {
+                    this.keep.set(true);
+                    match History::from_stored(stored) {
+                        Ok(history) => {
+                            this.history.set(history);
+                            this.recompute();
+                        }
+                        Err(e) => this.tell(
+                            format!("the history kept on this computer could not be read ({e}): untick and tick Keep history to start it again"),
+                            true,
+                        ),
+                    }
+                }
+                Err(e) => this.tell(e, true),
+            }
+        });
+    }
+
+    /// Imports a history file (as exported): its snapshots join these.
+    /// A foreign or damaged file is refused and nothing changes.
+    pub fn import_file(&self, name: &str, bytes: &[u8], lang: Lang) {
+        let other = match decode_history_file(bytes) {
+            Ok(other) => other,
+            Err(e) => return self.tell(refusal(name, &e.to_string(), lang), true),
+        };
+        let merged = self
+            .history
+            .try_update(|h| {
+                // Merged into a copy: a failure leaves the history as it was.
+                let mut copy = h.clone();
+                let changes = copy.merge(&other)?;
+                *h = copy;
+                Ok::<_, koodrive_core::history::HistoryError>(changes)
+            })
+            .unwrap_or_else(|| Ok(HistoryChanges::default()));
+        match merged {
+            Ok(changes) => {
+                self.persist(changes);
+                self.tell(imported(other.len(), lang), false);
+            }
+            Err(e) => self.tell(refusal(name, &e.to_string(), lang), true),
+        }
+        self.recompute();
+    }
+
+    /// Imports past CSV exports of this page, each as a snapshot dated by
+    /// its file name, or else at `picked_ms`. All or nothing: when one file
+    /// cannot be read, none is added.
+    pub fn import_csv_exports(
+        &self,
+        files: &[(String, Vec<u8>)],
+        picked_ms: Option<i64>,
+        lang: Lang,
+    ) {
+        let mut snapshots = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let Some(at) = taken_at_from_file_name(name).or(picked_ms) else {
+                return self.tell(no_date(name, lang), true);
+            };
+            match snapshot_from_export(bytes, at) {
+                Ok(s) => snapshots.push(s),
+                Err(e) => return self.tell(e.message(name, lang), true),
+            }
+        }
+        let count = snapshots.len();
+        for snapshot in snapshots {
+            if let Err(e) = self.add(snapshot) {
+                self.tell(e, true);
+                self.recompute();
+                return;
+            }
+        }
+        self.tell(imported(count, lang), false);
+        self.recompute();
+    }
+}
+
+/// Sets up history for the page, once: the kept history comes back once
+/// the page knows whom it talks to (the first endpoint check has settled),
+/// and the trends follow the critical threshold.
+pub fn wire(app: &App) {
+    let conn = app.connection;
+    let history = app.history;
+    let thresholds = app.results.thresholds;
+    let loaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        if conn.health.get().is_none() || loaded.get_value() {
+            return;
+        }
+        loaded.set_value(true);
+        history.load(conn.connection.with_untracked(scope_of));
+    });
+    Effect::new(move |_| {
+        let critical = thresholds.with(|t| t.critical_at());
+        history.critical_at.set(critical);
+        history.recompute();
+    });
+}

@@ -1,0 +1,195 @@
+//! Usage history kept on this computer, only while the administrator ticks
+//! "Keep history on this computer": the stored snapshots (the core's
+//! compact form) in this browser's IndexedDB, filed under the connection's
+//! storage scope ([`crate::state::keeping::storage_scope`]) so that one
+//! tenant's history never mixes with another's. Unticking forgets them.
+//!
+//! Database `koodrive-admin-history` (version 1): object store `snapshots`,
+//! keyed `[scope, takenAtMs]`, each value the snapshot's bytes
+//! (`Uint8Array`); object store `keep`, keyed by scope, `true` while
+//! history is kept for it. Every operation opens the database and closes it
+//! again. Also here: offering the history file as a download.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
+
+use super::keep::{committed, done};
+
+const DATABASE: &str = "koodrive-admin-history";
+const SNAPSHOTS: &str = "snapshots";
+const KEEP: &str = "keep";
+
+fn refused() -> String {
+    "this browser refused to store the history (private window or storage full): \
+     it stays for this visit only"
+        .to_owned()
+}
+
+fn key(scope: &str, taken_at_ms: i64) -> JsValue {
+    Array::of2(
+        &JsValue::from_str(scope),
+        &JsValue::from_f64(taken_at_ms as f64),
+    )
+    .into()
+}
+
+/// Every key of this scope's snapshots.
+fn range(scope: &str) -> Result<JsValue, ()> {
+    let bound = |at: f64| Array::of2(&JsValue::from_str(scope), &JsValue::from_f64(at));
+    IdbKeyRange::bound(&bound(f64::NEG_INFINITY), &bound(f64::INFINITY))
+        .map(Into::into)
+        .map_err(drop)
+}
+
+fn stores() -> Array {
+    Array::of2(&SNAPSHOTS.into(), &KEEP.into())
+}
+
+/// Whether history is kept for this scope, and its stored snapshots.
+/// `(false, [])` when this browser offers no IndexedDB.
+pub async fn load(scope: &str) -> Result<(bool, Vec<Vec<u8>>), String> {
+    let unreadable = || {
+        "this browser could not read the history kept on this computer: \
+         untick and tick Keep history to start it again"
+            .to_owned()
+    };
+    let Some(db) = open().await.map_err(|()| unreadable())? else {
+        return Ok((false, Vec::new()));
+    };
+    let read = async {
+        let tx = db.transaction_with_str_sequence(&stores()).map_err(drop)?;
+        let keep = tx
+            .object_store(KEEP)
+            .and_then(|s| s.get(&JsValue::from_str(scope)))
+            .map_err(drop)?;
+        let range = range(scope)?;
+        let all = tx
+            .object_store(SNAPSHOTS)
+            .and_then(|s| s.get_all_with_key(&range))
+            .map_err(drop)?;
+        // Requests succeed in the order asked: once the last is done, both are.
+        done(&all).await?;
+        let kept = keep.result().map_err(drop)?.as_bool() == Some(true);
+        let values: Array = all.result().map_err(drop)?.dyn_into().map_err(drop)?;
+        let snapshots = values
+            .iter()
+            .filter_map(|v| v.dyn_into::<Uint8Array>().ok())
+            .map(|bytes| bytes.to_vec())
+            .collect();
+        Ok::<_, ()>((kept, snapshots))
+    }
+    .await;
+    db.close();
+    read.map_err(|()| unreadable())
+}
+
+/// Writes these snapshots (time, bytes) and deletes those taken at
+/// `removed`, in one transaction, and marks history as kept for `scope`.
+pub async fn write(
+    scope: &str,
+    written: Vec<(i64, Vec<u8>)>,
+    removed: Vec<i64>,
+) -> Result<(), String> {
+    let Some(db) = open().await.map_err(|()| refused())? else {
+        return Err("this browser offers no storage to pages (IndexedDB): \
+                    the history stays for this visit only"
+            .to_owned());
+    };
+    let written = async {
+        let tx = db
+            .transaction_with_str_sequence_and_mode(&stores(), IdbTransactionMode::Readwrite)
+            .map_err(drop)?;
+        let snapshots = tx.object_store(SNAPSHOTS).map_err(drop)?;
+        for (at, bytes) in &written {
+            snapshots
+                .put_with_key(&Uint8Array::from(bytes.as_slice()), &key(scope, *at))
+                .map_err(drop)?;
+        }
+        for at in &removed {
+            snapshots.delete(&key(scope, *at)).map_err(drop)?;
+        }
+        tx.object_store(KEEP)
+            .and_then(|s| s.put_with_key(&JsValue::TRUE, &JsValue::from_str(scope)))
+            .map_err(drop)?;
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    written.map_err(|()| refused())
+}
+
+/// Forgets this scope's history: every snapshot and the mark.
+pub async fn forget(scope: &str) -> Result<(), String> {
+    let failed = || {
+        "this browser could not delete the history kept on this computer: \
+         try again, or clear this site's data in the browser's settings"
+            .to_owned()
+    };
+    let Some(db) = open().await.map_err(|()| failed())? else {
+        return Ok(());
+    };
+    let deleted = async {
+        let tx = db
+            .transaction_with_str_sequence_and_mode(&stores(), IdbTransactionMode::Readwrite)
+            .map_err(drop)?;
+        let range = range(scope)?;
+        tx.object_store(SNAPSHOTS)
+            .and_then(|s| s.delete(&range))
+            .map_err(drop)?;
+        tx.object_store(KEEP)
+            .and_then(|s| s.delete(&JsValue::from_str(scope)))
+            .map_err(drop)?;
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    deleted.map_err(|()| failed())
+}
+
+/// Opens the database, creating its stores the first time; `Ok(None)` when
+/// this browser offers no IndexedDB (or not to this page).
+async fn open() -> Result<Option<IdbDatabase>, ()> {
+    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
+        return Ok(None);
+    };
+    let request = factory.open_with_u32(DATABASE, 1).map_err(drop)?;
+    let upgrading = request.clone();
+    let upgrade = Closure::<dyn FnMut()>::new(move || {
+        if let Ok(db) = upgrading.result() {
+            let db = db.unchecked_into::<IdbDatabase>();
+            let _ = db.create_object_store(SNAPSHOTS);
+            let _ = db.create_object_store(KEEP);
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let opened = done(&request).await;
+    request.set_onupgradeneeded(None);
+    drop(upgrade);
+    opened?;
+    request
+        .result()
+        .map(|db| Some(db.unchecked_into()))
+        .map_err(drop)
+}
+
+/// Offers `bytes` as a file named `name` (a `blob:` URL, revoked afterwards).
+pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |what: &str| format!("the download could not start ({what})");
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+    let anchor: web_sys::HtmlAnchorElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into().ok())
+        .ok_or_else(|| fail("anchor"))?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

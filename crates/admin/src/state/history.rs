@@ -378,13 +378,11 @@ impl HistoryKey {
     }
 }
 
-/// The `Full within (days)` filter as typed: a number of days, at least 0;
-/// `None` (no filter) when empty or not a number.
+/// The `Full within (days)` filter as typed: whole days, at least 0;
+/// `None` (no filter) when empty or not such a number. (Whole numbers:
+/// Rust's float parser would add kilobytes to the page.)
 pub fn parse_full_within(text: &str) -> Option<f64> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|d| d.is_finite() && *d >= 0.0)
+    text.trim().parse::<u32>().ok().map(f64::from)
 }
 
 /// When a user fills a threshold, as the table shows it.
@@ -744,6 +742,7 @@ mod tests {
         assert_eq!(HistoryKey::of(None), HistoryKey::default());
         assert_eq!(parse_full_within(" 7 "), Some(7.0));
         assert_eq!(parse_full_within("-1"), None);
+        assert_eq!(parse_full_within("1.5"), None);
         assert_eq!(parse_full_within(""), None);
     }
 

@@ -10,6 +10,12 @@
 
 #![warn(missing_docs)]
 
+/// The wasm's global allocator: talc, whose code is smaller than that of
+/// Rust's default dlmalloc (see the size table in bench/RESULTS.md).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 mod binding;
 

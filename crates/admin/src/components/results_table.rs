@@ -3,6 +3,11 @@
 //! scrollbar true to all rows. Its order and rows come from the results'
 //! memos, so scrolling never sorts or filters. Every column header is a
 //! button that sorts by it, again to reverse.
+//!
+//! The stylesheet decides the rows' height (`--row-height`): one line on
+//! wide screens, where the id, usage and state stay pinned while the table
+//! scrolls sideways; a card per user on narrow ones, each cell labelled by
+//! its column (`data-label`).
 
 use leptos::prelude::*;
 
@@ -16,7 +21,8 @@ use crate::state::sort::{Sort, SortColumn};
 use crate::state::times::{TimeZoneView, date_only, exact_time, iso_utc, relative_expiry};
 use crate::state::units::{format_amount, format_ratio};
 
-/// The height of one row, in CSS pixels (the stylesheet sets the same).
+/// The height of one row, in CSS pixels, until the stylesheet's
+/// `--row-height` is read (it sets the same on wide screens).
 pub const ROW_HEIGHT_PX: f64 = 40.0;
 /// Rows kept above and below the visible ones.
 const OVERSCAN: usize = 6;
@@ -113,7 +119,8 @@ fn row_view(
             let usual = ["", "active", "enabled", "true", "yes", "1"]
                 .iter()
                 .any(|u| e.status.eq_ignore_ascii_case(u));
-            // The whole name and status on hover, when the cell cuts them.
+            // The whole name and status on hover, when the cell cuts the
+            // name (the status is never cut).
             let title = if usual {
                 e.name.to_owned()
             } else {
@@ -122,7 +129,9 @@ fn row_view(
             let status = (!usual)
                 .then(|| view! { " " <span class="dir-status">{e.status.to_owned()}</span> });
             view! {
-                <td class="name" title=title>{e.name.to_owned()}{status}</td>
+                <td class="name" title=title>
+                    <div class="name-line"><span class="text">{e.name.to_owned()}</span>{status}</div>
+                </td>
                 <td class="email">{e.email.to_owned()}</td>
                 <td class="department">{e.department.unwrap_or("").to_owned()}</td>
             }
@@ -166,9 +175,9 @@ fn row_view(
                 on:click=move |_| if history.shown_untracked() { history.chart_user.set(Some(user_id.clone())) }>
                 <td class="mono id">{record.user_id.clone()}</td>
                 {directory_cells}
-                <td class="num">{quota}</td>
-                <td class="num">{used}</td>
-                <td class="num free">{free}</td>
+                <td class="num quota" data-label=t.col_quota>{quota}</td>
+                <td class="num used" data-label=t.col_used>{used}</td>
+                <td class="num free" data-label=t.col_free()>{free}</td>
                 <td class="usage">
                     <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
                         <rect class="track" x="0" y="0" width="100" height="8"></rect>
@@ -177,13 +186,22 @@ fn row_view(
                     <span class="num">{format_ratio(row.ratio)}</span>
                 </td>
                 <td class="state-cell"><span class=state_class title=problem>{t.state_names[state_index(state)]}</span>{expired}</td>
-                <td>{effective}</td>
-                <td>{expires}</td>
+                <td class="effective" data-label=t.col_effective>{effective}</td>
+                <td class="expires" data-label=t.col_expires>{expires}</td>
                 {trend_cells}
             </tr>
         }
         .into_any()
     })
+}
+
+/// The rows' height the stylesheet sets on the scrolling region
+/// (`--row-height`, in whole pixels), when it can be read.
+fn css_row_height(el: &web_sys::HtmlDivElement) -> Option<f64> {
+    let style = window().get_computed_style(el).ok()??;
+    let value = style.get_property_value("--row-height").ok()?;
+    let px: f64 = value.trim().strip_suffix("px")?.trim().parse().ok()?;
+    (px >= 1.0).then_some(px.round())
 }
 
 /// The results table.
@@ -197,6 +215,7 @@ pub fn ResultsTable(
     let scroller = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(FIRST_VIEWPORT_PX);
+    let row_height = RwSignal::new(ROW_HEIGHT_PX);
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
             let h = f64::from(el.client_height());
@@ -204,6 +223,11 @@ pub fn ResultsTable(
                 viewport.set(h);
             }
             scroll_top.set(f64::from(el.scroll_top()));
+            if let Some(rows) = css_row_height(&el) {
+                if rows != row_height.get_untracked() {
+                    row_height.set(rows);
+                }
+            }
         }
     };
     Effect::new(move |_| {
@@ -217,6 +241,7 @@ pub fn ResultsTable(
     // again once the new rows are drawn (the table's height follows them).
     Effect::new(move |_| {
         results.shown.track();
+        dir.directory.track();
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
         }
@@ -226,10 +251,11 @@ pub fn ResultsTable(
     let count = move || results.shown.with(Vec::len);
     let range = Memo::new(move |_| {
         let len = count();
-        let first = ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize)
+        let rows = row_height.get();
+        let first = ((scroll_top.get() / rows).floor() as usize)
             .saturating_sub(OVERSCAN)
             .min(len);
-        let visible = (viewport.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN;
+        let visible = (viewport.get() / rows).ceil() as usize + 2 * OVERSCAN;
         (first, (first + visible).min(len))
     });
     let visible = move || {
@@ -250,14 +276,14 @@ pub fn ResultsTable(
         count.to_string()
     };
     // Whole pixels: integer text, no float formatting.
-    let px = |rows: usize| format!("{}px", rows * ROW_HEIGHT_PX as usize);
+    let px = move |rows: usize| format!("{}px", rows * row_height.get() as usize);
     let spacer_top = move || px(range.get().0);
     let spacer_bottom = move || {
         let (_, end) = range.get();
         px(count().saturating_sub(end))
     };
     view! {
-        <div class="table-scroll" node_ref=scroller tabindex="0" role="region"
+        <div class="table-scroll" class:with-directory=with_directory node_ref=scroller tabindex="0" role="region"
             aria-label=t.results_table
             on:scroll=move |_| measure()>
             <table class="results" aria-rowcount=move || (count() + 1).to_string()>

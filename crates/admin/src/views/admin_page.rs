@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::App;
 use crate::browser::clock::{now_ms, time_zone_name};
+use crate::browser::health::Health;
 use crate::browser::{page_origin, session};
 use crate::components::*;
 use crate::state::connection::Connection;
@@ -107,39 +108,49 @@ fn page(app: App, t: &'static Texts) -> impl IntoView {
         history,
     } = app;
     let notice = query.notice;
+    // Once the endpoint answered, the connection and display settings fold
+    // into a compact strip (their help shows while a field has the focus),
+    // so the query and the results are in view on first visit.
+    let connected = move || {
+        conn.demo.get() || matches!(conn.health.get(), Some(Health::Sandbox | Health::Service))
+    };
     view! {
         <header class="page-header">
             <h1>{t.title}</h1>
             <p class="tagline">{t.tagline}</p>
             <EndpointBanner conn notice t />
-        </header>
-        <div class="layout">
-            <aside class="side">
+            <div class="header-panels" class:compact=connected>
                 <ConnectionForm conn t />
+                <DisplaySettings results t />
+            </div>
+        </header>
+        <main class="main" id="main">
+            <div class="side">
                 <QueryForm app t />
                 <DirectoryPanel dir results notice t />
-                <DisplaySettings results t />
-            </aside>
-            <main class="main" id="main">
+            </div>
+            <div class="answers">
                 <NoticeBox query conn t />
                 <div class="overview">
                     <SummaryPanel results t />
                     <UsageHistogram results t />
                     <TopUsers results t />
                 </div>
-                <section class="panel results-panel" aria-labelledby="results-heading">
-                    <h2 id="results-heading">{t.results}</h2>
-                    <FiltersBar results dir notice t />
-                    <FullWithinFilter history t />
-                    <StatusLine results t />
-                    <ResultsTable results dir history t />
-                </section>
+            </div>
+            <section class="panel results-panel wide" aria-labelledby="results-heading">
+                <h2 id="results-heading">{t.results}</h2>
+                <FiltersBar results dir notice t />
+                <FullWithinFilter history t />
+                <StatusLine results t />
+                <ResultsTable results dir history t />
+            </section>
+            <div class="wide below">
                 <DepartmentsView results dir notice t />
                 <HistoryPanel history results t />
                 <FailedList results t />
                 <MissingList results dir t />
                 <DirectoryOnlyList dir t />
-            </main>
-        </div>
+            </div>
+        </main>
     }
 }

@@ -47,13 +47,14 @@ pub fn history_cells(
         )
     });
     let (day, month) = growth;
+    let h = history_texts(lang);
     Some(
         view! {
-            <td class="num growth">
+            <td class="num growth" data-label=h.growth>
                 <span class="per-day">{day}</span>
                 <span class="per-month">{month}</span>
             </td>
-            <td class="full-in">{full}</td>
+            <td class="full-in" data-label=h.full_in>{full}</td>
         }
         .into_any(),
     )

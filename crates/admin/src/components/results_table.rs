@@ -15,7 +15,7 @@ use super::history_panel::history_cells;
 use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::browser::clock::local_offset_minutes;
 use crate::state::i18n::Texts;
-use crate::state::numbers::{shortest, trimmed};
+use crate::state::numbers::{parse_number, shortest, trimmed};
 use crate::state::rows::state_index;
 use crate::state::sort::{Sort, SortColumn};
 use crate::state::times::{TimeZoneView, date_only, exact_time, iso_utc, relative_expiry};
@@ -200,7 +200,9 @@ fn row_view(
 fn css_row_height(el: &web_sys::HtmlDivElement) -> Option<f64> {
     let style = window().get_computed_style(el).ok()??;
     let value = style.get_property_value("--row-height").ok()?;
-    let px: f64 = value.trim().strip_suffix("px")?.trim().parse().ok()?;
+    // Read as JavaScript reads numbers: Rust's float parser would add tens
+    // of kilobytes to the page.
+    let px = parse_number(value.trim().strip_suffix("px")?)?;
     (px >= 1.0).then_some(px.round())
 }
 
@@ -242,6 +244,7 @@ pub fn ResultsTable(
     Effect::new(move |_| {
         results.shown.track();
         dir.directory.track();
+        history.trends.track();
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
         }
@@ -283,7 +286,7 @@ pub fn ResultsTable(
         px(count().saturating_sub(end))
     };
     view! {
-        <div class="table-scroll" class:with-directory=with_directory node_ref=scroller tabindex="0" role="region"
+        <div class="table-scroll" class:with-directory=with_directory class:with-history=move || history.shown() node_ref=scroller tabindex="0" role="region"
             aria-label=t.results_table
             on:scroll=move |_| measure()>
             <table class="results" aria-rowcount=move || (count() + 1).to_string()>

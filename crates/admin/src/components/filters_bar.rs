@@ -8,11 +8,13 @@ use leptos::prelude::*;
 use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download;
+use crate::browser::history::download_bytes;
 use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json, usage_file_name};
 use crate::state::filters::Filters;
 use crate::state::i18n::Texts;
 use crate::state::notice::{BrowserAction, Notice, Problem};
 use crate::state::numbers::{parse_number, shortest};
+use crate::state::xlsx::to_xlsx;
 
 /// The State select's choice of expired quotas (beside the usage states).
 const EXPIRED: &str = "expired";
@@ -54,12 +56,26 @@ fn NumberFilter(
     }
 }
 
-/// Exports what is shown, as CSV or JSON.
+/// The formats what is shown exports to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+/// The bytes of an export.
+enum Written {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// Exports what is shown, as CSV, JSON or an Excel workbook.
 fn export(
     results: ResultsContext,
     dir: DirectoryContext,
     notice: RwSignal<Option<Notice>>,
-    json: bool,
+    format: Format,
 ) {
     let now = now_ms();
     let unfiltered = !results.filters.with_untracked(Filters::is_active);
@@ -94,21 +110,26 @@ fn export(
                     earlier_run,
                     history: history_cells.as_deref(),
                 };
-                if json {
-                    to_json(&input)
-                } else {
-                    to_csv(&input)
+                match format {
+                    Format::Csv => Written::Text(to_csv(&input)),
+                    Format::Json => Written::Text(to_json(&input)),
+                    Format::Xlsx => Written::Bytes(to_xlsx(&input)),
                 }
             })
         })
     });
-    let (extension, mime) = if json {
-        ("json", "application/json")
-    } else {
-        ("csv", "text/csv")
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Xlsx => "xlsx",
     };
     let name = usage_file_name(now, completeness, earlier_run, extension);
-    if let Err(detail) = download(&name, mime, &written) {
+    let done = match &written {
+        Written::Text(text) if format == Format::Json => download(&name, "application/json", text),
+        Written::Text(text) => download(&name, "text/csv", text),
+        Written::Bytes(bytes) => download_bytes(&name, bytes),
+    };
+    if let Err(detail) = done {
         notice.set(Some(Notice::Problem(Problem::Browser {
             action: BrowserAction::Download,
             detail,
@@ -238,8 +259,9 @@ pub fn FiltersBar(
                     on:click=move |_| results.filters.set(Filters::default())>
                     {t.clear_filters}
                 </button>
-                <button type="button" on:click=move |_| export(results, dir, notice, false)>{t.export_csv}</button>
-                <button type="button" on:click=move |_| export(results, dir, notice, true)>{t.export_json}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, Format::Csv)>{t.export_csv}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, Format::Xlsx)>{t.export_xlsx()}</button>
+                <button type="button" on:click=move |_| export(results, dir, notice, Format::Json)>{t.export_json}</button>
             </div>
         </div>
     }

@@ -73,7 +73,8 @@ pub struct DirectoryColumns<'a> {
 }
 
 impl DirectoryColumns<'_> {
-    fn entry_of_row(&self, i: u32) -> Option<Entry<'_>> {
+    /// The directory entry of row `i`, when it has one.
+    pub(crate) fn entry_of_row(&self, i: u32) -> Option<Entry<'_>> {
         let e = self.join.get(i as usize).copied().unwrap_or(NONE);
         self.directory.entry(e)
     }
@@ -89,7 +90,9 @@ pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
+/// The directory's cells of an export row: name, email, department,
+/// status, and whether the user is in the directory (`yes`/`no`).
+pub(crate) fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
     match entry {
         None => [
             String::new(),
@@ -171,13 +174,16 @@ pub fn file_stamp(now_ms: i64) -> String {
         .collect()
 }
 
+/// A time as received, in Unix milliseconds, when readable.
+pub(crate) fn time_ms(text: &str) -> Option<i64> {
+    parse_iso8601(text).and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
+}
+
 /// A time as ISO-8601 UTC when readable, else as received.
 fn time_utc(text: Option<&str>) -> String {
     match text {
         None => String::new(),
-        Some(t) => parse_iso8601(t)
-            .and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
-            .map_or_else(|| t.to_owned(), iso_utc),
+        Some(t) => time_ms(t).map_or_else(|| t.to_owned(), iso_utc),
     }
 }
 

@@ -3,7 +3,7 @@
 //! ([`results`], [`rows`]), how a run is going ([`progress`]), who the users are ([`directory`],
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
 //! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
-//! [`messages`], [`notice`]), how it leaves ([`export`]), and what is kept
+//! [`messages`], [`notice`]), how it leaves ([`export`], [`xlsx`]), and what is kept
 //! in the browser under which key and for how long ([`keeping`]); and usage
 //! over time as the page shows it: growth, "Full in", charts, past CSV
 //! exports read as snapshots ([`history`]).
@@ -33,3 +33,4 @@ pub mod sort;
 pub mod summary;
 pub mod times;
 pub mod units;
+pub mod xlsx;

@@ -12,6 +12,15 @@ impl Texts {
         if self.is_zh() { "可用" } else { "Free" }
     }
 
+    /// The button that exports what is shown as an Excel workbook.
+    pub fn export_xlsx(&self) -> &'static str {
+        if self.is_zh() {
+            "导出 Excel"
+        } else {
+            "Export Excel"
+        }
+    }
+
     /// The mark of an expired quota, and the filter choice that shows them.
     pub fn expired(&self) -> &'static str {
         if self.is_zh() { "已过期" } else { "Expired" }

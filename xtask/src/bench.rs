@@ -6,8 +6,9 @@
 //! sandbox), [`overhead`] (CPU per request), [`admin_table`] (the admin page
 //! at 100,000 users in headless Chromium), [`throughput`] (`wrk` against
 //! the sandbox) and [`directory`] (a 100,000-row directory CSV joined to
-//! 100,000 usage rows in the admin page) and [`snapshots`] (the gateway's
-//! snapshot store at a million users). Every timed figure is compared
+//! 100,000 usage rows in the admin page), [`snapshots`] (the gateway's
+//! snapshot store at a million users) and [`history`] (the admin page's
+//! usage history at 100,000 users × 90 snapshots). Every timed figure is compared
 //! with its baseline measured in the same run, in turns, several times; the
 //! table shows the median and the range. A part that cannot run says why in its rows instead of
 //! failing the others.
@@ -24,6 +25,7 @@ mod admin_table;
 pub mod budgets;
 mod bulk;
 mod directory;
+mod history;
 mod machine;
 mod overhead;
 mod process;
@@ -54,6 +56,7 @@ pub const PARTS: &[&str] = &[
     "throughput",
     "directory",
     "snapshots",
+    "history",
 ];
 
 /// Flags of `cargo xtask bench`.
@@ -62,7 +65,7 @@ pub struct BenchArgs {
     /// Fewer and shorter runs, for trying the harnesses (results go to target/bench/).
     #[arg(long)]
     quick: bool,
-    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory, snapshots.
+    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory, snapshots, history.
     #[arg(long = "part", value_name = "NAME")]
     parts: Vec<String>,
     /// Do not check or install tools.
@@ -174,6 +177,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "admin" => admin_table::run(&ctx),
             "directory" => directory::run(&ctx),
             "snapshots" => snapshots::run(&ctx),
+            "history" => history::run(&ctx),
             _ => throughput::run(&ctx),
         };
         println!(
@@ -366,7 +370,7 @@ const REPRODUCE: &str = r#"
 ```sh
 cargo xtask bench                   # every part, about 5 minutes; writes bench/RESULTS.md
 cargo xtask bench --quick           # one short run of each, to try things (target/bench/RESULTS.md)
-cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory, snapshots
+cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory, snapshots, history
 ```
 
 It installs what is missing like `cargo xtask test` does (Node packages of

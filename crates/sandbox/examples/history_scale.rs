@@ -6,8 +6,11 @@
 //! `cargo xtask bench` reads.
 //!
 //! ```sh
-//! cargo run --release -p koodrive-sandbox --example history_scale -- 100000 90
+//! cargo run --release -p koodrive-sandbox --example history_scale -- 100000 90 [history.kdhistory]
 //! ```
+//!
+//! With a third argument, the history is also written there as one history
+//! file (what the page exports and imports).
 
 use std::time::Instant;
 
@@ -21,6 +24,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let users: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let days: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(90);
+    // Where to write the history file, for the page's benchmark.
+    let out: Option<String> = args.next();
 
     let start = Users::generate(users, 42, NOW_MS);
     let mut history = History::new();
@@ -60,12 +65,29 @@ fn main() {
         .filter(|(_, t)| t.per_day().is_some_and(|r| r > 0.0))
         .count();
 
+    // One line in the form `cargo xtask bench` reads: each figure a metric
+    // with its unit and its one sample, then the plain fields.
+    let metric = |unit: &str, value: f64| format!("{{\"unit\":\"{unit}\",\"samples\":[{value}]}}");
     println!(
-        "{{\"users\":{users},\"snapshots\":{days},\"decoded\":{decoded},\"storedBytes\":{bytes},\
-         \"exportBytes\":{export},\"bytesPerUserPerSnapshot\":{:.3},\"encodeMsPerSnapshot\":{:.1},\
-         \"decodeAllMs\":{decode_ms:.1},\"trendsMs\":{trends_ms:.1},\"trendUsers\":{},\"growing\":{growing}}}",
+        "{{\"metrics\":{{\"stored-bytes\":{},\"bytes-per-user-snapshot\":{},\"export-bytes\":{},\"encode-ms\":{},\
+         \"decode-all-ms\":{},\"trends-ms\":{}}},\"users\":{users},\"snapshots\":{days},\
+         \"decoded\":{decoded},\"storedBytes\":{bytes},\"exportBytes\":{export},\
+         \"bytesPerUserPerSnapshot\":{:.3},\"encodeMsPerSnapshot\":{:.1},\"decodeAllMs\":{decode_ms:.1},\
+         \"trendsMs\":{trends_ms:.1},\"trendUsers\":{},\"growing\":{growing}}}",
+        metric("bytes", bytes as f64),
+        metric("bytes", bytes as f64 / (users * days) as f64),
+        metric("bytes", export as f64),
+        metric("ms", encode_ms / days as f64),
+        metric("ms", decode_ms),
+        metric("ms", trends_ms),
         bytes as f64 / (users * days) as f64,
         encode_ms / days as f64,
         trends.len(),
     );
+    if let Some(path) = out {
+        if let Err(e) = std::fs::write(&path, history.export()) {
+            eprintln!("history_scale: cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -83,6 +83,18 @@ pub(super) fn run_on_built_page(
     script: &str,
     reps: u32,
 ) -> Result<Harness> {
+    run_on_built_page_with(ctx, label, log, script, reps, Vec::new())
+}
+
+/// [`run_on_built_page`] with more environment for the harness.
+pub(super) fn run_on_built_page_with(
+    ctx: &Ctx,
+    label: &str,
+    log: &str,
+    script: &str,
+    reps: u32,
+    extra_env: Vec<(&'static str, String)>,
+) -> Result<Harness> {
     let dist = workspace_root().join(crate::admin::DIST_DIR);
     if !dist.join("index.html").is_file() {
         return Err(format!(
@@ -110,5 +122,6 @@ pub(super) fn run_on_built_page(
     let reps = if ctx.quick { 2 } else { reps };
     env.push(("BENCH_REPS", reps.to_string()));
     env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
+    env.extend(extra_env);
     run_harness(script, &env)
 }

@@ -1,0 +1,82 @@
+// Part 8 of `cargo xtask bench`: the usage history in the admin page, in
+// headless Chromium (playwright-core), served by the sandbox. A history file
+// of BENCH_HISTORY_SNAPSHOTS snapshots (written by the native harness
+// `history_scale`, 100,000 users × 90 days) is imported with "Keep history
+// on this computer" ticked, then the page is loaded again BENCH_REPS times:
+//   history-import  picking the file to "90 snapshots" in the History region
+//                   (reading, checking and merging the file, the trends)
+//   history-ready   from the start of the navigation (performance.now() in
+//                   the page) to the History region listing every snapshot
+//                   and the table's Growth and Full in headers shown: the
+//                   snapshots read back from IndexedDB and every user's
+//                   trend computed
+//
+// Environment: BENCH_SANDBOX_URL, BENCH_NODE_MODULES, BENCH_HISTORY_FILE,
+// BENCH_HISTORY_SNAPSHOTS (90), BENCH_REPS (3), CHROMIUM (/usr/bin/chromium).
+
+import { Metrics, count, devModule, log, main, setting } from "./lib.mjs";
+
+const HANG_GUARD_MS = 300_000;
+
+await main(async () => {
+  const base = setting("BENCH_SANDBOX_URL");
+  const file = setting("BENCH_HISTORY_FILE");
+  const snapshots = count("BENCH_HISTORY_SNAPSHOTS", 90);
+  const reps = count("BENCH_REPS", 3);
+  const { chromium } = await devModule("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: setting("CHROMIUM", "/usr/bin/chromium"),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(HANG_GUARD_MS);
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(base + "/");
+    await page.getByRole("button", { name: "Query", exact: true }).waitFor();
+    const metrics = new Metrics();
+    const all = new RegExp(`^${snapshots} snapshots · `);
+    const summary = page.locator(".history-summary").filter({ hasText: all });
+
+    await page.getByLabel("Keep history on this computer").check();
+    const started = Date.now();
+    await page.getByLabel("Import history", { exact: true }).setInputFiles(file);
+    await summary.waitFor();
+    metrics.add("history-import", "ms", Date.now() - started);
+    log(`imported ${snapshots} snapshots in ${Date.now() - started} ms`);
+    // Written to IndexedDB in the background: wait until every snapshot is there.
+    const stored = () =>
+      page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const open = indexedDB.open("koodrive-admin-history", 1);
+            open.onsuccess = () => {
+              const db = open.result;
+              const req = db.transaction("snapshots").objectStore("snapshots").count();
+              req.onsuccess = () => {
+                db.close();
+                resolve(req.result);
+              };
+              req.onerror = () => resolve(-1);
+            };
+            open.onerror = () => resolve(-1);
+          }),
+      );
+    while ((await stored()) < snapshots) await page.waitForTimeout(200);
+
+    for (let rep = 0; rep < reps; rep++) {
+      await page.reload();
+      await summary.waitFor();
+      await page.getByRole("columnheader", { name: "Full in" }).waitFor();
+      const ready = await page.evaluate(() => performance.now());
+      metrics.add("history-ready", "ms", ready);
+      log(`rep ${rep + 1}: history ready ${ready.toFixed(0)} ms after the navigation began`);
+    }
+    if (problems.length > 0) metrics.notes.push(`page errors: ${problems.join("; ")}`);
+    metrics.emit();
+  } finally {
+    await browser.close();
+  }
+});

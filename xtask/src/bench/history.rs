@@ -1,0 +1,165 @@
+//! Part 8, history: the usage history the admin page keeps, at 100,000
+//! users × 90 daily snapshots, aged by the sandbox's own rates (the native
+//! harness `crates/sandbox/examples/history_scale.rs`): the bytes stored, per
+//! user per snapshot, the export file, and the time to code one snapshot,
+//! to decode them all and to compute every user's trend; then that history
+//! in the built page (`bench/history.mjs`, headless Chromium): imported, and
+//! ready after a load (read back from IndexedDB, every trend computed).
+
+use super::process::{Harness, run_program_harness};
+use super::table::{Goal, Row};
+use super::{Ctx, PartOutput};
+use crate::run::{self, Cmd, Result, workspace_root};
+
+const PART: &str = "8 history";
+
+/// The goal for the stored history: 100 MiB.
+const STORED_GOAL_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
+
+/// Runs part 8.
+pub fn run(ctx: &Ctx) -> PartOutput {
+    let mut out = PartOutput::default();
+    match measure(ctx) {
+        Ok(h) => {
+            out.notes.extend(h.notes.iter().cloned());
+            out.rows = rows(&h, ctx.quick);
+        }
+        Err(e) => out.rows.push(
+            Row::new(
+                PART,
+                "history.stored",
+                "usage history stored in the browser",
+            )
+            .not_measured(e),
+        ),
+    }
+    let page_rows = [
+        Row::new(
+            PART,
+            "history.import",
+            "the page: importing that history file, to every snapshot listed",
+        ),
+        Row::new(
+            PART,
+            "history.ready",
+            "the page: load to the History region and the Growth column ready",
+        )
+        .goal(Goal::AtMost(2000.0)),
+    ];
+    match measure_page(ctx) {
+        Ok(h) => {
+            out.notes.extend(h.notes.iter().cloned());
+            out.rows.extend(
+                page_rows
+                    .into_iter()
+                    .zip(["history-import", "history-ready"])
+                    .map(|(row, name)| match h.figure(name) {
+                        Some(f) => row.ours(Some(f)),
+                        None => row.not_measured("the page gave no figure (see the notes)"),
+                    }),
+            );
+        }
+        Err(e) => {
+            let why = e.lines().next().unwrap_or("failed").to_owned();
+            out.rows
+                .extend(page_rows.into_iter().map(|r| r.not_measured(why.clone())));
+        }
+    }
+    out
+}
+
+/// Where the history file for the page is written.
+fn history_file(ctx: &Ctx) -> std::path::PathBuf {
+    ctx.out.join("history").join("history.kdhistory")
+}
+
+fn scale(ctx: &Ctx) -> (&'static str, &'static str) {
+    if ctx.quick {
+        ("10000", "10")
+    } else {
+        ("100000", "90")
+    }
+}
+
+fn measure_page(ctx: &Ctx) -> Result<Harness> {
+    let file = history_file(ctx);
+    if !file.is_file() {
+        return Err("the history file was not written (see the native rows)".to_owned());
+    }
+    super::admin_table::run_on_built_page_with(
+        ctx,
+        "sandbox (admin page, usage history)",
+        "history-sandbox.log",
+        "history.mjs",
+        3,
+        vec![
+            ("BENCH_HISTORY_FILE", file.to_string_lossy().into_owned()),
+            ("BENCH_HISTORY_SNAPSHOTS", scale(ctx).1.to_owned()),
+        ],
+    )
+}
+
+fn measure(ctx: &Ctx) -> Result<Harness> {
+    run::run(&Cmd::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "koodrive-sandbox",
+        "--example",
+        "history_scale",
+    ]))?;
+    let program = workspace_root().join("target/release/examples/history_scale");
+    let (users, days) = scale(ctx);
+    let file = history_file(ctx);
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    }
+    run_program_harness(&program, &[users, days, &file.to_string_lossy()])
+}
+
+fn rows(h: &Harness, quick: bool) -> Vec<Row> {
+    let scale = if quick {
+        "10,000 users × 10 snapshots"
+    } else {
+        "100,000 users × 90 daily snapshots"
+    };
+    vec![
+        Row::new(
+            PART,
+            "history.stored",
+            format!("usage history as stored in the browser ({scale})"),
+        )
+        .ours(h.figure("stored-bytes"))
+        .goal(Goal::AtMost(STORED_GOAL_BYTES)),
+        Row::new(
+            PART,
+            "history.bytes",
+            format!("stored bytes per user per snapshot ({scale})"),
+        )
+        .ours(h.figure("bytes-per-user-snapshot")),
+        Row::new(
+            PART,
+            "history.export",
+            format!("the exported history file ({scale})"),
+        )
+        .ours(h.figure("export-bytes")),
+        Row::new(
+            PART,
+            "history.encode",
+            format!("coding one snapshot against the one before, native ({scale})"),
+        )
+        .ours(h.figure("encode-ms")),
+        Row::new(
+            PART,
+            "history.decode",
+            format!("decoding every snapshot, native ({scale})"),
+        )
+        .ours(h.figure("decode-all-ms")),
+        Row::new(
+            PART,
+            "history.trends",
+            format!("every user's growth and forecast, decoding included, native ({scale})"),
+        )
+        .ours(h.figure("trends-ms")),
+    ]
+}

@@ -11,7 +11,17 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { allUsers, launchBrowser, listAll, openPage, sandboxControl, startSandbox, until, visibleRows } from "./support.mjs";
+import {
+  allUsers,
+  launchBrowser,
+  listAll,
+  openPage,
+  sandboxControl,
+  screenshot,
+  startSandbox,
+  until,
+  visibleRows,
+} from "./support.mjs";
 
 const DAYS = 10;
 
@@ -154,6 +164,7 @@ describe("usage history against an ageing sandbox", () => {
     const points = (await chart.locator("path.used").getAttribute("d")).split(/[ML]/).filter(Boolean);
     assert.equal(points.length, DAYS);
     await history().getByRole("img", { name: "Tenant totals over time" }).waitFor();
+    await screenshot(page, "admin-history-light-1280");
   });
 
   test("the history stays after a reload, exports, and is forgotten when unticked", async () => {

@@ -336,14 +336,30 @@ impl HistoryContext {
             }
         }
         let count = snapshots.len();
-        for snapshot in snapshots {
-            if let Err(e) = self.add(snapshot) {
-                self.tell(e, true);
-                self.recompute();
-                return;
+        // Added to a copy, written in one transaction: a refusal changes
+        // nothing, and no write can overtake another.
+        let added = self
+            .history
+            .try_update(|h| {
+                let mut copy = h.clone();
+                let mut all = HistoryChanges::default();
+                for snapshot in snapshots {
+                    let changes = copy.add(snapshot)?;
+                    all.written.extend(changes.written);
+                }
+                all.written.sort_unstable();
+                all.written.dedup();
+                *h = copy;
+                Ok::<_, koodrive_core::history::HistoryError>(all)
+            })
+            .unwrap_or_else(|| Ok(HistoryChanges::default()));
+        match added {
+            Ok(changes) => {
+                self.persist(changes);
+                self.tell(imported(count, lang), false);
             }
+            Err(e) => self.tell(e.to_string(), true),
         }
-        self.tell(imported(count, lang), false);
         self.recompute();
     }
 }

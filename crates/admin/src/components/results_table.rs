@@ -72,16 +72,18 @@ fn Header(results: ResultsContext, t: &'static Texts, column: SortColumn) -> imp
     }
 }
 
-/// A time cell: short text, the exact time with its zone on hover and for
-/// screen readers. Not a Tab stop of its own: the rows are one Tab stop
-/// (the scrolling region), so the panels below are a Tab away.
+/// A time cell: short text, the exact time with its zone on hover (the
+/// title: a tooltip the browser draws above the page, so no scrolling
+/// region clips it) and for screen readers. Not a Tab stop of its own: the
+/// rows are one Tab stop (the scrolling region), so the panels below are a
+/// Tab away.
 fn time_cell(ms: Option<i64>, short: impl Fn(i64) -> String, zone: &TimeZoneView) -> AnyView {
     match ms {
         None => view! { <span class="none">"—"</span> }.into_any(),
         Some(ms) => {
             let exact = exact_time(ms, zone, local_offset_minutes(ms));
             view! {
-                <time datetime=iso_utc(ms) title=exact.clone() data-exact=exact.clone()>
+                <time datetime=iso_utc(ms) title=exact.clone()>
                     {short(ms)}
                     <span class="sr-only">{format!(" ({exact})")}</span>
                 </time>

@@ -15,6 +15,7 @@ use koodrive_core::{
 use crate::config::{Auth, CallOptions, ClientConfig, RetryEvent, TokenSource};
 use crate::exchange::Exchange;
 use crate::platform::{HttpAnswer, Platform, PlatformRandom};
+use crate::pool::Gate;
 use crate::race::{Raced, race};
 
 /// The answer to one request.
@@ -248,6 +249,31 @@ impl<P: Platform> Client<P> {
         request: &SpaceUsageRequest,
         options: &CallOptions,
     ) -> Result<Exchange, KooDriveError> {
+        self.run_through(request, options, None).await
+    }
+
+    /// [`Client::execute`] with every attempt passing a pool's [`Gate`]
+    /// (with `key` for its place in the queue), which the attempt's outcome
+    /// then informs.
+    pub(crate) async fn execute_through(
+        &self,
+        request: &SpaceUsageRequest,
+        options: &CallOptions,
+        gate: &Rc<Gate>,
+        key: u64,
+    ) -> Result<(UsagePage, String), KooDriveError> {
+        let exchange = self
+            .run_through(request, options, Some((gate, key)))
+            .await?;
+        exchange.outcome.map(|page| (page, exchange.trace_id))
+    }
+
+    async fn run_through(
+        &self,
+        request: &SpaceUsageRequest,
+        options: &CallOptions,
+        gate: Option<(&Rc<Gate>, u64)>,
+    ) -> Result<Exchange, KooDriveError> {
         let platform = &*self.platform;
         let mut policy = self.config.retry;
         if let Some(max) = options.max_retries {
@@ -272,6 +298,19 @@ impl<P: Platform> Client<P> {
             if signal.is_some_and(|s| s.is_cancelled()) {
                 return Err(stamp(KooDriveError::aborted(), attempts, &last_trace));
             }
+            // The pool's turn comes first, so the request is planned (and
+            // its X-Date stamped) when it can go out.
+            let mut pass = match gate {
+                None => None,
+                Some((gate, key)) => {
+                    match race(platform, gate.enter(platform, key), None, signal).await {
+                        Raced::Done(pass) => Some(pass),
+                        Raced::Cancelled | Raced::TimedOut => {
+                            return Err(stamp(KooDriveError::aborted(), attempts, &last_trace));
+                        }
+                    }
+                }
+            };
             let credentials = match race(
                 platform,
                 self.credentials(refresh),
@@ -347,6 +386,9 @@ impl<P: Platform> Client<P> {
                         };
                         match classify_answer(&head, body) {
                             Ok(page) => {
+                                if let Some(pass) = pass.take() {
+                                    pass.end(Ok(()), policy.retry_after_cap_ms, now_ms);
+                                }
                                 return Ok(Exchange {
                                     status,
                                     raw,
@@ -360,6 +402,9 @@ impl<P: Platform> Client<P> {
                     }
                 };
             let mut error = stamp(error, attempts, &last_trace);
+            if let Some(pass) = pass.take() {
+                pass.end(Err(&error), policy.retry_after_cap_ms, platform.now_ms());
+            }
             let decision = policy.decide(
                 &state,
                 &error,

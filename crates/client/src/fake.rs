@@ -24,6 +24,8 @@ pub(crate) enum Reply {
     Network(&'static str),
     /// Never answers (until the attempt's timer or the signal stops it).
     Hang,
+    /// This reply, after so many virtual milliseconds.
+    Later(u64, Box<Reply>),
 }
 
 type Server = Box<dyn FnMut(&PlannedRequest, i64) -> Reply>;
@@ -46,6 +48,9 @@ pub(crate) struct FakePlatform {
     pub sleeps: RefCell<Vec<u64>>,
     pub sent: RefCell<Vec<PlannedRequest>>,
     pub on_sleep: RefCell<Option<SleepHook>>,
+    /// Requests sent and not yet answered (or dropped), and the most at once.
+    pub in_flight: Rc<Cell<usize>>,
+    pub max_in_flight: Rc<Cell<usize>>,
     rng: RefCell<SeededRandom>,
     server: RefCell<Server>,
 }
@@ -61,6 +66,8 @@ impl FakePlatform {
             sleeps: RefCell::new(Vec::new()),
             sent: RefCell::new(Vec::new()),
             on_sleep: RefCell::new(None),
+            in_flight: Rc::new(Cell::new(0)),
+            max_in_flight: Rc::new(Cell::new(0)),
             rng: RefCell::new(SeededRandom::new(5)),
             server: RefCell::new(Box::new(server)),
         }
@@ -143,8 +150,18 @@ impl Platform for FakePlatform {
         request: &PlannedRequest,
     ) -> impl Future<Output = Result<HttpAnswer, TransportError>> {
         self.sent.borrow_mut().push(request.clone());
-        let reply = (self.server.borrow_mut())(request, self.now.get());
+        let mut reply = (self.server.borrow_mut())(request, self.now.get());
+        let mut delay = None;
+        if let Reply::Later(ms, inner) = reply {
+            delay = Some(self.sleep(ms));
+            reply = *inner;
+        }
+        let in_flight = InFlight::new(&self.in_flight, &self.max_in_flight);
         async move {
+            let _in_flight = in_flight;
+            if let Some(delay) = delay {
+                delay.await;
+            }
             match reply {
                 Reply::Answer(a) => YieldOnce(Some(Ok(a)), false).await,
                 Reply::Network(cause) => {
@@ -156,9 +173,26 @@ impl Platform for FakePlatform {
                     )
                     .await
                 }
-                Reply::Hang => std::future::pending().await,
+                Reply::Hang | Reply::Later(..) => std::future::pending().await,
             }
         }
+    }
+}
+
+/// Counts a request in flight until it is answered or dropped.
+struct InFlight(Rc<Cell<usize>>);
+
+impl InFlight {
+    fn new(count: &Rc<Cell<usize>>, max: &Rc<Cell<usize>>) -> Self {
+        count.set(count.get() + 1);
+        max.set(max.get().max(count.get()));
+        Self(Rc::clone(count))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
     }
 }
 

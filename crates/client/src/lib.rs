@@ -14,7 +14,12 @@
 //! - [`Client::query_usage_all`]: any number of ids, deduplicated and split
 //!   into requests of 50, run with bounded concurrency and progress; every id
 //!   ends in exactly one of items, missing or failed.
-//! - [`Client::list_usage_pages`]: every user of the tenant, page by page.
+//! - [`Client::list_usage_pages`] and [`Client::list_pages`]: every user of
+//!   the tenant, page by page, several pages at a time and handed back in
+//!   offset order; a 429's `Retry-After` pauses the whole pool and lowers its
+//!   concurrency. [`Client::list_usage_all`] gathers a listing into one
+//!   report, and [`Paging::resume`] fetches only what an interrupted one
+//!   missed.
 //! - [`Client::exchange`]: one request whose result is the last attempt's
 //!   answer as it came, for a proxy to pass on; [`Client::with_shared`] makes
 //!   a client per caller that shares the platform and the learned
@@ -31,6 +36,7 @@ mod exchange;
 mod native;
 mod pages;
 mod platform;
+mod pool;
 mod race;
 #[cfg(target_arch = "wasm32")]
 mod web;
@@ -50,7 +56,10 @@ pub use exchange::Exchange;
 pub use koodrive_core;
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
 pub use native::NativePlatform;
-pub use pages::{UsagePageResult, UsagePages};
+pub use pages::{
+    FailedPage, ListError, ListProgress, ListReport, PageEvent, Paging, Resume, UsagePageResult,
+    UsagePages,
+};
 pub use platform::{HttpAnswer, Platform, RawAnswer, TransportError};
 #[cfg(target_arch = "wasm32")]
 pub use web::WebPlatform;

@@ -598,7 +598,19 @@ fn a_listing_whose_total_shrinks_midway_says_so_and_ends() {
             .iter()
             .any(|p| matches!(p, PageProblem::EmptyPageBeforeEnd { .. }))
     );
+    // The page after it was already asked for: handed back, not asked again.
+    let third = client
+        .platform()
+        .block_on(pages.next_page())
+        .unwrap()
+        .unwrap();
+    assert!(third.items.is_empty() && third.problems.is_empty());
     assert!(client.platform().block_on(pages.next_page()).is_none());
+    assert_eq!(
+        client.platform().sent.borrow().len(),
+        4,
+        "page 10 asked twice"
+    );
 }
 
 #[test]

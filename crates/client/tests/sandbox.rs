@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use common::*;
 use koodrive_client::koodrive_core::{ErrorKind, SpaceUsageRequest};
-use koodrive_client::{Auth, CallOptions, CancelSignal, TokenSource};
+use koodrive_client::{Auth, CallOptions, CancelSignal, Paging, TokenSource};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn ids_request(ids: &[String]) -> SpaceUsageRequest {
@@ -233,4 +233,131 @@ async fn a_thousand_ids_with_duplicates_unknowns_and_a_failing_chunk_lose_none()
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.items.len() + report.missing.len() + failed, 300);
     assert!(report.pending.is_empty());
+}
+
+/// Every user, listed with `concurrency` requests at once: the pages' offsets,
+/// the ids in order, and the warnings.
+async fn list_all(concurrency: usize) -> (Vec<u64>, Vec<String>, Vec<String>) {
+    let client = token_client();
+    let mut pages = client
+        .list_pages(
+            Paging::new(100).with_concurrency(concurrency),
+            Default::default(),
+        )
+        .unwrap();
+    let (mut offsets, mut ids, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    while let Some(page) = pages.next_page().await {
+        let page = page.unwrap();
+        offsets.push(page.offset);
+        ids.extend(page.items.into_iter().map(|i| i.user_id));
+        warnings.extend(page.problems.iter().map(ToString::to_string));
+    }
+    (offsets, ids, warnings)
+}
+
+#[wasm_bindgen_test]
+async fn parallel_pages_arrive_in_offset_order_and_hold_every_user_once() {
+    reset().await;
+    let (_, one_by_one, _) = list_all(1).await;
+    reset().await;
+    let (offsets, ids, warnings) = list_all(6).await;
+    assert_eq!(offsets, (0..20).map(|i| i * 100).collect::<Vec<u64>>());
+    assert_eq!(ids.len(), 2000);
+    assert_eq!(ids, one_by_one);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(stats().await.requests, 20);
+}
+
+#[wasm_bindgen_test]
+async fn a_listing_never_has_more_requests_in_flight_than_its_concurrency() {
+    for concurrency in [1, 3] {
+        reset().await;
+        fault(r#"{"kind":"delay","delayMs":30,"count":100}"#).await;
+        let (_, ids, _) = list_all(concurrency).await;
+        assert_eq!(ids.len(), 2000);
+        let peak = stats().await.max_in_flight();
+        assert!(
+            peak <= concurrency as u64,
+            "{peak} requests in flight at once with a concurrency of {concurrency}"
+        );
+        if concurrency > 1 {
+            assert!(peak > 1, "the pages went out one at a time");
+        }
+    }
+}
+
+/// A listing whose second request gets `body` (an answer of HTTP 200)
+/// instead of its page; the first goes through untouched.
+async fn list_with_second_answer(body: &str) -> (Vec<String>, Vec<String>) {
+    reset().await;
+    let order = format!(
+        r#"[{{"kind":"delay","delayMs":0,"count":1}},{{"kind":"status","status":200,"contentType":"application/json","body":{}}}]"#,
+        js_sys::JSON::stringify(&body.into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    );
+    fault(&order).await;
+    let (_, ids, warnings) = list_all(4).await;
+    (ids, warnings)
+}
+
+#[wasm_bindgen_test]
+async fn each_paging_check_is_a_warning_and_the_page_is_asked_for_again() {
+    reset().await;
+    let (_, every, _) = list_all(1).await;
+    let first = &every[0];
+    let cases = [
+        (
+            r#"{"code":0,"msg":"success","total":2000,"data":[]}"#.to_owned(),
+            "came back short",
+        ),
+        (
+            r#"{"code":0,"msg":"success","total":2001,"data":[]}"#.to_owned(),
+            "changed while listing",
+        ),
+        (
+            format!(
+                r#"{{"code":0,"msg":"success","total":2000,"data":[{{"userId":"{first}","quota":"1","used":0}}]}}"#
+            ),
+            "appeared again",
+        ),
+    ];
+    for (body, warning) in cases {
+        let (ids, warnings) = list_with_second_answer(&body).await;
+        assert!(
+            warnings.iter().any(|w| w.contains(warning)),
+            "{warning}: {warnings:?}"
+        );
+        assert_eq!(ids, every, "{warning}: every user once, in order");
+        let s = stats().await;
+        assert!(s.requests >= 21, "{warning}: the page was asked for again");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_429_burst_pauses_the_whole_pool() {
+    reset().await;
+    fault(
+        r#"[{"kind":"delay","delayMs":0,"count":1},{"kind":"status","status":429,"retryAfterSecs":1,"count":2}]"#,
+    )
+    .await;
+    let concurrency = 4;
+    let (_, ids, _) = list_all(concurrency).await;
+    assert_eq!(ids.len(), 2000);
+    let arrivals = stats().await.arrivals();
+    let first = arrivals.iter().position(|(_, s)| *s == 429).unwrap();
+    let at = arrivals[first].0;
+    // Requests already on their way when the 429 came may arrive after it;
+    // nothing else comes until its Retry-After has passed.
+    let during: Vec<_> = arrivals[first + 1..]
+        .iter()
+        .filter(|(t, _)| *t < at + 990.0)
+        .collect();
+    assert!(
+        during.len() < concurrency,
+        "{} requests within the pause: {during:?}",
+        during.len()
+    );
+    assert!(arrivals.iter().any(|(t, _)| *t >= at + 1000.0));
 }

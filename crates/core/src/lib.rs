@@ -49,6 +49,7 @@ mod error;
 pub mod history;
 pub mod json;
 mod loose;
+mod pace;
 mod paging;
 mod plan;
 mod quota;
@@ -73,7 +74,10 @@ pub use endpoint::{
     UrlParts, split_url,
 };
 pub use error::{ErrorKind, KooDriveError};
-pub use paging::{PageCheck, PageProblem, PageTracker};
+pub use pace::{AttemptEnd, Pace, PaceWait};
+pub use paging::{
+    CheckedPage, Delivery, PageOrder, PageProblem, PageSchedule, SeenIds, page_count,
+};
 pub use plan::{PlannedRequest, RequestContext};
 pub use quota::{RecordProblem, Thresholds, UsageState, UserSpaceQuota};
 pub use random::{RandomSource, SeededRandom};

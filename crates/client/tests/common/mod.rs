@@ -100,6 +100,25 @@ impl Stats {
             .unwrap_or(0.0) as u64
     }
 
+    /// The most API requests in flight at once since the last reset.
+    pub fn max_in_flight(&self) -> u64 {
+        get(&self.json, "maxInFlight").as_f64().unwrap_or(0.0) as u64
+    }
+
+    /// `(atMs, status)` of the recent arrivals, oldest first.
+    pub fn arrivals(&self) -> Vec<(f64, u16)> {
+        let recent: js_sys::Array = get(&self.json, "recent").dyn_into().unwrap();
+        recent
+            .iter()
+            .map(|r| {
+                (
+                    get(&r, "atMs").as_f64().unwrap(),
+                    get(&r, "status").as_f64().unwrap() as u16,
+                )
+            })
+            .collect()
+    }
+
     /// `atMs` of the recent arrivals, oldest first.
     pub fn arrivals_ms(&self) -> Vec<f64> {
         let recent: js_sys::Array = get(&self.json, "recent").dyn_into().unwrap();

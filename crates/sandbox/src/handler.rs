@@ -8,7 +8,7 @@
 //! headers, the sandbox clock's `Date` and [`ANSWER_CSP`] with `nosniff` on
 //! every answer.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use koodrive_core::{
@@ -60,7 +60,25 @@ pub struct Sandbox {
     offset_ms: AtomicI64,
     faults: Mutex<FaultQueue>,
     stats: Mutex<Stats>,
+    in_flight: AtomicU64,
     trace_ids: Mutex<SeededRandom>,
+}
+
+/// An API request in flight (see [`Sandbox::api_in_flight`]); dropping it
+/// ends it.
+#[derive(Debug)]
+pub struct InFlight<'a>(&'a Sandbox);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether a request is an API request as the stats count them: not a
+/// preflight, not a control request, not the OpenAPI document.
+pub fn is_api_request(method: &str, path: &str) -> bool {
+    method != "OPTIONS" && !path.starts_with(CONTROL_PREFIX) && path != OPENAPI_PATH
 }
 
 /// Locks a mutex, also after a panic elsewhere poisoned it: the state it
@@ -81,7 +99,18 @@ impl Sandbox {
             initial,
             faults: Mutex::new(FaultQueue::default()),
             stats: Mutex::new(Stats::default()),
+            in_flight: AtomicU64::new(0),
         }
+    }
+
+    /// Counts an API request in flight until the result is dropped: the HTTP
+    /// server holds it from the request's arrival to its answer (a `delay`
+    /// included), and `maxInFlight` in the stats is the most at once.
+    pub fn api_in_flight(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut stats = lock(&self.stats);
+        stats.max_in_flight = stats.max_in_flight.max(now);
+        InFlight(self)
     }
 
     /// Its settings.
@@ -154,7 +183,10 @@ impl Sandbox {
     /// Zeroes the stats, clears the faults, sets the clock back to its
     /// configured offset and the users back to day 0.
     pub fn reset(&self) {
-        *lock(&self.stats) = Stats::default();
+        *lock(&self.stats) = Stats {
+            max_in_flight: self.in_flight.load(Ordering::SeqCst),
+            ..Stats::default()
+        };
         self.clear_faults();
         *lock(&self.users) = (Arc::clone(&self.initial), 0.0);
         self.set_clock_offset_secs(self.config.clock_offset_secs);

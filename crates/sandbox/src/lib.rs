@@ -58,7 +58,8 @@ pub use data::DataError;
 pub use faults::{Fault, FaultOrder, MAX_FAULT_MS, parse_fault_orders};
 pub use generate::generate_users;
 pub use handler::{
-    ALLOW_HEADERS, ANSWER_CSP, CONTROL_PREFIX, OPENAPI_PATH, OPENAPI_YAML, Sandbox, harden,
+    ALLOW_HEADERS, ANSWER_CSP, CONTROL_PREFIX, InFlight, OPENAPI_PATH, OPENAPI_YAML, Sandbox,
+    harden, is_api_request,
 };
 pub use http::{Outcome, Request, Response};
 pub use request_body::parse_request_body;

@@ -1,7 +1,10 @@
 //! What the sandbox has seen of the API (`GET /__sandbox/stats`): how many
 //! requests, how many of each status, and the last 1,000 arrivals with their
 //! time on the sandbox clock, so tests can check a client's back-off from the
-//! sandbox's own timestamps. Preflights and control requests are not counted.
+//! sandbox's own timestamps, and the peak of API requests in flight at once
+//! (counted by the HTTP server, from arrival to answer, delays included), so
+//! tests can check a client's bound on concurrency. Preflights and control
+//! requests are not counted.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -35,6 +38,9 @@ pub struct Stats {
     pub by_status: BTreeMap<String, u64>,
     /// The last [`RECENT_LIMIT`] arrivals, oldest first.
     pub recent: VecDeque<Arrival>,
+    /// The most API requests in flight at once since the start or the last
+    /// reset (0 when nothing serves them over HTTP).
+    pub max_in_flight: u64,
 }
 
 impl Stats {
@@ -72,6 +78,7 @@ mod tests {
         assert_eq!(stats.recent.len(), RECENT_LIMIT);
         assert_eq!(stats.recent.front().map(|a| a.at_ms), Some(5));
         let json = serde_json::to_value(&stats).unwrap();
+        assert_eq!(json["maxInFlight"], 0);
         assert_eq!(json["recent"][0]["atMs"], 5);
         assert_eq!(json["byStatus"]["401"], 201);
     }

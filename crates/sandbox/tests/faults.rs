@@ -244,3 +244,28 @@ fn stats_record_arrivals_on_the_sandbox_clock_and_reset_clears_everything() {
     );
     assert_eq!(sb.api(&[], "{}").status, 200, "the fault is gone");
 }
+
+#[test]
+fn stats_report_the_most_api_requests_in_flight_at_once() {
+    let sb = SandboxProcess::start(&[]);
+    assert_eq!(sb.control("GET", "stats", "").json()["maxInFlight"], 0);
+    // Three delayed requests at once, then one alone.
+    set_fault(&sb, r#"{"kind":"delay","delayMs":500,"count":3}"#);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3).map(|_| scope.spawn(|| sb.api(&[], "{}"))).collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap().status, 200);
+        }
+    });
+    assert_eq!(sb.api(&[], "{}").status, 200);
+    let stats = sb.control("GET", "stats", "").json();
+    assert_eq!(
+        (stats["requests"].as_u64(), stats["maxInFlight"].as_u64()),
+        (Some(4), Some(3))
+    );
+    // Control requests are not API requests; a reset starts over.
+    sb.control("POST", "reset", "");
+    assert_eq!(sb.control("GET", "stats", "").json()["maxInFlight"], 0);
+    sb.api(&[], "{}");
+    assert_eq!(sb.control("GET", "stats", "").json()["maxInFlight"], 1);
+}

@@ -46,6 +46,8 @@ async fn answer(app: &SandboxApp, request: Request) -> Response<Body> {
     {
         return site.answer(parts.uri.path()).await;
     }
+    let _in_flight = koodrive_sandbox::is_api_request(parts.method.as_str(), parts.uri.path())
+        .then(|| app.sandbox.api_in_flight());
     // The server has already read the body under its limits.
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return drop_connection();

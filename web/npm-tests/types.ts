@@ -118,3 +118,29 @@ const sandboxFetch: typeof globalThis.fetch = createSandboxFetch(sandboxOptions)
 new SpaceUsageClient({ baseUrl: "https://x", actingUserId: "1", accessToken: "t", fetch: sandboxFetch });
 // @ts-expect-error: users is a number
 createSandboxFetch({ users: "10" });
+
+// Listings with a concurrency, and the one-report listUsageAll.
+import type { ListReport, ListProgress, FailedPage, PartialListReport } from "koodrive-space-usage";
+
+export async function listing(client: SpaceUsageClient, signal: AbortSignal): Promise<number> {
+  for await (const p of client.listUsagePages({ pageSize: 100, concurrency: 8 })) void p.offset;
+  const report: ListReport = await client.listUsageAll({
+    concurrency: 8,
+    signal,
+    onProgress: (p: ListProgress) => void [p.done, p.total, p.pagesDone, p.pages],
+  });
+  const failed: FailedPage[] = report.failedPages;
+  const warnings: string[] = report.warnings;
+  void [failed[0]?.offset, failed[0]?.error.kind, warnings];
+  // @ts-expect-error: concurrency is a number
+  await client.listUsageAll({ concurrency: "8" });
+  try {
+    await client.listUsageAll({ signal });
+  } catch (e) {
+    if (KooDriveError.is(e)) {
+      const partial: PartialListReport | undefined = e.partialList;
+      void partial?.pendingOffsets;
+    }
+  }
+  return report.total;
+}

@@ -178,6 +178,51 @@ export interface PartialUsageReport extends UsageReport {
 export interface ListOptions extends CallOptions {
   /** 1–100; default 100. */
   pageSize?: number;
+  /**
+   * Requests in flight at once, 1–64; default: the client's `concurrency`.
+   * Pages still come back in offset order, and at most about twice this
+   * many pages are held at a time. A 429 lowers it for a while.
+   */
+  concurrency?: number;
+}
+
+/** Progress of a listing: users and pages handed back so far. */
+export interface ListProgress extends Progress {
+  /** Pages handed back (failed ones included). */
+  pagesDone: number;
+  /** Pages in all, as far as known. */
+  pages: number;
+}
+
+/** Options of listUsageAll. */
+export interface ListAllOptions extends ListOptions {
+  /** Called after each page; if it throws, the listing stops and rejects with what it threw. */
+  onProgress?: (progress: ListProgress) => void;
+}
+
+/** A page whose request failed after its retries (or was not sent after a refused token). */
+export interface FailedPage {
+  offset: number;
+  limit: number;
+  error: KooDriveError;
+}
+
+/** Every user of the tenant, as one listing brought them. */
+export interface ListReport {
+  /** The users, in offset order, each once. */
+  items: UserSpaceQuota[];
+  /** The server's total as last heard. */
+  total: number;
+  /** What was odd about the pages (a total that changed, a short page, repeated users). */
+  warnings: string[];
+  /** The pages that could not be fetched. */
+  failedPages: FailedPage[];
+}
+
+/** The report of a listing that stopped early. */
+export interface PartialListReport extends ListReport {
+  /** Offsets of the pages not fetched. */
+  pendingOffsets: number[];
 }
 
 /** One page of a listing. */
@@ -211,6 +256,8 @@ export interface KooDriveErrorBase extends Error {
   readonly retryAfterMs: number | null;
   /** The rule that failed, for validation errors. */
   readonly rule?: string;
+  /** For listUsageAll stopped early (cancelled, or the credentials refused): the users handed back, and the pages pending. */
+  readonly partialList?: PartialListReport;
 }
 
 /** Bad input or options; nothing was sent. */
@@ -304,4 +351,6 @@ export declare class SpaceUsageClient {
   listUsage(options?: ListOptions): UsageListing;
   /** Every user of the tenant, page by page. */
   listUsagePages(options?: ListOptions): AsyncGenerator<UsagePage, void, undefined>;
+  /** Every user of the tenant in one report, several pages at a time; failed pages are listed, the others go on. */
+  listUsageAll(options?: ListAllOptions): Promise<ListReport>;
 }

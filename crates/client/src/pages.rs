@@ -136,8 +136,8 @@ pub struct ListReport {
     pub pending_offsets: Vec<u64>,
 }
 
-/// A listing that stopped before the end (it was cancelled, or its settings
-/// were refused).
+/// A listing that stopped before the end (it was cancelled, its settings or
+/// its credentials were refused).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListError {
     /// Why (`aborted`, or `validation` before anything was sent).
@@ -220,7 +220,8 @@ impl<P: Platform + 'static> Client<P> {
     /// Lists every user (or the pages `paging` resumes) into one report. A
     /// page that fails is reported in `failed_pages` and the others go on;
     /// after a refusal of the credentials the pages not yet sent fail without
-    /// being sent. `on_progress` is called after each page. When cancelled,
+    /// being sent, and the listing ends with the `auth` error (its `partial`
+    /// holding the report). `on_progress` is called after each page. When cancelled,
     /// the error's `partial` holds what was handed back and the pages still
     /// pending.
     pub async fn list_usage_all(
@@ -256,7 +257,19 @@ impl<P: Platform + 'static> Client<P> {
             on_progress(pages.progress(report.items.len() as u64));
         }
         report.total = pages.total().unwrap_or(report.total);
-        Ok(report)
+        // A refusal never reads as a listing that merely missed some pages.
+        let refused = report
+            .failed_pages
+            .iter()
+            .find(|f| f.error.kind == ErrorKind::Auth && f.error.attempts > 0)
+            .map(|f| f.error.clone());
+        match refused {
+            Some(error) => Err(ListError {
+                error,
+                partial: report,
+            }),
+            None => Ok(report),
+        }
     }
 }
 

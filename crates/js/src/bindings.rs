@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use koodrive_client::koodrive_core::{KooDriveError, Thresholds, ValidationError};
-use koodrive_client::{Client, UsagePages, WebPlatform};
+use koodrive_client::{Client, ListProgress, Paging, UsagePages, WebPlatform};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -136,22 +136,88 @@ impl WasmClient {
         })
     }
 
-    /// Starts a listing of every user: options `{ pageSize, signal,
-    /// timeoutMs, maxRetries, traceId }`.
+    /// Starts a listing of every user: options `{ pageSize, concurrency,
+    /// signal, timeoutMs, maxRetries, traceId, onRetry }`. Pages come back in
+    /// offset order.
     #[wasm_bindgen(js_name = listPages)]
     pub fn list_pages(&self, options: JsValue) -> Result<WasmPages, JsValue> {
-        let call = call_options(&options, &["pageSize"]).map_err(validation)?;
-        let page_size = call.page_size.unwrap_or(100);
+        let call = call_options(&options, &["pageSize", "concurrency"]).map_err(validation)?;
+        let paging = paging(call.page_size, call.concurrency);
         let (scope, opts) = self.scope(call)?;
         let pages = self
             .client
-            .list_usage_pages(page_size, opts)
+            .list_pages(paging, opts)
             .map_err(|e| convert::error(&e))?;
         Ok(WasmPages {
             state: Rc::new(RefCell::new(Some(pages))),
             thresholds: self.client.config().thresholds,
             scope: Rc::new(scope),
         })
+    }
+
+    /// Every user into one report `{ items, total, warnings, failedPages }`:
+    /// options `{ pageSize, concurrency, onProgress, signal, timeoutMs,
+    /// maxRetries, traceId, onRetry }`. When the listing stops early
+    /// (cancelled, or the credentials were refused) the rejection's error
+    /// carries `partialList` (with `pendingOffsets`); when `onProgress`
+    /// throws, it rejects with what was thrown.
+    #[wasm_bindgen(js_name = listAll)]
+    pub fn list_all(&self, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let prepared = call_options(&options, &["pageSize", "concurrency", "onProgress"])
+            .map_err(validation)
+            .and_then(|call| {
+                let paging = paging(call.page_size, call.concurrency);
+                let on_progress = call.on_progress.clone();
+                Ok((paging, on_progress, self.scope(call)?))
+            });
+        future_to_promise(async move {
+            let (paging, on_progress, (scope, opts)) = prepared?;
+            let mut report_progress = |p: ListProgress| {
+                if let Some(f) = &on_progress {
+                    let o = Object::new();
+                    set(&o, "done", p.done as f64);
+                    set(&o, "total", p.total.unwrap_or(0) as f64);
+                    set(&o, "pagesDone", p.pages_done as f64);
+                    set(&o, "pages", p.pages as f64);
+                    scope.callback(f, &o);
+                }
+            };
+            let thresholds = client.config().thresholds;
+            let page_error = |e: &KooDriveError| error_of(&client, e, None, None);
+            let outcome = client
+                .list_usage_all(paging, opts, &mut report_progress)
+                .await;
+            match outcome {
+                Ok(report) => match scope.thrown() {
+                    Some(thrown) => Err(thrown),
+                    None => Ok(convert::list_report(
+                        &report,
+                        &thresholds,
+                        false,
+                        &page_error,
+                    )),
+                },
+                Err(e) => {
+                    let partial = convert::list_report(&e.partial, &thresholds, true, &page_error);
+                    let error = scope.rejection(e.error, None);
+                    if error.is_object() {
+                        let _ = js_sys::Reflect::set(&error, &"partialList".into(), &partial);
+                    }
+                    Err(error)
+                }
+            }
+        })
+    }
+}
+
+/// The paging of a listing: pages of 100 unless told, at the client's
+/// concurrency unless told.
+fn paging(page_size: Option<u32>, concurrency: Option<usize>) -> Paging {
+    Paging {
+        page_size: page_size.unwrap_or(100),
+        concurrency,
+        resume: None,
     }
 }
 
@@ -190,12 +256,7 @@ impl WasmPages {
                     set(&o, "total", page.total as f64);
                     set(&o, "offset", page.offset as f64);
                     set(&o, "traceId", page.trace_id.as_str());
-                    let warnings: js_sys::Array = page
-                        .problems
-                        .iter()
-                        .map(|p| JsValue::from_str(&p.to_string()))
-                        .collect();
-                    set(&o, "warnings", warnings);
+                    set(&o, "warnings", convert::warnings(&page.problems));
                     Ok(o.into())
                 }
             }

@@ -8,8 +8,9 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
+use koodrive_client::ListReport;
 use koodrive_client::koodrive_core::{
-    ApiCode, BatchReport, KooDriveError, Thresholds, UsageState, UserSpaceQuota,
+    ApiCode, BatchReport, KooDriveError, PageProblem, Thresholds, UsageState, UserSpaceQuota,
 };
 use wasm_bindgen::prelude::*;
 
@@ -148,6 +149,50 @@ pub(crate) fn report(
         set(&o, "pending", strings(&r.pending));
     }
     o.into()
+}
+
+/// A listing's report: `{ items, total, warnings, failedPages: [{ offset,
+/// limit, error }] }` (and `pendingOffsets` when it is a partial report);
+/// `error` turns each page's error into JavaScript.
+pub(crate) fn list_report(
+    r: &ListReport,
+    thresholds: &Thresholds,
+    with_pending: bool,
+    error: &dyn Fn(&KooDriveError) -> JsValue,
+) -> JsValue {
+    let o = Object::new();
+    set(&o, "items", records(&r.items, thresholds));
+    set(&o, "total", r.total as f64);
+    set(&o, "warnings", warnings(&r.warnings));
+    let failed: Array = r
+        .failed_pages
+        .iter()
+        .map(|f| {
+            let page = Object::new();
+            set(&page, "offset", f.offset as f64);
+            set(&page, "limit", f.limit);
+            set(&page, "error", error(&f.error));
+            JsValue::from(page)
+        })
+        .collect();
+    set(&o, "failedPages", failed);
+    if with_pending {
+        let pending: Array = r
+            .pending_offsets
+            .iter()
+            .map(|&n| JsValue::from_f64(n as f64))
+            .collect();
+        set(&o, "pendingOffsets", pending);
+    }
+    o.into()
+}
+
+/// Paging problems as the sentences people read.
+pub(crate) fn warnings(problems: &[PageProblem]) -> Array {
+    problems
+        .iter()
+        .map(|p| JsValue::from_str(&p.to_string()))
+        .collect()
 }
 
 /// An error without a cause (see [`error_with`]).

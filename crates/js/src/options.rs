@@ -260,6 +260,7 @@ pub(crate) struct Call {
     pub on_progress: Option<Function>,
     pub on_retry: Option<Function>,
     pub page_size: Option<u32>,
+    pub concurrency: Option<usize>,
 }
 
 /// Reads call options; `extra` names the options this method takes beyond
@@ -273,6 +274,7 @@ pub(crate) fn call_options(value: &JsValue, extra: &[&str]) -> Result<Call, Vali
         on_progress: None,
         on_retry: None,
         page_size: None,
+        concurrency: None,
     };
     let Some(o) = Options::new(value, "call options", &known, false)? else {
         return Ok(call);
@@ -287,6 +289,9 @@ pub(crate) fn call_options(value: &JsValue, extra: &[&str]) -> Result<Call, Vali
     }
     if extra.contains(&"pageSize") {
         call.page_size = o.integer("pageSize", 1, 100)?.map(|n| n as u32);
+    }
+    if extra.contains(&"concurrency") {
+        call.concurrency = o.integer("concurrency", 1, 64)?.map(|n| n as usize);
     }
     let _ = o.what;
     Ok(call)

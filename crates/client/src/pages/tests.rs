@@ -297,14 +297,16 @@ fn after_a_refused_token_the_pages_not_yet_sent_fail_without_being_sent() {
     let client = client(server(users, |offset, _, now| {
         (offset >= 300).then(|| answer(401, now, r#"{"code":13000101,"msg":"Bad Request"}"#))
     }));
-    let report = client
+    let refused = client
         .platform()
         .block_on(client.list_usage_all(
             Paging::new(100).with_concurrency(2),
             CallOptions::default(),
             &mut |_| {},
         ))
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(refused.error.kind, ErrorKind::Auth);
+    let report = refused.partial;
     assert_eq!(report.items.len(), 300);
     assert_eq!(report.failed_pages.len(), 47);
     assert!(client.platform().sent.borrow().len() <= 3 + 4);

@@ -158,6 +158,8 @@ pub struct UsagePages<P: Platform + 'static> {
     gate: Rc<Gate>,
     in_flight: FuturesUnordered<PageFuture>,
     unsent: Vec<u64>,
+    /// Where the pages handed back end (or where a failed page starts).
+    position: u64,
     ended: bool,
     failed: bool,
 }
@@ -212,6 +214,7 @@ impl<P: Platform + 'static> Client<P> {
             gate: Gate::new(concurrency),
             in_flight: FuturesUnordered::new(),
             unsent: Vec::new(),
+            position: 0,
             ended: false,
             failed: false,
         })
@@ -385,7 +388,11 @@ impl<P: Platform + 'static> UsagePages<P> {
         }
     }
 
-    fn event(&self, delivery: Delivery) -> PageEvent {
+    fn event(&mut self, delivery: Delivery) -> PageEvent {
+        self.position = match &delivery {
+            Delivery::Page(page) => page.offset + u64::from(self.schedule.page_size()),
+            Delivery::Failed { offset, .. } => *offset,
+        };
         match delivery {
             Delivery::Page(page) => PageEvent::Page(UsagePageResult {
                 items: page.fresh,
@@ -400,6 +407,12 @@ impl<P: Platform + 'static> UsagePages<P> {
                 error,
             }),
         }
+    }
+
+    /// Where the pages handed back so far end; after a failed page, where
+    /// that page starts.
+    pub fn offset(&self) -> u64 {
+        self.position
     }
 
     /// The server's total as last heard.

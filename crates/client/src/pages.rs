@@ -14,8 +14,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
+use std::task::Poll;
+
 use koodrive_core::{
     Delivery, ErrorKind, KooDriveError, MAX_LIMIT, PageProblem, PageSchedule, SeenIds, UsagePage,
     UserSpaceQuota, ValidationError,
@@ -156,7 +156,8 @@ pub struct UsagePages<P: Platform + 'static> {
     options: CallOptions,
     schedule: PageSchedule,
     gate: Rc<Gate>,
-    in_flight: FuturesUnordered<PageFuture>,
+    /// The pages asked for, polled together (a few dozen at most).
+    in_flight: Vec<PageFuture>,
     unsent: Vec<u64>,
     /// Where the pages handed back end (or where a failed page starts).
     position: u64,
@@ -212,7 +213,7 @@ impl<P: Platform + 'static> Client<P> {
             options,
             schedule,
             gate: Gate::new(concurrency),
-            in_flight: FuturesUnordered::new(),
+            in_flight: Vec::new(),
             unsent: Vec::new(),
             position: 0,
             ended: false,
@@ -300,7 +301,7 @@ impl<P: Platform + 'static> UsagePages<P> {
     fn stop_now(&mut self) {
         self.failed = true;
         self.ended = true;
-        self.in_flight = FuturesUnordered::new();
+        self.in_flight = Vec::new();
     }
 
     /// The next page or failed page, in offset order, going on past failed
@@ -335,9 +336,16 @@ impl<P: Platform + 'static> UsagePages<P> {
                 self.ended = true;
                 return None;
             }
-            let Some((index, result)) = self.in_flight.next().await else {
-                continue;
-            };
+            let (index, result) = std::future::poll_fn(|cx| {
+                for at in 0..self.in_flight.len() {
+                    if let Poll::Ready(done) = self.in_flight[at].as_mut().poll(cx) {
+                        drop(self.in_flight.swap_remove(at));
+                        return Poll::Ready(done);
+                    }
+                }
+                Poll::Pending
+            })
+            .await;
             match result {
                 Ok((page, trace_id)) => self.schedule.accept(index, page, trace_id),
                 // The loop's check of the signal ends the listing.

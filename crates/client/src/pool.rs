@@ -5,7 +5,6 @@
 //! pages come in about the order they are handed back.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -19,7 +18,8 @@ use crate::platform::Platform;
 #[derive(Debug)]
 pub(crate) struct Gate {
     pace: RefCell<Pace>,
-    waiting: RefCell<BTreeMap<(u64, u64), Option<Waker>>>,
+    /// Who waits, sorted by (key, arrival): a few dozen at most.
+    waiting: RefCell<Vec<((u64, u64), Option<Waker>)>>,
     arrivals: Cell<u64>,
 }
 
@@ -28,7 +28,7 @@ impl Gate {
     pub(crate) fn new(max: usize) -> Rc<Self> {
         Rc::new(Self {
             pace: RefCell::new(Pace::new(max)),
-            waiting: RefCell::new(BTreeMap::new()),
+            waiting: RefCell::new(Vec::new()),
             arrivals: Cell::new(0),
         })
     }
@@ -42,8 +42,8 @@ impl Gate {
         let wakers: Vec<Waker> = self
             .waiting
             .borrow_mut()
-            .values_mut()
-            .filter_map(Option::take)
+            .iter_mut()
+            .filter_map(|(_, w)| w.take())
             .collect();
         for w in wakers {
             w.wake();
@@ -54,7 +54,11 @@ impl Gate {
     pub(crate) async fn enter<P: Platform>(self: &Rc<Self>, platform: &P, key: u64) -> Pass {
         let id = (key, self.arrivals.get());
         self.arrivals.set(id.1 + 1);
-        self.waiting.borrow_mut().insert(id, None);
+        {
+            let mut waiting = self.waiting.borrow_mut();
+            let at = waiting.partition_point(|(w, _)| *w < id);
+            waiting.insert(at, (id, None));
+        }
         let waiter = Waiter {
             gate: Rc::clone(self),
             id,
@@ -62,7 +66,7 @@ impl Gate {
         loop {
             let now = platform.now_ms();
             let check = self.pace.borrow().check(now);
-            let first = self.waiting.borrow().keys().next() == Some(&id);
+            let first = self.waiting.borrow().first().map(|(w, _)| *w) == Some(id);
             match check {
                 PaceWait::Until(until) => {
                     platform
@@ -99,7 +103,10 @@ struct Waiter {
 
 impl Drop for Waiter {
     fn drop(&mut self) {
-        self.gate.waiting.borrow_mut().remove(&self.id);
+        self.gate
+            .waiting
+            .borrow_mut()
+            .retain(|(w, _)| *w != self.id);
         self.gate.wake_all();
     }
 }
@@ -118,7 +125,13 @@ impl Future for Turn<'_> {
             return Poll::Ready(());
         }
         self.parked = true;
-        if let Some(slot) = self.gate.waiting.borrow_mut().get_mut(&self.id) {
+        if let Some((_, slot)) = self
+            .gate
+            .waiting
+            .borrow_mut()
+            .iter_mut()
+            .find(|(w, _)| *w == self.id)
+        {
             *slot = Some(cx.waker().clone());
         }
         Poll::Pending

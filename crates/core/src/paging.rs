@@ -10,7 +10,7 @@
 //! back with the problem, so a listing neither loops nor skips in silence.
 //! [`SeenIds`] remembers the users handed back in a few bytes each.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use crate::classify::UsagePage;
 use crate::error::KooDriveError;
@@ -187,6 +187,45 @@ struct Answer {
     trace_id: String,
 }
 
+/// The pages asked for and not handed back, by number, in order: a window
+/// of a few dozen, so a sorted list (smaller in a wasm than a map).
+#[derive(Debug, Clone, Default)]
+struct Slots(VecDeque<(u64, Slot)>);
+
+impl Slots {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn insert(&mut self, index: u64, slot: Slot) {
+        let at = self.0.partition_point(|(i, _)| *i < index);
+        match self.0.get_mut(at) {
+            Some(entry) if entry.0 == index => entry.1 = slot,
+            _ => self.0.insert(at, (index, slot)),
+        }
+    }
+
+    fn get_mut(&mut self, index: &u64) -> Option<&mut Slot> {
+        self.0
+            .iter_mut()
+            .find(|(i, _)| i == index)
+            .map(|(_, slot)| slot)
+    }
+
+    fn first(&self) -> Option<(u64, &Slot)> {
+        self.0.front().map(|(i, slot)| (*i, slot))
+    }
+
+    fn remove(&mut self, index: &u64) -> Option<Slot> {
+        let at = self.0.iter().position(|(i, _)| i == index)?;
+        self.0.remove(at).map(|(_, slot)| slot)
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Slot {
     Asked,
@@ -218,7 +257,7 @@ pub struct PageSchedule {
     /// Whether an answer (or a failure) came back yet: until then one page
     /// is out at a time.
     learned: bool,
-    slots: BTreeMap<u64, Slot>,
+    slots: Slots,
     again: VecDeque<u64>,
     seen: SeenIds,
     stopped: bool,
@@ -245,7 +284,7 @@ impl PageSchedule {
             plan_total: None,
             last_total: None,
             learned: false,
-            slots: BTreeMap::new(),
+            slots: Slots::default(),
             again: VecDeque::new(),
             seen: SeenIds::default(),
             stopped: false,
@@ -420,7 +459,7 @@ impl PageSchedule {
 
     /// Offsets of the pages not handed back yet: asked for, or still to ask.
     pub fn undelivered_offsets(&self) -> Vec<u64> {
-        let mut indices: Vec<u64> = self.slots.keys().copied().collect();
+        let mut indices: Vec<u64> = self.slots.0.iter().map(|(i, _)| *i).collect();
         indices.extend(self.listed.iter().copied());
         let end = self
             .open_end()
@@ -436,7 +475,7 @@ impl PageSchedule {
     /// The next page in offset order, once it is in and checked; `None` while
     /// it is awaited (or asked for again).
     pub fn next_delivery(&mut self) -> Option<Delivery> {
-        let (&index, slot) = self.slots.first_key_value()?;
+        let (index, slot) = self.slots.first()?;
         let offset = self.offset_of(index);
         let shape = match slot {
             Slot::Asked | Slot::AskedAgain { .. } => return None,
@@ -574,12 +613,11 @@ impl PageSchedule {
 /// the second has; the second's total and trace id.
 fn merge(first: Answer, second: Answer) -> Answer {
     let mut items = first.page.items;
-    let known: HashSet<&str> = items.iter().map(|i| i.user_id.as_str()).collect();
     let extra: Vec<UserSpaceQuota> = second
         .page
         .items
         .into_iter()
-        .filter(|i| !known.contains(i.user_id.as_str()))
+        .filter(|i| !items.iter().any(|known| known.user_id == i.user_id))
         .collect();
     items.extend(extra);
     Answer {

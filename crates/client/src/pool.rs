@@ -14,12 +14,15 @@ use koodrive_core::{AttemptEnd, KooDriveError, Pace, PaceWait};
 
 use crate::platform::Platform;
 
+/// A waiter: its place in line, (key, arrival), and how to wake it.
+type InLine = ((u64, u64), Option<Waker>);
+
 /// A pool's door (see the module's documentation). Shared with `Rc`.
 #[derive(Debug)]
 pub(crate) struct Gate {
     pace: RefCell<Pace>,
     /// Who waits, sorted by (key, arrival): a few dozen at most.
-    waiting: RefCell<Vec<((u64, u64), Option<Waker>)>>,
+    waiting: RefCell<Vec<InLine>>,
     arrivals: Cell<u64>,
 }
 

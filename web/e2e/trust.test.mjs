@@ -53,10 +53,12 @@ async function download(name) {
 
 describe("results say how complete they are", () => {
   test("a List all users that a 503 stops midway is labelled partial, and so are its exports", async () => {
-    // Ten pages go through, then every attempt at the next one gets a 503.
+    // Ten requests go through, then every attempt gets a 503: more of them
+    // than the retries of all the pages left, several of which are in flight
+    // at once.
     await sandboxControl(SANDBOX_URL, "POST", "faults", [
       { kind: "delay", delayMs: 1, count: 10 },
-      { kind: "status", status: 503, count: 8 },
+      { kind: "status", status: 503, count: 200 },
     ]);
     await page.getByRole("button", { name: "List all users" }).click();
     const text = await expectStatusMatching(

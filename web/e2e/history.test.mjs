@@ -167,6 +167,28 @@ describe("usage history against an ageing sandbox", () => {
     await screenshot(page, "admin-history-light-1280");
   });
 
+  test("with a directory, Departments grows by its users' rates", async () => {
+    const growers = users.filter((u) => rates.get(u.userId) > 0).slice(0, 3);
+    const flat = users.filter((u) => rates.get(u.userId) === 0).slice(0, 2);
+    const csv = ["userId,name,department", ...growers.map((u, i) => `${u.userId},Grower ${i},Growers`), ...flat.map((u, i) => `${u.userId},Flat ${i},Flat`)];
+    await page.getByLabel("Import directory CSV").setInputFiles({ name: "directory.csv", mimeType: "text/csv", buffer: Buffer.from(csv.join("\n")) });
+    await page.getByRole("button", { name: "Use directory" }).click();
+    const departments = page.getByRole("table", { name: "Departments" });
+    await departments.getByRole("columnheader", { name: /Growth per day/ }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export departments JSON" }).click(),
+    ]);
+    const list = JSON.parse(await readFile(await download.path(), "utf8")).departments;
+    const truth = growers.reduce((sum, u) => sum + rates.get(u.userId), 0);
+    const grown = list.find((d) => d.department === "Growers");
+    assert.ok(Math.abs(grown.growthPerDay / truth - 1) < 1e-3, `Growers ${grown.growthPerDay}, truth ${truth}`);
+    const still = list.find((d) => d.department === "Flat");
+    assert.ok(still.growthPerDay === undefined || Math.abs(still.growthPerDay) < 1e-6, `Flat ${still.growthPerDay}`);
+    const row = departments.getByRole("row", { name: /^Growers/ });
+    assert.match(await row.locator("td.growth").textContent(), /^\+[\d.]+ \w+$/);
+  });
+
   test("the history stays after a reload, exports, and is forgotten when unticked", async () => {
     await page.reload();
     await page.getByRole("button", { name: "Query", exact: true }).waitFor();

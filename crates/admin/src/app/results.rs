@@ -224,7 +224,9 @@ impl ResultsContext {
             results.with(|r| {
                 states.with(|st| {
                     dir.with_join(|dj| match dj {
-                        Some((d, j)) => departments(d, &r.rows, st, j, now_ms),
+                        Some((d, j)) => history
+                            .keys
+                            .with(|keys| departments(d, &r.rows, st, j, now_ms, keys)),
                         None => Vec::new(),
                     })
                 })

@@ -29,6 +29,9 @@ fn label(column: DepartmentColumn, t: &'static Texts) -> &'static str {
         DepartmentColumn::Usage => t.col_usage,
         DepartmentColumn::State(s) => t.state_names[s],
         DepartmentColumn::ExpiringSoon => t.dep_expiring,
+        DepartmentColumn::Growth => {
+            crate::state::history::history_texts(t.lang).growth_per_day_column
+        }
     }
 }
 
@@ -127,6 +130,7 @@ pub fn DepartmentsView(
         sort_departments(&mut list, &directory, results.department_sort.get());
         let unit = results.unit.get();
         let picked = picked.get();
+        let growth = list.iter().any(|d| d.growth_per_day.is_some());
         let more = list.len().saturating_sub(MAX_ROWS);
         let rows = list
             .into_iter()
@@ -164,6 +168,14 @@ pub fn DepartmentsView(
                         <td class="num">{format_ratio(d.ratio())}</td>
                         {counts}
                         <td class="num">{d.expiring_soon.to_string()}</td>
+                        {growth.then(|| match d.growth_per_day {
+                            Some(g) => {
+                                let text = format_amount(g, unit);
+                                let text = if g > 0.0 { format!("+{text}") } else { text };
+                                view! { <td class="num growth" title=format!("{} {}", shortest(g), unit.symbol())>{text}</td> }.into_any()
+                            }
+                            None => view! { <td class="num growth">"—"</td> }.into_any(),
+                        })}
                     </tr>
                 }
             })
@@ -175,6 +187,11 @@ pub fn DepartmentsView(
     };
     let shown =
         move || dir.directory.with(Option::is_some) && results.departments.with(|d| !d.is_empty());
+    let with_growth = move || {
+        results
+            .departments
+            .with(|d| d.iter().any(|d| d.growth_per_day.is_some()))
+    };
     view! {
         <section class="panel departments" aria-labelledby="departments-heading" hidden=move || !shown()>
             <h2 id="departments-heading">{t.departments}</h2>
@@ -184,6 +201,7 @@ pub fn DepartmentsView(
                     <thead>
                         <tr>
                             {DepartmentColumn::ALL.into_iter().map(|column| view! { <Header results t column /> }).collect_view()}
+                            {move || with_growth().then(|| view! { <Header results t column=DepartmentColumn::Growth /> })}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

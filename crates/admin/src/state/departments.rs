@@ -1,7 +1,8 @@
 //! The departments view: one [`Department`] per department of the directory
 //! over every row of the results (chargeback goes by department), with its
 //! users, total quota and used, overall ratio, counts per state and
-//! "expiring soon"; sortable by any column ([`sort_departments`]) and
+//! "expiring soon", and with usage history its growth per day; sortable by
+//! any column ([`sort_departments`]) and
 //! exported like the table ([`departments_csv`], [`departments_json`]).
 //! Users of the directory without a department, and users who are not in
 //! the directory, are their own groups ([`Group`]).
@@ -13,6 +14,7 @@ use koodrive_core::UsageState;
 use super::collate::{cmp_folded, sort_u32};
 use super::directory::{Directory, NONE};
 use super::export::{BOM, defused, json_string, write_record};
+use super::history::HistoryKey;
 use super::numbers::{fixed, shortest};
 use super::rows::{Row, state_index};
 use super::summary::EXPIRING_SOON_DAYS;
@@ -76,6 +78,9 @@ pub struct Department {
     pub per_state: [usize; 5],
     /// Users whose quota expires within 30 days and has not yet.
     pub expiring_soon: usize,
+    /// With usage history: the growth per day of its users that have a
+    /// rate, added up (their forecast slopes); `None` when none has one.
+    pub growth_per_day: Option<f64>,
 }
 
 impl Department {
@@ -93,6 +98,7 @@ pub fn departments(
     states: &[UsageState],
     join: &[u32],
     now_ms: i64,
+    history: &[HistoryKey],
 ) -> Vec<Department> {
     let named = directory.departments().len();
     let mut out: Vec<Department> = (0..named as u32)
@@ -105,6 +111,7 @@ pub fn departments(
             used: 0.0,
             per_state: [0; 5],
             expiring_soon: 0,
+            growth_per_day: None,
         })
         .collect();
     for (i, row) in rows.iter().enumerate() {
@@ -123,6 +130,9 @@ pub fn departments(
         }
         let state = states.get(i).copied().unwrap_or(UsageState::Unknown);
         d.per_state[state_index(state)] += 1;
+        if let Some(g) = history.get(i).and_then(|k| k.growth) {
+            *d.growth_per_day.get_or_insert(0.0) += g;
+        }
         if row
             .expires_in_ms(now_ms)
             .is_some_and(|left| left > 0 && left <= EXPIRING_SOON_DAYS * DAY_MS)
@@ -151,6 +161,8 @@ pub enum DepartmentColumn {
     State(usize),
     /// Expiring soon.
     ExpiringSoon,
+    /// Growth per day (with usage history; not in [`DepartmentColumn::ALL`]).
+    Growth,
 }
 
 impl DepartmentColumn {
@@ -233,6 +245,14 @@ pub fn sort_departments(list: &mut Vec<Department>, directory: &Directory, sort:
             },
             DepartmentColumn::State(s) => a.per_state[s].cmp(&b.per_state[s]),
             DepartmentColumn::ExpiringSoon => a.expiring_soon.cmp(&b.expiring_soon),
+            DepartmentColumn::Growth => match (a.growth_per_day, b.growth_per_day) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                // Without a rate: last whichever the direction.
+                (x, y) => {
+                    let o = y.is_some().cmp(&x.is_some());
+                    return o.then_with(|| cmp_folded(name(a), name(b)));
+                }
+            },
         };
         let o = if sort.descending { o.reverse() } else { o };
         o.then_with(|| cmp_folded(name(a), name(b)))
@@ -282,7 +302,13 @@ pub struct DepartmentsExport<'a> {
 pub fn departments_csv(x: &DepartmentsExport<'_>) -> String {
     let mut out = Vec::with_capacity(128 + x.list.len() * 96);
     out.extend_from_slice(BOM.as_bytes());
-    write_record(&mut out, &DEPARTMENTS_CSV_HEADER);
+    // With usage history, `growthPerDay` (in the wire's unit) comes last.
+    let growth = x.list.iter().any(|d| d.growth_per_day.is_some());
+    let mut header = DEPARTMENTS_CSV_HEADER.to_vec();
+    if growth {
+        header.push("growthPerDay");
+    }
+    write_record(&mut out, &header);
     for d in x.list {
         let mut record = vec![
             defused(
@@ -300,6 +326,9 @@ pub fn departments_csv(x: &DepartmentsExport<'_>) -> String {
         record.push(amount_in(d.quota as f64, x.unit, WireUnit::GiB));
         record.push(amount_in(d.used, x.unit, WireUnit::GiB));
         record.push(d.ratio().map_or_else(String::new, |r| fixed(r * 100.0, 2)));
+        if growth {
+            record.push(d.growth_per_day.map_or_else(String::new, shortest));
+        }
         write_record(&mut out, &record);
     }
     String::from_utf8_lossy(&out).into_owned()
@@ -343,7 +372,11 @@ pub fn departments_json(x: &DepartmentsExport<'_>) -> String {
             }
             let _ = write!(out, "\"{}\":{}", state.as_str(), d.per_state[s]);
         }
-        let _ = write!(out, "}},\"expiringSoon\":{}}}", d.expiring_soon);
+        let _ = write!(out, "}},\"expiringSoon\":{}", d.expiring_soon);
+        if let Some(g) = d.growth_per_day {
+            let _ = write!(out, ",\"growthPerDay\":{}", shortest(g));
+        }
+        out.push('}');
     }
     out.push_str("\n]}\n");
     out
@@ -386,7 +419,7 @@ mod tests {
     fn totals_per_department_add_up_the_rows() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
-        let list = departments(&d, &rows, &states, &join, NOW);
+        let list = departments(&d, &rows, &states, &join, NOW, &[]);
         let names: Vec<&str> = list.iter().map(|x| x.group.name(&d, "-", "?")).collect();
         assert_eq!(names, ["Sales", "Research", "-", "?"]);
         let sales = list[0];
@@ -407,6 +440,52 @@ mod tests {
         );
         assert_eq!(outside.per_state[4], 1);
         assert_eq!(list.iter().map(|x| x.users).sum::<usize>(), rows.len());
+        assert!(list.iter().all(|x| x.growth_per_day.is_none()));
+        Ok(())
+    }
+
+    #[test]
+    fn with_history_a_department_grows_by_its_users_rates() -> Result<(), DirectoryError> {
+        let (d, rows, states) = setup()?;
+        let join = d.join(&rows);
+        let key = |growth| HistoryKey {
+            growth,
+            full_at_ms: None,
+        };
+        // Ann +2/day, Bob none, Cy +0.5/day, Di -1/day.
+        let keys = [key(Some(2.0)), key(None), key(Some(0.5)), key(Some(-1.0))];
+        let mut list = departments(&d, &rows, &states, &join, NOW, &keys);
+        assert_eq!(list[0].growth_per_day, Some(2.5), "Sales");
+        assert_eq!(list[1].growth_per_day, None, "Research: no rate");
+        assert_eq!(list[2].growth_per_day, Some(-1.0), "no department");
+        sort_departments(
+            &mut list,
+            &d,
+            DepartmentSort::default().clicked(DepartmentColumn::Growth),
+        );
+        let names: Vec<&str> = list.iter().map(|x| x.group.name(&d, "-", "?")).collect();
+        assert_eq!(names, ["Sales", "Research", "-", "?"]);
+        let x = DepartmentsExport {
+            directory: &d,
+            list: &list,
+            no_department: "-",
+            not_in_directory: "?",
+            unit: WireUnit::KiB,
+            now_ms: NOW,
+        };
+        let csv = departments_csv(&x);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(
+            lines[0].ends_with(",usage (%),growthPerDay"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("Sales,") && lines[1].ends_with(",2.5"),
+            "{}",
+            lines[1]
+        );
+        assert!(departments_json(&x).contains("\"expiringSoon\":1,\"growthPerDay\":2.5}"));
         Ok(())
     }
 
@@ -414,7 +493,7 @@ mod tests {
     fn sorting_keeps_the_other_groups_last() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
-        let mut list = departments(&d, &rows, &states, &join, NOW);
+        let mut list = departments(&d, &rows, &states, &join, NOW, &[]);
         let by = |column, descending| DepartmentSort { column, descending };
         sort_departments(&mut list, &d, by(DepartmentColumn::Name, false));
         let names = |l: &[Department]| {
@@ -436,7 +515,7 @@ mod tests {
     fn exports_carry_exact_sums() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
-        let list = departments(&d, &rows, &states, &join, NOW);
+        let list = departments(&d, &rows, &states, &join, NOW, &[]);
         let x = DepartmentsExport {
             directory: &d,
             list: &list,
@@ -468,7 +547,7 @@ mod tests {
     fn departments_without_usage_sort_last_both_ways() -> Result<(), DirectoryError> {
         let (d, rows, states) = setup()?;
         let join = d.join(&rows);
-        let mut list = departments(&d, &rows, &states, &join, NOW);
+        let mut list = departments(&d, &rows, &states, &join, NOW, &[]);
         // Research with no quota at all: no usage.
         if let Some(r) = list.iter_mut().find(|x| x.group == Group::Named(1)) {
             r.quota = 0;

@@ -1,5 +1,6 @@
 //! The admin page (`crates/admin`): installing Trunk, building the page into
-//! `target/dist/admin/` with `trunk build --release`, reporting its
+//! `target/dist/admin/` with `trunk build --release` (with the release
+//! wasm's toolchain, see [`crate::nightly`]), reporting its
 //! first-load size, and the `e2e` test stage that drives the built page in
 //! headless Chromium against the sandbox (`node --test web/e2e/`).
 
@@ -83,14 +84,18 @@ pub fn build_demo() -> Result<PathBuf> {
 
 fn build_into(dir: &str, extra: &[&str]) -> Result<PathBuf> {
     ensure_trunk()?;
-    // Trunk's `cargo metadata` wants the crates of every platform, offline.
-    run::run(&Cmd::cargo().arg("fetch"))?;
+    let toolchain = crate::nightly::wasm_toolchain();
+    // Trunk's `cargo metadata` wants the crates of every platform, offline
+    // (with the nightly, the standard library's own crates too).
+    run::run(&toolchain.cargo().arg("fetch"))?;
     run::run(
-        &Cmd::new("trunk")
-            .args(["build", "--release", "--dist", dir])
-            .args(extra)
-            .env("PATH", trunk_path()?)
-            .env("TRUNK_TOOLS_WASM_OPT", "version_132"),
+        &toolchain.apply(
+            Cmd::new("trunk")
+                .args(["build", "--release", "--dist", dir])
+                .args(extra)
+                .env("PATH", trunk_path()?)
+                .env("TRUNK_TOOLS_WASM_OPT", "version_132"),
+        ),
     )?;
     let dist = workspace_root().join(dir);
     if dist.join("index.html").is_file() {

@@ -25,6 +25,7 @@ mod conformance;
 mod dist;
 mod fuzz;
 mod gateway;
+mod nightly;
 mod npm;
 mod run;
 mod sandbox;

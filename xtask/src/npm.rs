@@ -1,4 +1,5 @@
-//! The npm module `koodrive-space-usage`: building it (one `cargo build`,
+//! The npm module `koodrive-space-usage`: building it (one `cargo build`
+//! with the release wasm's toolchain, see [`crate::nightly`],
 //! `wasm-bindgen --target web`, `wasm-opt -Oz`, the hand-written JavaScript
 //! and types of `web/npm/`, `npm pack`) and testing it as a consumer would:
 //! the packed tarball installed into a fresh project, Node's test runner
@@ -104,7 +105,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 /// Builds one cdylib crate into `out` with `wasm-bindgen --target web` and
 /// `wasm-opt -Oz`, named `name`.
 fn bindgen(crate_name: &str, artefact: &str, out: &Path, name: &str) -> Result<()> {
-    run::run(&Cmd::cargo().args([
+    run::run(&crate::nightly::wasm_toolchain().cargo().args([
         "build",
         "-p",
         crate_name,

@@ -1,7 +1,8 @@
 //! Installing what the tests need, each check cheap when it is already there:
 //! the Rust components and the wasm32 target, `wasm-bindgen-cli` at exactly the
 //! `wasm-bindgen` version in `Cargo.lock`, Chromium and ChromeDriver, Node.js
-//! and the npm packages of `web/` (wasm-opt from `binaryen`, `playwright-core`).
+//! and the npm packages of `web/` (wasm-opt from `binaryen`, `playwright-core`),
+//! and the pinned nightly of the release wasm builds (see [`crate::nightly`]).
 
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -38,6 +39,10 @@ pub fn ensure_all() -> Result<Tools> {
     versions.extend(browser_versions);
     versions.extend(ensure_node_packages()?);
     versions.push(crate::admin::ensure_trunk()?);
+    versions.push(format!(
+        "release wasm toolchain: {}",
+        crate::nightly::wasm_toolchain().describe()
+    ));
     println!("tools ready:");
     for line in &versions {
         println!("  {line}");

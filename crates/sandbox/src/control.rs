@@ -134,7 +134,10 @@ pub(crate) fn answer(sandbox: &Sandbox, request: &Request<'_>, machine_now_ms: i
             match method {
                 "GET" | "HEAD" => match sandbox.users().used_per_day(id) {
                     Some(rate) => ok(&json!({"userId": id, "usedPerDay": rate})),
-                    None => error(404, &format!("there is no user {id:?} in the sandbox")),
+                    None => error(
+                        404,
+                        &format!("there is no user \"{}\" in the sandbox", id.escape_debug()),
+                    ),
                 },
                 _ => method_not_allowed(request, "GET"),
             }

@@ -39,7 +39,12 @@ impl DataError {
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.index, &self.user_id) {
-            (Some(i), Some(id)) => write!(f, "record {i} (userId {id:?}): {}", self.problem),
+            (Some(i), Some(id)) => write!(
+                f,
+                "record {i} (userId \"{}\"): {}",
+                id.escape_debug(),
+                self.problem
+            ),
             (Some(i), None) => write!(f, "record {i}: {}", self.problem),
             _ => f.write_str(&self.problem),
         }
@@ -72,7 +77,8 @@ pub(crate) fn check_records(
                     i,
                     record,
                     format!(
-                        "{name} {t:?} is not an ISO-8601 time such as 2025-11-12T08:37:14.613Z"
+                        "{name} \"{}\" is not an ISO-8601 time such as 2025-11-12T08:37:14.613Z",
+                        t.escape_debug()
                     ),
                 ));
             }

@@ -105,7 +105,12 @@ fn describe(value: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("a boolean ({b})"),
         Value::Number(n) => format!("a number ({n})"),
-        Value::String(s) => format!("a string ({:?})", s.chars().take(20).collect::<String>()),
+        // Quoted and escaped by hand, not with `{:?}`: the size-tuned wasm
+        // builds (the in-page demo, the npm module's sandbox) print no Debug.
+        Value::String(s) => format!(
+            "a string (\"{}\")",
+            s.chars().take(20).collect::<String>().escape_debug()
+        ),
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
     }

@@ -16,8 +16,12 @@ pub struct Budget {
     pub what: &'static str,
     /// The goal, gzip bytes.
     pub goal: u64,
-    /// What the check allows today, gzip bytes (the goal once it is met).
+    /// What the check allows today, gzip bytes (the goal once it is met),
+    /// when the release wasm is built with the pinned nightly.
     pub ceiling: u64,
+    /// What it allows when the nightly could not be had and the release
+    /// wasm was built with stable (see `crate::nightly`).
+    pub stable_ceiling: u64,
     /// Why the goal is not met yet, and what would close the distance.
     pub causes: &'static str,
 }
@@ -38,7 +42,11 @@ pub const NPM_MAIN_ENTRY: Budget = Budget {
     // gate, `listUsageAll`; two more async state machines over the fetch
     // platform, the page pool and the one-report listing, and their
     // conversions).
+    // The pinned nightly's build (std built for size) took 9.7 KB off
+    // (95.9 -> 86.2 KB) on the base before these listings; until it is
+    // measured again on this one, the ceiling stays the stable figure's.
     ceiling: 111 * 1024,
+    stable_ceiling: 111 * 1024,
     causes: "the wasm holds the whole client: koodrive-core's policy (validation, \
              HMAC-SHA256 signing, X-Date and HTTP dates, retry, batching, paging, record \
              rules; some 14 % of the code), the request loop and the JSON reader (12 %), \
@@ -92,25 +100,34 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // the page's List all users runs through). 402.9 KB with Growth per
     // day in Departments (2.0 KB: the column, its sort and its cell
     // in both department exports).
+    // The pinned nightly's build took 26.7 KB off (390.4 -> 363.7 KB) on
+    // the base before these listings; until it is measured again on this
+    // one, the ceiling stays the stable figure's.
     ceiling: 403 * 1024,
+    stable_ceiling: 403 * 1024,
     causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's and the usage history's included) and \
              the client; see `cargo xtask dist` for its files",
 };
 
 impl Budget {
-    /// Checks `gzip` bytes against the ceiling; the message says where it
-    /// stands against the goal.
-    pub fn check(&self, gzip: u64) -> Result<String> {
+    /// Checks `gzip` bytes against the ceiling (the stable one when
+    /// `stable`); the message says where it stands against the goal.
+    pub fn check(&self, gzip: u64, stable: bool) -> Result<String> {
         let kb = |b: u64| format!("{:.1} KB", b as f64 / 1024.0);
-        if gzip > self.ceiling {
+        let ceiling = if stable {
+            self.stable_ceiling
+        } else {
+            self.ceiling
+        };
+        if gzip > ceiling {
             return Err(format!(
                 "{} is {}, over its ceiling of {} (goal {}): it grew; find what grew \
                  (`cargo xtask bench --part sizes` shows what takes the room) before \
                  raising the ceiling in xtask/src/bench/budgets.rs",
                 self.what,
                 kb(gzip),
-                kb(self.ceiling),
+                kb(ceiling),
                 kb(self.goal)
             ));
         }
@@ -126,7 +143,7 @@ impl Budget {
                 "{}: {} ≤ ceiling {}; goal {} not met yet, {} to go: {}",
                 self.what,
                 kb(gzip),
-                kb(self.ceiling),
+                kb(ceiling),
                 kb(self.goal),
                 kb(gzip - self.goal),
                 self.causes
@@ -153,14 +170,18 @@ pub fn stage() -> Result<()> {
             failures.push(e);
         }
     };
-    report(NPM_MAIN_ENTRY.check(sizes.js_gzip + sizes.wasm_gzip));
+    let stable = matches!(
+        crate::nightly::wasm_toolchain(),
+        crate::nightly::WasmToolchain::Stable { .. }
+    );
+    report(NPM_MAIN_ENTRY.check(sizes.js_gzip + sizes.wasm_gzip, stable));
     let dist = root.join(crate::admin::DIST_DIR);
     let dist = if dist.join("index.html").is_file() {
         dist
     } else {
         crate::admin::build()?
     };
-    report(admin_gzip(&dist).and_then(|gzip| ADMIN_FIRST_LOAD.check(gzip)));
+    report(admin_gzip(&dist).and_then(|gzip| ADMIN_FIRST_LOAD.check(gzip, stable)));
     if failures.is_empty() {
         Ok(())
     } else {
@@ -180,28 +201,36 @@ mod tests {
         what: "thing",
         goal: 10 * 1024,
         ceiling: 20 * 1024,
+        stable_ceiling: 22 * 1024,
         causes: "because",
     };
 
     #[test]
     fn a_size_over_its_ceiling_fails() {
         assert!(
-            B.check(21 * 1024)
+            B.check(21 * 1024, false)
                 .is_err_and(|e| e.contains("over its ceiling"))
+        );
+        assert!(
+            B.check(23 * 1024, true)
+                .is_err_and(|e| e.contains("over its ceiling of 22.0 KB"))
         );
     }
 
     #[test]
     fn a_size_under_the_ceiling_says_the_distance_to_the_goal() {
-        let line = B.check(15 * 1024).unwrap();
+        let line = B.check(15 * 1024, false).unwrap();
         assert!(line.contains("5.0 KB to go: because"), "{line}");
-        assert!(B.check(9 * 1024).unwrap().contains("(met)"));
+        assert!(B.check(9 * 1024, false).unwrap().contains("(met)"));
+        let line = B.check(21 * 1024, true).unwrap();
+        assert!(line.contains("ceiling 22.0 KB"), "{line}");
     }
 
     #[test]
     fn ceilings_never_sit_below_their_goal() {
         for b in [NPM_MAIN_ENTRY, ADMIN_FIRST_LOAD] {
             assert!(b.ceiling >= b.goal, "{}", b.what);
+            assert!(b.stable_ceiling >= b.ceiling, "{}", b.what);
         }
     }
 }

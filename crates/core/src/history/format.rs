@@ -32,7 +32,7 @@
 use std::sync::Arc;
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
-use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
+use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_zlib_with_limit};
 
 use super::bytes::{Reader, put_i64, put_u64};
 use super::error::HistoryError;
@@ -346,7 +346,14 @@ pub fn decode_snapshot(bytes: &[u8], base: Option<&Snapshot>) -> Result<Snapshot
         .saturating_mul(61 + 20 + MAX_USER_ID_BYTES)
         .saturating_add(1 << 20);
     let body = decompress_to_vec_zlib_with_limit(body, limit).map_err(|e| {
-        HistoryError::damaged(format!("its body does not decompress ({:?})", e.status))
+        // Words, not `{:?}`: the size-tuned wasm builds print no Debug.
+        HistoryError::damaged(match e.status {
+            TINFLStatus::Adler32Mismatch => "its body does not decompress (checksum mismatch)",
+            TINFLStatus::HasMoreOutput => {
+                "its body does not decompress (larger than its header says)"
+            }
+            _ => "its body does not decompress (not zlib, or cut short)",
+        })
     })?;
     if !body.starts_with(head) {
         return Err(HistoryError::damaged("its header does not match its body"));

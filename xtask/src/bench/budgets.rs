@@ -43,9 +43,9 @@ pub const NPM_MAIN_ENTRY: Budget = Budget {
     // platform, the page pool and the one-report listing, and their
     // conversions).
     // The pinned nightly's build (std built for size) took 9.7 KB off
-    // (95.9 -> 86.2 KB) on the base before these listings; until it is
-    // measured again on this one, the ceiling stays the stable figure's.
-    ceiling: 111 * 1024,
+    // (95.9 -> 86.2 KB) on the base before these listings, 10.4 KB on
+    // this one: 100.4 KB; the ceiling keeps 1.1 KB for features on their way.
+    ceiling: 101 * 1024 + 512,
     stable_ceiling: 111 * 1024,
     causes: "the wasm holds the whole client: koodrive-core's policy (validation, \
              HMAC-SHA256 signing, X-Date and HTTP dates, retry, batching, paging, record \
@@ -101,9 +101,10 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // day in Departments (2.0 KB: the column, its sort and its cell
     // in both department exports).
     // The pinned nightly's build took 26.7 KB off (390.4 -> 363.7 KB) on
-    // the base before these listings; until it is measured again on this
-    // one, the ceiling stays the stable figure's.
-    ceiling: 403 * 1024,
+    // the base before these listings, 27.1 KB on the next: 373.8 KB
+    // before Growth per day; the ceiling keeps room for its 2.0 KB and a
+    // little for features on their way.
+    ceiling: 377 * 1024,
     stable_ceiling: 403 * 1024,
     causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's and the usage history's included) and \

@@ -1,15 +1,18 @@
 //! What the buttons start: a bulk query of the pasted ids, a listing of
-//! every user, a retry of the failed ids, a cancel. Each makes a client from
+//! every user (or Resume of one that stopped early), a retry of the failed
+//! ids, a cancel. Each makes a client from
 //! the connection form, runs on the browser's event loop, reports progress
 //! into the [`QueryContext`](super::QueryContext) and leaves its outcome in
 //! the results and notices.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use koodrive_client::{
-    CallOptions, CancelSignal, Client, OnRetry, Progress, RetryEvent, WebPlatform,
+    CallOptions, CancelSignal, Client, OnRetry, PageEvent, Paging, Progress, Resume, RetryEvent,
+    WebPlatform,
 };
-use koodrive_core::{BatchReport, ErrorKind, FailedChunk, KooDriveError};
+use koodrive_core::{BatchReport, ErrorKind, FailedChunk, KooDriveError, SeenIds, UserSpaceQuota};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,16 +20,16 @@ use super::App;
 use crate::browser::clock::now_ms;
 use crate::state::directory::resolve_entries;
 use crate::state::ids::parse_ids;
+use crate::state::listing::{CONCURRENCY, Listing, PAGE_SIZE};
 use crate::state::notice::{ListNote, Notice, Problem};
 use crate::state::progress::Busy;
-use crate::state::results::Results;
+use crate::state::results::{Completeness, Results};
 
-/// Pages of a listing are shown at most this often (ms), so that 100,000
-/// users arriving 100 at a time do not re-sort the table 1,000 times.
-const LISTING_REFRESH_MS: i64 = 400;
-
-/// How many users one listing request asks for.
-const PAGE_SIZE: u32 = 100;
+/// Pages of a listing are shown at most this often, and at the latest this
+/// long after they came, so that 100,000 users arriving 100 at a time do not
+/// re-sort the table 1,000 times, and a page is shown even when the next one
+/// is slow.
+const LISTING_REFRESH: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// The fetch of the page: the browser's, or the in-browser demo's.
 fn platform(app: &App) -> Result<WebPlatform, String> {
@@ -90,6 +93,7 @@ fn begin(app: &App) -> Call {
     app.query.busy.set(Some(Busy::start(now_ms())));
     app.query.notice.set(None);
     app.query.list_notes.set(Vec::new());
+    app.query.listing.set(None);
     let id = app.query.call_id.get_value();
     let (busy, call_id) = (app.query.busy, app.query.call_id);
     // Waits for a retry show on the progress bar, so they do not look like a hang.
@@ -246,13 +250,63 @@ fn bulk(app: App, ids: Vec<String>, retry: bool) {
     });
 }
 
-/// "List all users": every user of the tenant, page by page.
+/// "List all users": every user of the tenant, several pages at a time.
 pub fn list_all(app: App) {
+    listing(app, false);
+}
+
+/// "Resume": only the pages an interrupted listing is missing; the rows on
+/// screen stay.
+pub fn resume_listing(app: App) {
+    listing(app, true);
+}
+
+/// The users on screen, so that a resumed listing still notices a repeat.
+fn seen_on_screen(app: &App) -> SeenIds {
+    app.results.results.with_untracked(|r| {
+        let mut seen = SeenIds::default();
+        for row in &r.rows {
+            seen.insert(row.user_id());
+        }
+        seen
+    })
+}
+
+/// A listing from the start, or (`resume`) of the pages the interrupted one
+/// is missing.
+fn listing(app: App, resume: bool) {
+    let earlier = app
+        .query
+        .listing
+        .get_untracked()
+        .filter(|l| resume && l.can_resume());
+    if resume && earlier.is_none() {
+        return;
+    }
     let Some(client) = client(&app) else {
         return;
     };
+    // A resume goes on with the notes of the pages already shown.
+    let mut notes = if resume {
+        app.query.list_notes.get_untracked()
+    } else {
+        Vec::new()
+    };
     let call = begin(&app);
-    let mut pages = match client.list_usage_pages(PAGE_SIZE, call.options.clone()) {
+    let paging = Paging::new(PAGE_SIZE).with_concurrency(CONCURRENCY);
+    let (mut listing, paging) = match earlier {
+        Some(mut listing) => {
+            let resume = Resume {
+                total: listing.total.unwrap_or_default(),
+                missing_offsets: listing.missing_offsets(),
+                seen: seen_on_screen(&app),
+            };
+            listing.resume(now_ms());
+            (listing, paging.resume(resume))
+        }
+        None => (Listing::new(PAGE_SIZE, now_ms()), paging),
+    };
+    let mut pages = match client.list_pages(paging, call.options.clone()) {
         Ok(pages) => pages,
         Err(e) => {
             fail(&app, e);
@@ -260,35 +314,52 @@ pub fn list_all(app: App) {
             return;
         }
     };
-    app.results.begin_run();
-    app.results.update_results(Results::start_listing);
+    if resume {
+        app.results
+            .update_results(|r| r.completeness = Completeness::Running);
+    } else {
+        app.results.begin_run();
+        app.results.update_results(Results::start_listing);
+    }
+    listing.run_planned = pages.progress(0).pages;
+    show_listing(&app, &listing);
     spawn_local(async move {
-        let mut buffer = Vec::new();
-        let mut last_flush = now_ms();
-        let mut received = 0usize;
-        let mut total = None;
-        let mut notes: Vec<ListNote> = Vec::new();
-        let mut complete = false;
+        // Pages come here and go to the table together, a moment later.
+        let buffer: Rc<RefCell<Vec<UserSpaceQuota>>> = Rc::default();
+        let mut reached_end = false;
         loop {
-            let next = pages.next_page().await;
+            let next = pages.next_event().await;
             if call.replaced(&app) {
                 return;
             }
             match next {
                 None => {
-                    complete = true;
+                    reached_end = true;
                     break;
                 }
-                Some(Ok(page)) => {
-                    received += page.items.len();
-                    total = Some(page.total as usize);
-                    notes.extend(page.problems.iter().cloned().map(ListNote::Page));
-                    buffer.extend(page.items);
-                    progressed(&app, received, total);
-                    if now_ms() - last_flush >= LISTING_REFRESH_MS {
-                        let items = std::mem::take(&mut buffer);
-                        app.results.update_results(|r| r.append_page(items));
-                        last_flush = now_ms();
+                Some(Ok(PageEvent::Page(page))) => {
+                    listing.page_shown(page.offset, page.items.len() as u64, page.total);
+                    notes.extend(page.problems.into_iter().map(ListNote::Page));
+                    let was_empty = buffer.borrow().is_empty();
+                    buffer.borrow_mut().extend(page.items);
+                    if was_empty {
+                        let (buffer, id) = (Rc::clone(&buffer), call.id);
+                        set_timeout(
+                            move || {
+                                let items = std::mem::take(&mut *buffer.borrow_mut());
+                                if app.query.call_id.get_value() == id && !items.is_empty() {
+                                    app.results.update_results(|r| r.append_page(items));
+                                }
+                            },
+                            LISTING_REFRESH,
+                        );
+                    }
+                }
+                // The others go on; Resume fetches it again.
+                Some(Ok(PageEvent::Failed(failed))) => {
+                    listing.page_failed();
+                    if app.query.notice.with_untracked(Option::is_none) {
+                        fail(&app, failed.error);
                     }
                 }
                 Some(Err(e)) => {
@@ -298,10 +369,17 @@ pub fn list_all(app: App) {
                     break;
                 }
             }
+            listing.run_planned = pages.progress(0).pages;
+            show_listing(&app, &listing);
         }
-        if !buffer.is_empty() {
-            app.results.update_results(|r| r.append_page(buffer));
+        let rest = std::mem::take(&mut *buffer.borrow_mut());
+        if !rest.is_empty() {
+            app.results.update_results(|r| r.append_page(rest));
         }
+        listing.run_ended(reached_end);
+        let complete = !listing.interrupted;
+        let total = listing.total.map(|t| t as usize);
+        let received = listing.users as usize;
         app.results
             .update_results(|r| r.end_listing(complete, total));
         if complete && total.is_some_and(|t| t != received) {
@@ -316,6 +394,7 @@ pub fn list_all(app: App) {
             app.results.update_results(|r| r.listed_all = true);
         }
         app.query.list_notes.set(notes);
+        app.query.listing.set(Some(listing));
         finish(&app, &client);
         if complete {
             app.results
@@ -323,6 +402,17 @@ pub fn list_all(app: App) {
                 .with_untracked(|r| app.history.after_listing(r));
         }
     });
+}
+
+/// The listing's progress: the bar in users, the words in users, pages and
+/// time left.
+fn show_listing(app: &App, listing: &Listing) {
+    progressed(
+        app,
+        listing.users as usize,
+        listing.total.map(|t| t as usize),
+    );
+    app.query.listing.set(Some(listing.clone()));
 }
 
 /// "Cancel": stops the running query; what was settled stays.

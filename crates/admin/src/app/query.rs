@@ -6,6 +6,7 @@ use koodrive_client::CancelSignal;
 use leptos::prelude::*;
 
 use crate::state::ids::CsvImport;
+use crate::state::listing::Listing;
 use crate::state::notice::{ListNote, Notice};
 use crate::state::progress::Busy;
 
@@ -22,6 +23,9 @@ pub struct QueryContext {
     pub notice: RwSignal<Option<Notice>>,
     /// Notes about a listing whose pages did not add up.
     pub list_notes: RwSignal<Vec<ListNote>>,
+    /// The latest List all users, under way or interrupted (what Resume
+    /// goes on with).
+    pub listing: RwSignal<Option<Listing>>,
     /// The running query's cancel signal.
     pub cancel: StoredValue<Option<CancelSignal>, LocalStorage>,
     /// Numbers the calls: a call that a newer one replaced leaves no trace.
@@ -37,6 +41,7 @@ impl QueryContext {
             busy: RwSignal::new(None),
             notice: RwSignal::new(None),
             list_notes: RwSignal::new(Vec::new()),
+            listing: RwSignal::new(None),
             cancel: StoredValue::new_local(None),
             call_id: StoredValue::new(0),
         }

@@ -1,7 +1,8 @@
 //! What to ask: the User IDs box (checked as you type: how many ids,
 //! duplicates removed, empty entries ignored), a CSV import whose id column
 //! is found by its header or chosen here, and the buttons Query, List all
-//! users, Cancel and Retry failed, with the progress bar of a bulk query.
+//! users, Cancel, Retry failed and Resume (of a listing that stopped early),
+//! with the progress bar of a bulk query or listing.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,6 +13,7 @@ use crate::browser::files::read_bytes;
 use crate::state::directory::resolve_entries;
 use crate::state::i18n::Texts;
 use crate::state::ids::{CsvImport, parse_ids};
+use crate::state::listing::Listing;
 use crate::state::notice::{BrowserAction, Notice, Problem};
 
 /// Unresolved entries listed at most under the User IDs box.
@@ -105,7 +107,19 @@ fn QueryProgress(query: QueryContext, t: &'static Texts) -> impl IntoView {
     });
     move || {
         query.busy.get().map(|busy| {
-            let label = t.progress_of(busy.done, busy.total);
+            // A listing tells pages and time left too.
+            let label = move || {
+                query.listing.with(|l| match l {
+                    Some(l) if l.running => t.listing_progress(
+                        l.users,
+                        l.total,
+                        l.pages_shown(),
+                        l.pages(),
+                        l.time_left_ms(now.get()),
+                    ),
+                    _ => t.progress_of(busy.done, busy.total),
+                })
+            };
             let waiting = move || {
                 query
                     .busy
@@ -218,6 +232,14 @@ pub fn QueryForm(app: App, t: &'static Texts) -> impl IntoView {
         })
     };
     let no_failed = move || results.results.with(|r| r.failed.is_empty());
+    // Resume, once a listing stopped early, while its rows are on screen.
+    let resumable = move || {
+        !busy()
+            && query
+                .listing
+                .with(|l| l.as_ref().is_some_and(Listing::can_resume))
+            && results.results.with(|r| !r.earlier_run)
+    };
     view! {
         <section class="panel query" aria-labelledby="query-heading">
             <h2 id="query-heading">{t.users}</h2>
@@ -258,6 +280,11 @@ pub fn QueryForm(app: App, t: &'static Texts) -> impl IntoView {
                     on:click=move |_| actions::retry_failed(app)>
                     {t.retry_failed}
                 </button>
+                {move || resumable().then(|| view! {
+                    <button type="button" on:click=move |_| actions::resume_listing(app)>
+                        {t.resume()}
+                    </button>
+                })}
             </div>
             <QueryProgress query t />
         </section>

@@ -10,6 +10,7 @@ use super::directory::{Resolution, Unresolved};
 use super::numbers::grouped;
 use super::results::Completeness;
 
+mod listing;
 mod problems;
 mod runs;
 mod table;

@@ -1,6 +1,6 @@
 //! The page's state and everything it computes, as plain data and pure
 //! functions: what was asked ([`ids`], [`connection`]), what came back
-//! ([`results`], [`rows`]), how a run is going ([`progress`]), who the users are ([`directory`],
+//! ([`results`], [`rows`]), how a run is going ([`progress`], [`listing`]), who the users are ([`directory`],
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
 //! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
 //! [`messages`], [`notice`]), how it leaves ([`export`], [`xlsx`]), and what is kept
@@ -23,6 +23,7 @@ pub mod history;
 pub mod i18n;
 pub mod ids;
 pub mod keeping;
+pub mod listing;
 pub mod messages;
 pub mod notice;
 pub mod numbers;

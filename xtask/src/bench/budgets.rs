@@ -103,8 +103,11 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // The pinned nightly's build took 26.7 KB off (390.4 -> 363.7 KB) on
     // the base before these listings, 27.1 KB on the next: 373.8 KB
     // before Growth per day; the ceiling keeps room for its 2.0 KB and a
-    // little for features on their way.
-    ceiling: 377 * 1024,
+    // little for features on their way. 379.8 KB once List all users
+    // runs eight pages at a time with Resume and its progress in users,
+    // pages and time left (the listing's state, its words in both
+    // languages and the Resume button: about 4 KB).
+    ceiling: 380 * 1024 + 512,
     stable_ceiling: 403 * 1024,
     causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's and the usage history's included) and \

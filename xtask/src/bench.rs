@@ -5,10 +5,12 @@
 //! `bench/`): [`sizes`] (deterministic), [`bulk`] (10,000 ids against the
 //! sandbox), [`overhead`] (CPU per request), [`admin_table`] (the admin page
 //! at 100,000 users in headless Chromium), [`throughput`] (`wrk` against
-//! the sandbox) and [`directory`] (a 100,000-row directory CSV joined to
+//! the sandbox), [`directory`] (a 100,000-row directory CSV joined to
 //! 100,000 usage rows in the admin page), [`snapshots`] (the gateway's
-//! snapshot store at a million users) and [`history`] (the admin page's
-//! usage history at 100,000 users × 90 snapshots). Every timed figure is compared
+//! snapshot store at a million users), [`history`] (the admin page's
+//! usage history at 100,000 users × 90 snapshots) and [`large`] (a million
+//! users listed in the admin page and from Node, beside fetch pools). Every
+//! timed figure is compared
 //! with its baseline measured in the same run, in turns, several times; the
 //! table shows the median and the range. A part that cannot run says why in its rows instead of
 //! failing the others.
@@ -26,6 +28,7 @@ pub mod budgets;
 mod bulk;
 mod directory;
 mod history;
+mod large;
 mod machine;
 mod overhead;
 mod process;
@@ -57,6 +60,7 @@ pub const PARTS: &[&str] = &[
     "directory",
     "snapshots",
     "history",
+    "large",
 ];
 
 /// Flags of `cargo xtask bench`.
@@ -65,7 +69,7 @@ pub struct BenchArgs {
     /// Fewer and shorter runs, for trying the harnesses (results go to target/bench/).
     #[arg(long)]
     quick: bool,
-    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory, snapshots, history.
+    /// Run only this part (repeatable): sizes, bulk, overhead, admin, throughput, directory, snapshots, history, large.
     #[arg(long = "part", value_name = "NAME")]
     parts: Vec<String>,
     /// Do not check or install tools.
@@ -178,6 +182,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "directory" => directory::run(&ctx),
             "snapshots" => snapshots::run(&ctx),
             "history" => history::run(&ctx),
+            "large" => large::run(&ctx),
             _ => throughput::run(&ctx),
         };
         println!(
@@ -370,7 +375,7 @@ const REPRODUCE: &str = r#"
 ```sh
 cargo xtask bench                   # every part, about 5 minutes; writes bench/RESULTS.md
 cargo xtask bench --quick           # one short run of each, to try things (target/bench/RESULTS.md)
-cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory, snapshots, history
+cargo xtask bench --part overhead   # one part: sizes, bulk, overhead, admin, throughput, directory, snapshots, history, large
 ```
 
 It installs what is missing like `cargo xtask test` does (Node packages of
@@ -398,6 +403,13 @@ rows say so.
   in turns with a floor in the page's JavaScript (`TextDecoder`, split,
   a `Map` by id); memory after a forced GC (the wasm's linear memory,
   `performance.memory`, CDP `Performance.getMetrics`).
+- `bench/large-page.mjs`: the same way, "List all users" of a million
+  users (50 ms per answer) and of 200,000 (no delay), each beside a plain
+  `fetch` pool of the same concurrency run in the same page; then, at the
+  million rows, memory per user (wasm linear memory and JS heap after a
+  forced GC, CDP), sort, a Filter keystroke and both exports (click to
+  download). `bench/large-node.mjs`: `listUsageAll` from Node beside a bare
+  `fetch` pool. The part takes several minutes on two cores.
 - `bench/wrk-prep.mjs` + `wrk -t1 -c8`: one 50-id query, token and app mode
   (signed by the npm module, X-Date fresh each turn); `bench/floor` answers
   the same body with bare hyper.

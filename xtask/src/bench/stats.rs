@@ -15,6 +15,8 @@ pub enum Unit {
     PerSec,
     /// A count of DOM rows.
     Rows,
+    /// Bytes, written as they are (memory per user).
+    ByteCount,
 }
 
 impl Unit {
@@ -26,6 +28,7 @@ impl Unit {
             "us" => Some(Self::Us),
             "rps" => Some(Self::PerSec),
             "rows" => Some(Self::Rows),
+            "B" => Some(Self::ByteCount),
             _ => None,
         }
     }
@@ -38,6 +41,7 @@ impl Unit {
             Self::Us => "us",
             Self::PerSec => "rps",
             Self::Rows => "rows",
+            Self::ByteCount => "B",
         }
     }
 
@@ -52,6 +56,7 @@ impl Unit {
             Self::Us => format!("{} µs", thousands(value)),
             Self::PerSec => format!("{}/s", thousands(value)),
             Self::Rows => thousands(value),
+            Self::ByteCount => format!("{} B", thousands(value)),
         }
     }
 
@@ -63,7 +68,7 @@ impl Unit {
             Self::Ms if scale_of >= 1000.0 => format!("{:.2}", value / 1000.0),
             Self::Ms if scale_of >= 100.0 => format!("{value:.0}"),
             Self::Ms => format!("{value:.1}"),
-            Self::Us | Self::PerSec | Self::Rows => thousands(value),
+            Self::Us | Self::PerSec | Self::Rows | Self::ByteCount => thousands(value),
         }
     }
 }

@@ -206,12 +206,13 @@ impl<'a> Object<'a> {
     }
 
     /// A number member, `null` when `value` is `None` or not finite (JSON
-    /// has no NaN or infinity). Written in Rust's shortest form that reads
-    /// back to the same `f64`.
+    /// has no NaN or infinity). Written with `Display` (plain digits, no
+    /// exponent), which reads back to the same `f64`; not with `Debug`,
+    /// which the size-built wasm compiles to nothing.
     pub fn opt_f64(&mut self, key: &str, value: Option<f64>) -> &mut Self {
         match value.filter(|v| v.is_finite()) {
             Some(v) => {
-                let _ = write!(self.key(key), "{v:?}");
+                let _ = write!(self.key(key), "{v}");
                 self
             }
             None => self.raw(key, "null"),

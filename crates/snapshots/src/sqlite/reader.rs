@@ -73,6 +73,49 @@ impl SqliteReader {
     }
 }
 
+/// Reads the users of snapshot `id`, the columns `columns` of `reading r`
+/// joined with `user_key k` and `terms t`, in the order they were listed;
+/// `item` makes each row into what `each` is given (`None` leaves the row
+/// out), [`BATCH`] at a time. An empty snapshot still gets one (empty)
+/// batch; `each` returning `false` stops early. `None` when there is no
+/// snapshot `id`.
+fn read_batches<T>(
+    conn: &Connection,
+    id: i64,
+    columns: &str,
+    mut item: impl FnMut(&rusqlite::Row<'_>) -> Result<Option<T>, rusqlite::Error>,
+    each: &mut dyn FnMut(&SnapshotInfo, &[T]) -> bool,
+) -> Result<Option<SnapshotInfo>, rusqlite::Error> {
+    let Some(found) = info(conn, id)? else {
+        return Ok(None);
+    };
+    let mut statement = conn.prepare(&format!(
+        "SELECT {columns}
+         FROM reading r JOIN user_key k ON k.key = r.user_key JOIN terms t ON t.id = r.terms
+         WHERE r.snapshot = ?1 ORDER BY r.user_key"
+    ))?;
+    let mut rows = statement.query([id])?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut gave = false;
+    while let Some(row) = rows.next()? {
+        let Some(one) = item(row)? else {
+            continue;
+        };
+        batch.push(one);
+        if batch.len() == BATCH {
+            gave = true;
+            if !each(&found, &batch) {
+                return Ok(Some(found));
+            }
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() || !gave {
+        each(&found, &batch);
+    }
+    Ok(Some(found))
+}
+
 fn info(conn: &Connection, id: i64) -> Result<Option<SnapshotInfo>, rusqlite::Error> {
     conn.query_row(
         "SELECT id, taken_at_ms, users, bytes FROM snapshot WHERE id = ?1",
@@ -123,41 +166,24 @@ impl SnapshotReader for SqliteReader {
         each: &mut dyn FnMut(&SnapshotInfo, &[UserSpaceQuota]) -> bool,
     ) -> Result<Option<SnapshotInfo>, StoreError> {
         self.with("reading a snapshot", |conn| {
-            let Some(found) = info(conn, id)? else {
-                return Ok(None);
-            };
-            let mut statement = conn.prepare(
-                "SELECT k.user_id, t.quota, r.used, t.create_time, t.effective_time, t.expiration_time
-                 FROM reading r JOIN user_key k ON k.key = r.user_key JOIN terms t ON t.id = r.terms
-                 WHERE r.snapshot = ?1 ORDER BY r.user_key",
-            )?;
-            let mut rows = statement.query([id])?;
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut gave = false;
-            while let Some(row) = rows.next()? {
-                batch.push(record(
-                    row.get(0)?,
-                    quota_text(row.get_ref(1)?),
-                    used_number(row.get_ref(2)?),
-                    [
-                        time_text(row.get_ref(3)?),
-                        time_text(row.get_ref(4)?),
-                        time_text(row.get_ref(5)?),
-                    ],
-                ));
-                if batch.len() == BATCH {
-                    gave = true;
-                    if !each(&found, &batch) {
-                        return Ok(Some(found));
-                    }
-                    batch.clear();
-                }
-            }
-            // An empty snapshot still gets one (empty) batch.
-            if !batch.is_empty() || !gave {
-                each(&found, &batch);
-            }
-            Ok(Some(found))
+            read_batches(
+                conn,
+                id,
+                "k.user_id, t.quota, r.used, t.create_time, t.effective_time, t.expiration_time",
+                |row| {
+                    Ok(Some(record(
+                        row.get(0)?,
+                        quota_text(row.get_ref(1)?),
+                        used_number(row.get_ref(2)?),
+                        [
+                            time_text(row.get_ref(3)?),
+                            time_text(row.get_ref(4)?),
+                            time_text(row.get_ref(5)?),
+                        ],
+                    )))
+                },
+                each,
+            )
         })
     }
 
@@ -168,43 +194,27 @@ impl SnapshotReader for SqliteReader {
         each: &mut dyn FnMut(&SnapshotInfo, &[SnapshotUser]) -> bool,
     ) -> Result<Option<SnapshotInfo>, StoreError> {
         self.with("reading a snapshot", |conn| {
-            let Some(found) = info(conn, id)? else {
-                return Ok(None);
-            };
-            let mut statement = conn.prepare(
-                "SELECT k.user_id, t.quota, r.used, t.effective_time, t.expiration_time
-                 FROM reading r JOIN user_key k ON k.key = r.user_key JOIN terms t ON t.id = r.terms
-                 WHERE r.snapshot = ?1 ORDER BY r.user_key",
-            )?;
-            let mut rows = statement.query([id])?;
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut gave = false;
-            while let Some(row) = rows.next()? {
-                let (Some(quota), Some(used)) =
-                    (quota_number(row.get_ref(1)?), used_number(row.get_ref(2)?))
-                else {
-                    continue;
-                };
-                let user_id: String = row.get(0)?;
-                batch.push(SnapshotUser {
-                    user_id: Arc::from(user_id),
-                    quota,
-                    used,
-                    effective_ms: time_ms(row.get_ref(3)?),
-                    expiration_ms: time_ms(row.get_ref(4)?),
-                });
-                if batch.len() == BATCH {
-                    gave = true;
-                    if !each(&found, &batch) {
-                        return Ok(Some(found));
-                    }
-                    batch.clear();
-                }
-            }
-            if !batch.is_empty() || !gave {
-                each(&found, &batch);
-            }
-            Ok(Some(found))
+            read_batches(
+                conn,
+                id,
+                "k.user_id, t.quota, r.used, t.effective_time, t.expiration_time",
+                |row| {
+                    let (Some(quota), Some(used)) =
+                        (quota_number(row.get_ref(1)?), used_number(row.get_ref(2)?))
+                    else {
+                        return Ok(None);
+                    };
+                    let user_id: String = row.get(0)?;
+                    Ok(Some(SnapshotUser {
+                        user_id: Arc::from(user_id),
+                        quota,
+                        used,
+                        effective_ms: time_ms(row.get_ref(3)?),
+                        expiration_ms: time_ms(row.get_ref(4)?),
+                    }))
+                },
+                each,
+            )
         })
     }
 

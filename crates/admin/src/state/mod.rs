@@ -2,7 +2,7 @@
 //! functions: what was asked ([`ids`], [`connection`]), what came back
 //! ([`results`], [`rows`]), how a run is going ([`progress`], [`listing`]), who the users are ([`directory`],
 //! [`departments`]), what is shown ([`filters`], [`sort`], [`collate`],
-//! [`summary`]), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
+//! [`summary`], [`grid`] for the table's keyboard), how it reads ([`units`], [`times`], [`numbers`], [`i18n`],
 //! [`messages`], [`notice`]), how it leaves ([`export`], [`xlsx`]), and what is kept
 //! in the browser under which key and for how long ([`keeping`]); and usage
 //! over time as the page shows it: growth, "Full in", charts, past CSV
@@ -19,6 +19,7 @@ pub mod departments;
 pub mod directory;
 pub mod export;
 pub mod filters;
+pub mod grid;
 pub mod history;
 pub mod i18n;
 pub mod ids;

@@ -62,6 +62,13 @@ for (const colorScheme of ["light", "dark"]) {
       await expectNoViolations(page, "the first view");
       await listAll(page);
       await expectNoViolations(page, "after listing every user");
+      // The table's one Tab stop on a data cell (a td with tabindex 0),
+      // its tooltip shown.
+      await page.locator("table.results thead th button").first().focus();
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("End");
+      await page.locator('table.results td[tabindex="0"]:focus').waitFor();
+      await expectNoViolations(page, "with the focus on a table cell");
       await page.context().close();
     });
   }

@@ -8,12 +8,24 @@
 //! wide screens, where the id, usage and state stay pinned while the table
 //! scrolls sideways; a card per user on narrow ones, each cell labelled by
 //! its column (`data-label`).
+//!
+//! By keyboard the table is one Tab stop: one cell (or header button) has
+//! `tabindex="0"`, the header's other buttons `-1` (a cell is given one when
+//! the focus comes to it), and the arrow keys, Home, End, Page
+//! Up and Page Down move the focus between cells (`crate::state::grid` says
+//! where). The focused cell is kept as its position in the rows shown, so
+//! it survives the rows being drawn again: the table scrolls it into view
+//! and focuses it once drawn. A cell's tooltip (its `title`: exact times,
+//! raw amounts) shows on keyboard focus in one tip outside the scrolling
+//! region, placed in the window, so nothing clips it.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::history_panel::history_cells;
 use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::browser::clock::local_offset_minutes;
+use crate::state::grid::{Cell, Move, page_rows, scroll_to_show, tip_place};
 use crate::state::i18n::Texts;
 use crate::state::numbers::{parse_number, shortest, trimmed};
 use crate::state::rows::state_index;
@@ -47,7 +59,14 @@ fn header_label(column: SortColumn, t: &Texts) -> &'static str {
     }
 }
 
-/// One column header: a button that sorts.
+/// How many columns the table has, with or without the directory's three
+/// and the usage history's two.
+fn column_count(directory: bool, history: bool) -> usize {
+    8 + if directory { 3 } else { 0 } + if history { 2 } else { 0 }
+}
+
+/// One column header: a button that sorts (a Tab stop only while it is the
+/// table's focused cell).
 #[component]
 fn Header(results: ResultsContext, t: &'static Texts, column: SortColumn) -> impl IntoView {
     let sorted = move || results.sort.get().filter(|s| s.column == column);
@@ -58,7 +77,7 @@ fn Header(results: ResultsContext, t: &'static Texts, column: SortColumn) -> imp
     };
     view! {
         <th scope="col" aria-sort=aria_sort class=column.class()>
-            <button type="button" on:click=move |_| results.sort.update(|s| *s = Some(Sort::clicked(*s, column)))>
+            <button type="button" tabindex="-1" on:click=move |_| results.sort.update(|s| *s = Some(Sort::clicked(*s, column)))>
                 {header_label(column, t)}
                 <span class="arrow" aria-hidden="true">
                     {move || match sorted() {
@@ -74,9 +93,8 @@ fn Header(results: ResultsContext, t: &'static Texts, column: SortColumn) -> imp
 
 /// A time cell: short text, the exact time with its zone on hover (the
 /// title: a tooltip the browser draws above the page, so no scrolling
-/// region clips it) and for screen readers. Not a Tab stop of its own: the
-/// rows are one Tab stop (the scrolling region), so the panels below are a
-/// Tab away.
+/// region clips it; on keyboard focus the table's own tip) and for screen
+/// readers.
 fn time_cell(ms: Option<i64>, short: impl Fn(i64) -> String, zone: &TimeZoneView) -> AnyView {
     match ms {
         None => view! { <span class="none">"—"</span> }.into_any(),
@@ -208,6 +226,94 @@ fn css_row_height(el: &web_sys::HtmlDivElement) -> Option<f64> {
     (px >= 1.0).then_some(px.round())
 }
 
+/// The element of `cell` now in the document under `root`: a data cell,
+/// or the button of a column header; `None` when its row is not drawn.
+fn cell_element(root: &web_sys::Element, cell: Cell) -> Option<web_sys::HtmlElement> {
+    // The header row is `aria-rowindex` 1, the k-th row shown k + 2.
+    let mut selector = format!(
+        "tr[aria-rowindex=\"{}\"]>:nth-child({})",
+        cell.row + 1,
+        cell.column + 1
+    );
+    if cell.row == 0 {
+        selector.push_str(">button");
+    }
+    root.query_selector(&selector).ok()??.dyn_into().ok()
+}
+
+/// The cell (`td` or `th`) holding `target`, and its position.
+fn cell_of(target: &web_sys::Element) -> Option<(Cell, web_sys::Element)> {
+    let cell = target.closest("td,th").ok()??;
+    let row = cell
+        .parent_element()?
+        .get_attribute("aria-rowindex")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(1)?;
+    let mut column = 0;
+    let mut before = cell.previous_element_sibling();
+    while let Some(e) = before {
+        column += 1;
+        before = e.previous_element_sibling();
+    }
+    Some((Cell { row, column }, cell))
+}
+
+/// Whether the keyboard focus is nowhere (on the page's body), as after
+/// the focused row was drawn again.
+fn focus_lost() -> bool {
+    let doc = document();
+    match (doc.active_element(), doc.body()) {
+        (Some(active), Some(body)) => active == *body,
+        _ => true,
+    }
+}
+
+/// The room a tooltip keeps inside the window, in CSS pixels (its widest,
+/// `max-width` in the stylesheet).
+const TIP_WIDTH: f64 = 320.0;
+
+/// Shows `cell`'s tooltip in `tip`: its `title`, or that of the first
+/// element in it with one, placed in the window below or above the cell;
+/// `None` for a cell without one.
+fn show_tip(tip: &web_sys::HtmlElement, cell: &web_sys::Element) -> Option<()> {
+    let text = match cell.get_attribute("title") {
+        Some(t) => t,
+        None => cell
+            .query_selector("[title]")
+            .ok()??
+            .get_attribute("title")?,
+    };
+    if text.is_empty() {
+        return None;
+    }
+    let rect = cell.get_bounding_client_rect();
+    let page = document().document_element()?;
+    let (left, below) = tip_place(
+        rect.bottom(),
+        rect.left(),
+        f64::from(page.client_width()),
+        f64::from(page.client_height()),
+        TIP_WIDTH,
+    );
+    let top = if below {
+        rect.bottom() + 4.0
+    } else {
+        rect.top() - 4.0
+    };
+    tip.set_text_content(Some(&text));
+    let style = tip.style();
+    style
+        .set_property("left", &format!("{}px", left as i32))
+        .ok()?;
+    style
+        .set_property("top", &format!("{}px", top as i32))
+        .ok()?;
+    tip.set_class_name(if below { "cell-tip" } else { "cell-tip above" });
+    tip.set_hidden(false);
+    Some(())
+}
+
 /// The results table.
 #[component]
 pub fn ResultsTable(
@@ -220,6 +326,29 @@ pub fn ResultsTable(
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(FIRST_VIEWPORT_PX);
     let row_height = RwSignal::new(ROW_HEIGHT_PX);
+    // The focused cell (the table's one Tab stop), whether the focus is in
+    // the table (to be given back when its row is drawn again), whether a
+    // move waits for its row to be drawn, and the shown tooltip's cell.
+    let active = StoredValue::new(Cell::default());
+    let keep_focus = StoredValue::new(false);
+    let pending = StoredValue::new(false);
+    let tip = NodeRef::<leptos::html::Div>::new();
+    let tip_cell = StoredValue::new(None::<web_sys::Element>);
+    // Places the tooltip of `tip_cell` (hidden when it has none).
+    let place_tip = move || {
+        let Some(tip) = tip.get_untracked() else {
+            return;
+        };
+        let shown = tip_cell.with_value(|c| {
+            c.as_ref()
+                .filter(|c| c.is_connected())
+                .and_then(|c| show_tip(&tip, c))
+        });
+        if shown.is_none() {
+            tip_cell.set_value(None);
+            tip.set_hidden(true);
+        }
+    };
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
             let h = f64::from(el.client_height());
@@ -233,6 +362,9 @@ pub fn ResultsTable(
                 }
             }
         }
+        if tip_cell.with_value(Option::is_some) {
+            place_tip();
+        }
     };
     Effect::new(move |_| {
         if scroller.get().is_some() {
@@ -240,20 +372,117 @@ pub fn ResultsTable(
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-    // A new order or filter starts at the top; the viewport is measured
-    // again once the new rows are drawn (the table's height follows them).
+    let page_scroll = window_event_listener(leptos::ev::scroll, move |_| {
+        if tip_cell.with_value(Option::is_some) {
+            place_tip();
+        }
+    });
+    // A click outside the table takes the focus away for good.
+    let press = window_event_listener(leptos::ev::mousedown, move |ev| {
+        let outside = scroller.get_untracked().is_some_and(|root| {
+            let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            !root.contains(target.as_ref())
+        });
+        if outside {
+            keep_focus.set_value(false);
+        }
+    });
+    on_cleanup(move || {
+        resize.remove();
+        page_scroll.remove();
+        press.remove();
+    });
+    let count = move || results.shown.with(Vec::len);
+    let with_directory = move || dir.directory.with(Option::is_some);
+    let with_history = move || history.shown();
+    let shape = move || {
+        (
+            results.shown.with_untracked(Vec::len),
+            column_count(
+                dir.directory.with_untracked(Option::is_some),
+                history.shown_untracked(),
+            ),
+        )
+    };
+    // Gives the Tab stop to the focused cell, or to its column's header
+    // while its row is not drawn, and the focus too when asked, when a
+    // move waits for it, or when it was lost with a row drawn again.
+    let sync = move |focus: bool| {
+        let Some(root) = scroller.get_untracked() else {
+            return;
+        };
+        let (rows, columns) = shape();
+        let cell = active.get_value().clamped(rows, columns);
+        active.set_value(cell);
+        let drawn = cell_element(&root, cell);
+        let Some(stop) = drawn
+            .clone()
+            .or_else(|| cell_element(&root, Cell { row: 0, ..cell }))
+        else {
+            return;
+        };
+        while let Ok(Some(old)) = root.query_selector("[tabindex=\"0\"]") {
+            if old == *stop {
+                break;
+            }
+            let _ = old.set_attribute("tabindex", "-1");
+        }
+        stop.set_tab_index(0);
+        match drawn {
+            Some(el)
+                if focus || pending.get_value() || (keep_focus.get_value() && focus_lost()) =>
+            {
+                pending.set_value(false);
+                let _ = el.focus();
+            }
+            Some(_) => {}
+            None => pending.set_value(focus || pending.get_value()),
+        }
+    };
+    // The header's height, the view's and the rows'.
+    let geometry = move |root: &web_sys::HtmlDivElement| {
+        let header = root
+            .query_selector("thead")
+            .ok()
+            .flatten()
+            .map_or(0.0, |h| h.get_bounding_client_rect().height());
+        (
+            header,
+            f64::from(root.client_height()),
+            row_height.get_untracked(),
+        )
+    };
+    // Scrolls the table as little as shows `row` (the header row: the
+    // first row shown) whole under the header.
+    let show_row = move |root: &web_sys::HtmlDivElement, row: usize| {
+        let (header, view, rows) = geometry(root);
+        let at = f64::from(root.scroll_top());
+        if let Some(top) = scroll_to_show(row.saturating_sub(1), rows, header, at, view) {
+            root.set_scroll_top(top as i32);
+            measure();
+        }
+    };
+    // A new order or filter starts at the top, unless the focus is in the
+    // rows: then the focused position stays in view (clamped to the rows
+    // left). The viewport is measured again once the new rows are drawn
+    // (the table's height follows them).
     Effect::new(move |_| {
         results.shown.track();
         dir.directory.track();
         history.trends.track();
         if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(0);
+            let (rows, columns) = shape();
+            let cell = active.get_value().clamped(rows, columns);
+            active.set_value(cell);
+            if keep_focus.get_value() && cell.row > 0 {
+                show_row(&el, cell.row);
+            } else {
+                el.set_scroll_top(0);
+                scroll_top.set(0.0);
+            }
         }
-        scroll_top.set(0.0);
         request_animation_frame(measure);
     });
-    let count = move || results.shown.with(Vec::len);
     let range = Memo::new(move |_| {
         let len = count();
         let rows = row_height.get();
@@ -263,6 +492,110 @@ pub fn ResultsTable(
         let visible = (viewport.get() / rows).ceil() as usize + 2 * OVERSCAN;
         (first, (first + visible).min(len))
     });
+    // Once rows are drawn (scrolled, sorted, filtered, redrawn), the Tab
+    // stop and the focus follow them.
+    Effect::new(move |_| {
+        range.track();
+        results.render_key.track();
+        results.shown.track();
+        with_directory();
+        with_history();
+        request_animation_frame(move || sync(false));
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some((_, cell)) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| cell_of(&t))
+        else {
+            return;
+        };
+        // The focused cell, or the one a move is taking the focus to (a
+        // key held down moves on from there).
+        let from = active.get_value();
+        let key = ev.key();
+        if key == "Escape" {
+            tip_cell.set_value(None);
+            place_tip();
+            return;
+        }
+        // A row does on Enter what it does on a click; Space does not
+        // scroll the table away from the focus. In the header row both
+        // press the header's button.
+        if from.row > 0 && (key == "Enter" || key == " ") {
+            ev.prevent_default();
+            if key == "Enter" {
+                if let Some(cell) = cell.dyn_ref::<web_sys::HtmlElement>() {
+                    cell.click();
+                }
+            }
+            return;
+        }
+        let Some(step) = Move::from_key(&key, ev.ctrl_key() || ev.meta_key()) else {
+            return;
+        };
+        if ev.alt_key() || ev.shift_key() {
+            return;
+        }
+        ev.prevent_default();
+        let Some(root) = scroller.get_untracked() else {
+            return;
+        };
+        let (rows, columns) = shape();
+        let (header, view, row_px) = geometry(&root);
+        let to = from.moved(step, rows, columns, page_rows(view, header, row_px));
+        active.set_value(to);
+        if to.row != from.row {
+            show_row(&root, to.row);
+        }
+        sync(true);
+    };
+    // A click on a cell makes it the focused cell.
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some((cell, _)) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| cell_of(&t))
+        {
+            active.set_value(cell);
+            sync(true);
+        }
+    };
+    let on_focus_in = move |ev: web_sys::FocusEvent| {
+        keep_focus.set_value(true);
+        let Some((cell, el)) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| cell_of(&t))
+        else {
+            return;
+        };
+        active.set_value(cell);
+        pending.set_value(false);
+        sync(false);
+        // The tip shows on keyboard focus (a pointer has the title's own).
+        let keyboard = el.matches(":focus-visible").unwrap_or(false);
+        tip_cell.set_value(keyboard.then_some(el));
+        place_tip();
+    };
+    let on_focus_out = move |ev: web_sys::FocusEvent| {
+        tip_cell.set_value(None);
+        place_tip();
+        let Some(root) = scroller.get_untracked() else {
+            return;
+        };
+        let to = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        if to.as_ref().is_some_and(|n| root.contains(Some(n))) {
+            return;
+        }
+        // Nowhere to go (`None`) is also what a row drawn again or moved
+        // says of its focused cell: a click elsewhere tells them apart.
+        if to.is_some() {
+            keep_focus.set_value(false);
+        }
+    };
     let visible = move || {
         let (first, end) = range.get();
         let key = results.render_key.get();
@@ -274,12 +607,7 @@ pub fn ResultsTable(
                 .collect::<Vec<_>>()
         })
     };
-    let with_directory = move || dir.directory.with(Option::is_some);
-    let with_history = move || history.shown();
-    let columns = move || {
-        let count = 8 + if with_directory() { 3 } else { 0 } + if with_history() { 2 } else { 0 };
-        count.to_string()
-    };
+    let columns = move || column_count(with_directory(), with_history()).to_string();
     // Whole pixels: integer text, no float formatting.
     let px = move |rows: usize| format!("{}px", rows * row_height.get() as usize);
     let spacer_top = move || px(range.get().0);
@@ -288,10 +616,11 @@ pub fn ResultsTable(
         px(count().saturating_sub(end))
     };
     view! {
-        <div class="table-scroll" class:with-directory=with_directory class:with-history=move || history.shown() node_ref=scroller tabindex="0" role="region"
+        <div class="table-scroll" class:with-directory=with_directory class:with-history=move || history.shown() node_ref=scroller role="region"
             aria-label=t.results_table
             on:scroll=move |_| measure()>
-            <table class="results" aria-rowcount=move || (count() + 1).to_string()>
+            <table class="results" aria-rowcount=move || (count() + 1).to_string()
+                on:keydown=on_key on:click=on_click on:focusin=on_focus_in on:focusout=on_focus_out>
                 <thead>
                     <tr aria-rowindex="1">
                         {move || {
@@ -318,5 +647,8 @@ pub fn ResultsTable(
                 <p class="empty">{t.no_rows}</p>
             </Show>
         </div>
+        // The focused cell's tooltip: outside the scrolling region, placed
+        // in the window (the cell's text for screen readers is in the cell).
+        <div class="cell-tip" aria-hidden="true" hidden node_ref=tip></div>
     }
 }

@@ -6,7 +6,10 @@
 //! complete listing while "Keep history on this computer" is ticked, at the
 //! server's time; imports (a history file, past CSV exports) add to them.
 //! Every change is written to the browser's storage (`browser::history`)
-//! while history is kept.
+//! while history is kept. Behind a gateway that keeps snapshots, its
+//! snapshots are read too (after the first endpoint check and after each
+//! complete listing, in the background) and join this browser's for the
+//! trends (see `state::server_history`); they are never written here.
 
 use std::sync::Arc;
 
@@ -19,12 +22,15 @@ use leptos::task::spawn_local;
 use super::App;
 use crate::browser::clock::now_ms;
 use crate::browser::history as store;
+use crate::browser::server_history as server_store;
+use crate::state::connection::Connection;
 use crate::state::history::{
     HistoryKey, imported, no_date, refusal, snapshot_from_export, taken_at_from_file_name,
 };
 use crate::state::i18n::Lang;
 use crate::state::keeping::scope_of;
 use crate::state::results::Results;
+use crate::state::server_history::{ServerHistory, ServerProblem, ServerStatus, joined_trends};
 
 /// What the History region tells: a message, and whether it is a refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,12 +67,26 @@ pub struct HistoryContext {
     pub server_offset_ms: RwSignal<i64>,
     /// The usage ratio at which a user is critical.
     pub critical_at: RwSignal<f64>,
+    /// The snapshots of the gateway serving the page, as far as read.
+    pub server: RwSignal<ServerHistory>,
+    /// Whether the page is served by a gateway that keeps snapshots.
+    pub server_on: RwSignal<bool>,
+    /// Reading the gateway's snapshots: how far, or why it failed.
+    pub server_status: RwSignal<ServerStatus>,
+    /// Whether they are being read now.
+    server_busy: StoredValue<bool>,
+    /// The connection (the gateway, its token).
+    connection: RwSignal<Connection>,
 }
 
 impl HistoryContext {
     /// No history yet, for the rows of `results`; times at the server's
     /// clock by `server_offset_ms`.
-    pub fn new(results: RwSignal<Results>, server_offset_ms: RwSignal<i64>) -> Self {
+    pub fn new(
+        results: RwSignal<Results>,
+        server_offset_ms: RwSignal<i64>,
+        connection: RwSignal<Connection>,
+    ) -> Self {
         let trends = RwSignal::new(None::<Arc<Trends>>);
         let keys = Memo::new(move |_| {
             trends.with(|t| match t {
@@ -91,6 +111,11 @@ impl HistoryContext {
             scope: RwSignal::new(String::new()),
             server_offset_ms,
             critical_at: RwSignal::new(koodrive_core::Thresholds::default().critical_at()),
+            server: RwSignal::new(ServerHistory::default()),
+            server_on: RwSignal::new(false),
+            server_status: RwSignal::new(ServerStatus::Quiet),
+            server_busy: StoredValue::new(false),
+            connection,
         }
     }
 
@@ -138,12 +163,14 @@ impl HistoryContext {
     pub fn recompute(&self) {
         let critical = self.critical_at.get_untracked();
         let computed = self.history.with_untracked(|h| {
-            (!h.is_empty()).then(|| Trends::compute(h, critical).map(Arc::new))
+            self.server
+                .with_untracked(|s| joined_trends(h, s, critical))
+                .map(|t| t.map(Arc::new))
         });
         match computed {
-            None => self.trends.set(None),
-            Some(Ok(trends)) => self.trends.set(Some(trends)),
-            Some(Err(e)) => {
+            Ok(None) => self.trends.set(None),
+            Ok(Some(trends)) => self.trends.set(Some(trends)),
+            Err(e) => {
                 self.trends.set(None);
                 self.tell(e.to_string(), true);
             }
@@ -184,8 +211,10 @@ impl HistoryContext {
     }
 
     /// After a complete listing: a snapshot of its users, taken at the
-    /// server's time, while history is kept.
+    /// server's time, while history is kept; and the gateway's snapshots
+    /// read again (it may have taken some since).
     pub fn after_listing(&self, results: &Results) {
+        self.read_server();
         if !self.keep.get_untracked() {
             return;
         }
@@ -289,6 +318,79 @@ impl HistoryContext {
         });
     }
 
+    /// Reads the gateway's snapshots in the background, when the page is
+    /// served by one that keeps them: its list, then those of them the
+    /// trends read and not read yet, one by one (the History region tells
+    /// how far). Nothing waits for it; a failure is told in the History
+    /// region and leaves the history of this computer as it is. Not while
+    /// the gateway's token is needed and not entered.
+    pub fn read_server(&self) {
+        let (on, token) = self.connection.with_untracked(|c| {
+            let gateway = c.gateway.as_ref();
+            let token = c.gateway_token.trim().to_owned();
+            (
+                gateway.is_some_and(|g| g.snapshots),
+                gateway.is_some_and(|g| g.needs_token).then_some(token),
+            )
+        });
+        self.server_on.set(on);
+        if !on || token.as_deref() == Some("") || self.server_busy.get_value() {
+            return;
+        }
+        let origin = crate::browser::page_origin();
+        self.server_busy.set_value(true);
+        let this = *self;
+        spawn_local(async move {
+            let read = this.read_server_from(&origin, token.as_deref()).await;
+            this.server_busy.set_value(false);
+            this.server_status.set(match read {
+                Ok(()) => ServerStatus::Quiet,
+                Err(problem) => ServerStatus::Failed(problem),
+            });
+        });
+    }
+
+    async fn read_server_from(
+        &self,
+        origin: &str,
+        token: Option<&str>,
+    ) -> Result<(), ServerProblem> {
+        let listed = server_store::list(origin, token).await?;
+        let mut changed = self
+            .server
+            .try_update(|s| s.set_listed(listed))
+            .unwrap_or(false);
+        let browser_times: Vec<i64> = self
+            .history
+            .with_untracked(|h| h.entries().iter().map(|e| e.header.taken_at_ms).collect());
+        let wanted = self.server.with_untracked(|s| s.to_fetch(&browser_times));
+        let total = wanted.len();
+        let mut outcome = Ok(());
+        for (done, info) in wanted.into_iter().enumerate() {
+            self.server_status
+                .set(ServerStatus::Reading { done, total });
+            let stored = match server_store::fetch(origin, token, info.id).await {
+                Ok(stored) => stored,
+                Err(problem) => {
+                    outcome = Err(problem);
+                    break;
+                }
+            };
+            match self.server.try_update(|s| s.add(info, stored)) {
+                Some(Err(why)) => {
+                    outcome = Err(ServerProblem::Unreadable(why));
+                    break;
+                }
+                _ => changed = true,
+            }
+        }
+        // What was read counts, even when a later one failed.
+        if changed {
+            self.recompute();
+        }
+        outcome
+    }
+
     /// Imports a history file (as exported): its snapshots join these.
     /// A foreign or damaged file is refused and nothing changes.
     pub fn import_file(&self, name: &str, bytes: &[u8], lang: Lang) {
@@ -378,6 +480,7 @@ pub fn wire(app: &App) {
         }
         loaded.set_value(true);
         history.load(conn.connection.with_untracked(scope_of));
+        history.read_server();
     });
     Effect::new(move |_| {
         let critical = thresholds.with(|t| t.critical_at());

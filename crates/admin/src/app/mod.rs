@@ -61,7 +61,11 @@ impl App {
         let results_signal = RwSignal::new(crate::state::results::Results::default());
         let directory = DirectoryContext::new(results_signal);
         let lang = connection.lang_signal();
-        let history = HistoryContext::new(results_signal, connection.server_offset_ms);
+        let history = HistoryContext::new(
+            results_signal,
+            connection.server_offset_ms,
+            connection.connection,
+        );
         let results =
             ResultsContext::new(results_signal, directory, history, lang, zone_name, now_ms);
         Self {

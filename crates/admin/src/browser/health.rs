@@ -2,7 +2,8 @@
 //! `{"sandbox": true, ...}` there; a real KooDrive answers something else,
 //! and a static host or nothing at all answers no JSON. Is the page served
 //! by a `koodrive-gateway`? `GET {origin}/__gateway/health` answers
-//! `{"gateway": true, "upstream": …, "signs": …, "needsToken": …}` there.
+//! `{"gateway": true, "upstream": …, "signs": …, "needsToken": …,
+//! "snapshots": {"on": …}}` there.
 
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
@@ -76,5 +77,9 @@ pub async fn gateway(origin: &str) -> Option<GatewayInfo> {
             .unwrap_or_default(),
         signs: field("signs") == Some(JsValue::TRUE),
         needs_token: field("needsToken") == Some(JsValue::TRUE),
+        snapshots: field("snapshots")
+            .filter(JsValue::is_object)
+            .and_then(|s| Reflect::get(&s, &JsValue::from_str("on")).ok())
+            == Some(JsValue::TRUE),
     })
 }

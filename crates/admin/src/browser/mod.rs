@@ -3,7 +3,8 @@
 //! files in and out and the clipboard ([`files`]), this tab's session
 //! storage ([`session`]), the sandbox's health check ([`health`]) and the
 //! directory kept on this computer, if the administrator asks ([`keep`]),
-//! and so is the usage history ([`history`]).
+//! and so is the usage history ([`history`]); the snapshots the gateway
+//! serving the page keeps ([`server_history`]).
 //! Nothing here writes to `localStorage`, the URL or the console.
 
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod files;
 pub mod health;
 pub mod history;
 pub mod keep;
+pub mod server_history;
 pub mod session;
 
 /// This page's origin (`http://127.0.0.1:8080`); empty when it has none

@@ -1,10 +1,13 @@
 //! Usage over time on the page: the `History` region (keep on this
 //! computer, the snapshots, delete, export and import, the tenant's totals
 //! and one user's chart), the `Full within (days)` filter, and the table's
-//! `Growth` and `Full in` cells. What they mean is `state::history`; the
-//! snapshots and trends live in [`HistoryContext`].
+//! `Growth` and `Full in` cells. Behind a gateway that keeps snapshots, its
+//! snapshots are listed beside this computer's, marked `server`. What they
+//! mean is `state::history` and `state::server_history`; the snapshots and
+//! trends live in [`HistoryContext`].
 
 use koodrive_core::history::HistoryError;
+use koodrive_core::history::UsagePoint;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -15,11 +18,12 @@ use crate::browser::files::read_bytes;
 use crate::browser::history::download_bytes;
 use crate::state::export::file_stamp;
 use crate::state::history::{
-    ChartGeometry, FullIn, HistoryTexts, chart_geometry, growth_text, history_rows,
-    history_summary, history_texts, parse_full_within, source_name, taken_at_from_file_name,
+    ChartGeometry, FullIn, HistoryTexts, Kept, chart_geometry, growth_text, history_summary,
+    history_texts, parse_full_within, source_name, taken_at_from_file_name,
 };
 use crate::state::i18n::{Lang, Texts};
 use crate::state::numbers::fixed;
+use crate::state::server_history::{joined_rows, joined_user_series, server_summary};
 use crate::state::times::exact_time;
 use crate::state::units::{WireUnit, format_amount, format_bytes};
 
@@ -197,6 +201,7 @@ pub fn HistoryPanel(
         }
     };
     let empty = move || history.history.with(|h| h.is_empty());
+    let no_rows = move || empty() && history.server.with(|s| s.listed.is_empty());
     let summary = move || {
         history
             .history
@@ -204,22 +209,35 @@ pub fn HistoryPanel(
     };
     let rows = move || {
         let zone = results.zone.get();
-        history.history.with(history_rows).into_iter().map(|row| {
-            let taken = exact_time(row.taken_at_ms, &zone, local_offset_minutes(row.taken_at_ms));
-            let at = row.taken_at_ms;
-            view! {
-                <tr>
-                    <td>{taken.clone()}</td>
-                    <td>{source_name(row.source, lang)}</td>
-                    <td class="num">{crate::state::numbers::grouped(row.users)}</td>
-                    <td class="num">{format_bytes(row.stored_bytes as f64)}</td>
-                    <td>
-                        <button type="button" class="small" aria-label=format!("{} {taken}", h.delete)
-                            on:click=move |_| history.remove(at)>{h.delete}</button>
-                    </td>
-                </tr>
-            }
-        }).collect_view()
+        let rows = history
+            .history
+            .with(|b| history.server.with(|s| joined_rows(b, s)));
+        rows.into_iter()
+            .map(|row| {
+                let taken = exact_time(
+                    row.taken_at_ms,
+                    &zone,
+                    local_offset_minutes(row.taken_at_ms),
+                );
+                let at = row.taken_at_ms;
+                let kept = row.kept;
+                // The server's snapshots are the gateway's to delete.
+                let delete = (kept == Kept::ThisComputer).then(|| view! {
+                <button type="button" class="small" aria-label=format!("{} {taken}", h.delete)
+                    on:click=move |_| history.remove(at)>{h.delete}</button>
+            });
+                view! {
+                    <tr class=if kept == Kept::Server { "server" } else { "this-computer" }>
+                        <td>{taken.clone()}</td>
+                        <td>{source_name(row.source, lang)}</td>
+                        <td class="num">{crate::state::numbers::grouped(row.users)}</td>
+                        <td class="num">{format_bytes(row.stored_bytes as f64)}</td>
+                        <td class="kept"><span class="mark">{kept.name(lang)}</span></td>
+                        <td>{delete}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
     };
     let totals_chart = move || {
         let unit = results.unit.get();
@@ -243,9 +261,9 @@ pub fn HistoryPanel(
         let unit = results.unit.get();
         let thresholds = results.thresholds.get();
         history.trends.track();
-        let points = history
+        let points: Result<Vec<UsagePoint>, String> = history
             .history
-            .with(|x| x.user_series(&user))
+            .with(|x| history.server.with(|s| joined_user_series(x, s, &user)))
             .map_err(|e: HistoryError| e.to_string());
         let points: Vec<(i64, f64, f64)> = points
             .unwrap_or_default()
@@ -301,7 +319,16 @@ pub fn HistoryPanel(
                 view! { <p class="history-message" role="status">{m.text}</p> }.into_any()
             })}
             <p class="history-summary">{summary}</p>
-            <Show when=move || !empty() fallback=move || view! { <p class="empty">{h.empty}</p> }>
+            <Show when=move || history.server_on.get()>
+                <p class="server-summary">{move || history.server.with(|s| server_summary(s.listed.len(), lang))}</p>
+                <p class="help">{h.server_help}</p>
+            </Show>
+            {move || history.server_status.with(|s| s.text(lang)).map(|(text, error)| if error {
+                view! { <p class="server-message error" role="alert">{text}</p> }.into_any()
+            } else {
+                view! { <p class="server-message" role="status">{text}</p> }.into_any()
+            })}
+            <Show when=move || !no_rows() fallback=move || view! { <p class="empty">{h.empty}</p> }>
                 <div class="history-table">
                     <table>
                         <thead>
@@ -310,6 +337,7 @@ pub fn HistoryPanel(
                                 <th scope="col">{h.source}</th>
                                 <th scope="col">{h.users}</th>
                                 <th scope="col">{h.stored_size}</th>
+                                <th scope="col">{h.kept_on}</th>
                                 <th scope="col"><span class="sr-only">{h.delete}</span></th>
                             </tr>
                         </thead>

@@ -40,6 +40,9 @@ pub struct GatewayInfo {
     pub signs: bool,
     /// Every request must carry `X-Gateway-Token`.
     pub needs_token: bool,
+    /// The gateway keeps snapshots of every user's usage (its health's
+    /// `snapshots.on`), which the History region shows.
+    pub snapshots: bool,
 }
 
 /// The connection form's values.
@@ -250,6 +253,7 @@ mod tests {
             upstream: "koodrive.example".into(),
             signs: true,
             needs_token: true,
+            snapshots: false,
         };
         c.behind_gateway(info, "http://127.0.0.1:8090");
         assert_eq!(c.endpoint, "http://127.0.0.1:8090");
@@ -283,6 +287,7 @@ mod tests {
             upstream: "koodrive.example".into(),
             signs: false,
             needs_token: false,
+            snapshots: false,
         };
         c.behind_gateway(info, "http://127.0.0.1:8090");
         assert_eq!(c.mode, AuthMode::Token);

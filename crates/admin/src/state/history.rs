@@ -55,6 +55,12 @@ pub struct HistoryTexts {
     pub chart_user: &'static str,
     pub show_chart: &'static str,
     pub no_chart: &'static str,
+    pub kept_on: &'static str,
+    pub this_computer: &'static str,
+    pub server: &'static str,
+    pub server_help: &'static str,
+    pub server_failed: &'static str,
+    pub server_retry: &'static str,
 }
 
 /// The history features' words in English.
@@ -96,6 +102,12 @@ pub static HISTORY_EN_US: HistoryTexts = HistoryTexts {
     chart_user: "User ID to chart",
     show_chart: "Show chart",
     no_chart: "No snapshot holds this user.",
+    kept_on: "Kept on",
+    this_computer: "this computer",
+    server: "server",
+    server_help: "The gateway that serves this page takes snapshots by itself; they are listed here marked server, and Growth and Full in use them with those kept on this computer (one per day: the server's where both have that day).",
+    server_failed: "The server's snapshots could not be read",
+    server_retry: "The history on this computer is unchanged; list all users to try again.",
 };
 
 /// The history features' words in Chinese.
@@ -137,6 +149,12 @@ pub static HISTORY_ZH_CN: HistoryTexts = HistoryTexts {
     chart_user: "要绘图的用户 ID",
     show_chart: "显示图表",
     no_chart: "没有快照包含此用户。",
+    kept_on: "保存位置",
+    this_computer: "此计算机",
+    server: "服务器",
+    server_help: "提供此页面的网关会自行保存快照；这些快照在此标记为“服务器”，增长和预计用满会同时使用它们和此计算机上保存的快照（每天一个：两边都有当天的快照时用服务器的）。",
+    server_failed: "无法读取服务器的快照",
+    server_retry: "此计算机上的历史没有改变；列出所有用户即可重试。",
 };
 
 /// The history words of a language.
@@ -546,6 +564,28 @@ pub struct HistoryRow {
     pub users: usize,
     /// Its stored size in bytes.
     pub stored_bytes: usize,
+    /// Where it is kept.
+    pub kept: Kept,
+}
+
+/// Where a snapshot is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// In this browser ("Keep history on this computer", or imported).
+    ThisComputer,
+    /// By the gateway that serves the page.
+    Server,
+}
+
+impl Kept {
+    /// Its mark in the History region.
+    pub fn name(self, lang: Lang) -> &'static str {
+        let t = history_texts(lang);
+        match self {
+            Self::ThisComputer => t.this_computer,
+            Self::Server => t.server,
+        }
+    }
 }
 
 /// The `History` region's rows, newest first.
@@ -559,6 +599,7 @@ pub fn history_rows(history: &koodrive_core::history::History) -> Vec<HistoryRow
             source: e.header.source,
             users: e.header.users,
             stored_bytes: e.header.stored_bytes,
+            kept: Kept::ThisComputer,
         })
         .collect()
 }

@@ -6,7 +6,8 @@
 //! [`messages`], [`notice`]), how it leaves ([`export`], [`xlsx`]), and what is kept
 //! in the browser under which key and for how long ([`keeping`]); and usage
 //! over time as the page shows it: growth, "Full in", charts, past CSV
-//! exports read as snapshots ([`history`]).
+//! exports read as snapshots ([`history`]), and the snapshots a gateway
+//! keeps beside them ([`server_history`]).
 //!
 //! Nothing here spawns a task or calls a browser API, so all of it is
 //! tested natively with `cargo test`; the reactive contexts that hold these
@@ -31,6 +32,7 @@ pub mod numbers;
 pub mod progress;
 pub mod results;
 pub mod rows;
+pub mod server_history;
 pub mod sort;
 pub mod summary;
 pub mod times;

@@ -40,4 +40,4 @@ pub use format::{
 };
 pub use series::{DAY_MS, Growth, UsagePoint, growth_over, growth_tolerance_ms, user_series};
 pub use snapshot::{MAX_USER_ID_BYTES, Snapshot, SnapshotSource, SnapshotUser};
-pub use trends::{GROWTH_SPANS, TenantPoint, Trends, UserTrend};
+pub use trends::{GROWTH_SPANS, TenantPoint, Trends, UserTrend, snapshots_used};

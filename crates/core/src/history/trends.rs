@@ -14,6 +14,7 @@ use super::chain::History;
 use super::error::HistoryError;
 use super::forecast::{FORECAST_MAX_POINTS, FORECAST_WINDOW_DAYS, Forecast, forecast};
 use super::series::{DAY_MS, Growth, UsagePoint, growth_tolerance_ms};
+use super::snapshot::Snapshot;
 
 /// The spans growth is given over, in days.
 pub const GROWTH_SPANS: [u32; 3] = [7, 30, 90];
@@ -57,6 +58,52 @@ pub struct Trends {
     totals: Vec<TenantPoint>,
 }
 
+/// Which snapshots a trend reads, by position in time order.
+struct Used {
+    /// The first of the forecast's (the rest up to the newest follow).
+    first: usize,
+    /// Those the growth over each of [`GROWTH_SPANS`] is measured from.
+    references: [Option<usize>; 3],
+    /// All of them, in order, once each.
+    wanted: Vec<usize>,
+}
+
+fn used_of(times: &[i64]) -> Option<Used> {
+    let &newest_at = times.last()?;
+    let since = newest_at - FORECAST_WINDOW_DAYS * DAY_MS;
+    let first = times
+        .partition_point(|&t| t < since)
+        .max(times.len().saturating_sub(FORECAST_MAX_POINTS));
+    let mut wanted: Vec<usize> = (first..times.len()).collect();
+    let mut references = [None; 3];
+    for (k, &days) in GROWTH_SPANS.iter().enumerate() {
+        let target = newest_at - i64::from(days) * DAY_MS;
+        let tolerance = growth_tolerance_ms(days);
+        let best = (0..times.len() - 1)
+            .filter(|&i| (times[i] - target).abs() <= tolerance)
+            .min_by_key(|&i| (times[i] - target).abs());
+        references[k] = best;
+        wanted.extend(best);
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    Some(Used {
+        first,
+        references,
+        wanted,
+    })
+}
+
+/// The positions (in `times`, increasing) of the snapshots that trends over
+/// snapshots taken at `times` read users from: the newest
+/// [`FORECAST_MAX_POINTS`] within [`FORECAST_WINDOW_DAYS`], and those
+/// nearest 7, 30 and 90 days before the newest. The others count only in
+/// the tenant's totals, so a reader that must fetch snapshots may leave
+/// them out and get the same trends.
+pub fn snapshots_used(times: &[i64]) -> Vec<usize> {
+    used_of(times).map(|u| u.wanted).unwrap_or_default()
+}
+
 impl Trends {
     /// Trends over `history`, with `critical_at` the usage ratio at which a
     /// user becomes critical (such as 0.99).
@@ -66,27 +113,32 @@ impl Trends {
             .iter()
             .map(|e| e.header.taken_at_ms)
             .collect();
-        let Some(&newest_at) = times.last() else {
+        Self::compute_over(&times, history.snapshots(), critical_at)
+    }
+
+    /// Trends over snapshots taken at `times` (strictly increasing), which
+    /// `snapshots` yields one after another in that order, whatever holds
+    /// them (several histories joined, snapshots fetched one by one). Each
+    /// is looked at once; a snapshot whose time is not the next of `times`
+    /// is refused.
+    pub fn compute_over(
+        times: &[i64],
+        snapshots: impl IntoIterator<Item = Result<Snapshot, HistoryError>>,
+        critical_at: f64,
+    ) -> Result<Self, HistoryError> {
+        if times.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(HistoryError::damaged(
+                "the snapshots' times are not in increasing order",
+            ));
+        }
+        let Some(Used {
+            first,
+            references,
+            wanted,
+        }) = used_of(times)
+        else {
             return Ok(Self::default());
         };
-        // The snapshots that matter, as "slots".
-        let since = newest_at - FORECAST_WINDOW_DAYS * DAY_MS;
-        let first = times
-            .partition_point(|&t| t < since)
-            .max(times.len().saturating_sub(FORECAST_MAX_POINTS));
-        let mut wanted: Vec<usize> = (first..times.len()).collect();
-        let mut references = [None; 3];
-        for (k, &days) in GROWTH_SPANS.iter().enumerate() {
-            let target = newest_at - i64::from(days) * DAY_MS;
-            let tolerance = growth_tolerance_ms(days);
-            let best = (0..times.len() - 1)
-                .filter(|&i| (times[i] - target).abs() <= tolerance)
-                .min_by_key(|&i| (times[i] - target).abs());
-            references[k] = best;
-            wanted.extend(best);
-        }
-        wanted.sort_unstable();
-        wanted.dedup();
         let slot_of = |index: usize| wanted.binary_search(&index).ok();
         let slots = wanted.len();
 
@@ -95,8 +147,13 @@ impl Trends {
         let mut used: Vec<f64> = Vec::new();
         let mut quota: Vec<u64> = Vec::new();
         let mut totals = Vec::with_capacity(times.len());
-        for (i, snapshot) in history.snapshots().enumerate() {
+        for (i, snapshot) in snapshots.into_iter().enumerate() {
             let snapshot = snapshot?;
+            if times.get(i) != Some(&snapshot.taken_at_ms) {
+                return Err(HistoryError::damaged(
+                    "a snapshot came out of turn: its time is not the one expected",
+                ));
+            }
             totals.push(TenantPoint {
                 at_ms: snapshot.taken_at_ms,
                 users: snapshot.len(),
@@ -122,6 +179,13 @@ impl Trends {
             }
         }
         drop(index);
+        if totals.len() != times.len() {
+            return Err(HistoryError::damaged(format!(
+                "{} snapshots were expected, {} came",
+                times.len(),
+                totals.len()
+            )));
+        }
 
         let slot_times: Vec<i64> = wanted.iter().map(|&i| times[i]).collect();
         let forecast_slots: Vec<usize> = (0..slots).filter(|&s| wanted[s] >= first).collect();

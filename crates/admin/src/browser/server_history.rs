@@ -3,17 +3,22 @@
 //! (`GET /__gateway/snapshots/{id}`), from the page's own origin with the
 //! browser's `fetch`, as the health check does, carrying the
 //! `X-Gateway-Token` when the gateway needs it (as the API calls do), and
-//! no cookies. What the answers mean is `state::server_history`.
+//! no cookies. JSON is parsed by the browser. What the answers mean is
+//! `state::server_history`.
 
-use js_sys::Uint8Array;
-use wasm_bindgen::JsCast;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
-use crate::state::server_history::{SNAPSHOTS_PATH, ServerProblem, ServerSnapshotInfo, parse_list};
+use crate::state::server_history::{SNAPSHOTS_PATH, ServerProblem, ServerSnapshotInfo, list_from};
 
-/// GETs `path` at `origin`; the body's bytes of a 200 answer.
-async fn get(origin: &str, path: &str, token: Option<&str>) -> Result<Vec<u8>, ServerProblem> {
+fn field(value: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(value, &JsValue::from_str(name)).ok()
+}
+
+/// GETs `path` at `origin`; the answer when it is a 200.
+async fn get(origin: &str, path: &str, token: Option<&str>) -> Result<Response, ServerProblem> {
     let window = web_sys::window().ok_or(ServerProblem::Unreachable)?;
     let init = RequestInit::new();
     init.set_credentials(RequestCredentials::Omit);
@@ -29,29 +34,22 @@ async fn get(origin: &str, path: &str, token: Option<&str>) -> Result<Vec<u8>, S
         .await
         .map_err(|_| ServerProblem::Unreachable)?;
     let response: Response = answer.dyn_into().map_err(|_| ServerProblem::Unreachable)?;
-    let body = match response.array_buffer() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .map(|b| Uint8Array::new(&b).to_vec())
-            .map_err(|_| ServerProblem::Unreachable)?,
-        Err(_) => return Err(ServerProblem::Unreachable),
-    };
     match response.status() {
-        200 => Ok(body),
+        200 => Ok(response),
         401 | 403 => Err(ServerProblem::Token),
-        status => Err(ServerProblem::Status(status, said(&body))),
+        status => {
+            // What the gateway said (its refusal's `msg`), if anything.
+            let said = match response.json() {
+                Ok(json) => JsFuture::from(json)
+                    .await
+                    .ok()
+                    .and_then(|body| field(&body, "msg"))
+                    .and_then(|msg| msg.as_string()),
+                Err(_) => None,
+            };
+            Err(ServerProblem::Status(status, said.unwrap_or_default()))
+        }
     }
-}
-
-/// What a refusal of the gateway says (its `msg`), or the start of the body.
-fn said(body: &[u8]) -> String {
-    #[derive(serde::Deserialize)]
-    struct Refusal {
-        msg: String,
-    }
-    koodrive_core::json::from_slice_with::<Refusal>(body, |_| f64::NAN)
-        .map(|r| r.msg)
-        .unwrap_or_else(|_| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned())
 }
 
 /// The gateway's snapshots, oldest first.
@@ -59,11 +57,33 @@ pub async fn list(
     origin: &str,
     token: Option<&str>,
 ) -> Result<Vec<ServerSnapshotInfo>, ServerProblem> {
-    let body = get(origin, SNAPSHOTS_PATH, token).await?;
-    parse_list(&body).map_err(ServerProblem::Unreadable)
+    let response = get(origin, SNAPSHOTS_PATH, token).await?;
+    let not_a_list =
+        || ServerProblem::Unreadable("the gateway's list of snapshots is not JSON".into());
+    let body = JsFuture::from(response.json().map_err(|_| not_a_list())?)
+        .await
+        .map_err(|_| not_a_list())?;
+    let entries: Array = body.dyn_into().map_err(|_| not_a_list())?;
+    list_from(entries.iter().map(|entry| {
+        let number = |name: &str| field(&entry, name).and_then(|v| v.as_f64());
+        Some([
+            number("id")?,
+            number("takenAt")?,
+            number("users")?,
+            number("bytes")?,
+        ])
+    }))
+    .map_err(ServerProblem::Unreadable)
 }
 
 /// One snapshot's stored form.
 pub async fn fetch(origin: &str, token: Option<&str>, id: i64) -> Result<Vec<u8>, ServerProblem> {
-    get(origin, &format!("{SNAPSHOTS_PATH}/{id}"), token).await
+    let response = get(origin, &format!("{SNAPSHOTS_PATH}/{id}"), token).await?;
+    let promise = response
+        .array_buffer()
+        .map_err(|_| ServerProblem::Unreachable)?;
+    let bytes = JsFuture::from(promise)
+        .await
+        .map_err(|_| ServerProblem::Unreachable)?;
+    Ok(Uint8Array::new(&bytes).to_vec())
 }

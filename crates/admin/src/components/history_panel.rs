@@ -323,10 +323,9 @@ pub fn HistoryPanel(
                 <p class="server-summary">{move || history.server.with(|s| server_summary(s.listed.len(), lang))}</p>
                 <p class="help">{h.server_help}</p>
             </Show>
-            {move || history.server_status.with(|s| s.text(lang)).map(|(text, error)| if error {
-                view! { <p class="server-message error" role="alert">{text}</p> }.into_any()
-            } else {
-                view! { <p class="server-message" role="status">{text}</p> }.into_any()
+            {move || history.server_status.with(|s| s.text(lang)).map(|(text, error)| view! {
+                <p class=if error { "server-message error" } else { "server-message" }
+                    role=if error { "alert" } else { "status" }>{text}</p>
             })}
             <Show when=move || !no_rows() fallback=move || view! { <p class="empty">{h.empty}</p> }>
                 <div class="history-table">

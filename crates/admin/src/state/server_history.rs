@@ -11,7 +11,6 @@ use koodrive_core::history::{
     HistoryError, Snapshot, SnapshotSource, Trends, UsagePoint, decode_snapshot, read_header,
     snapshots_used,
 };
-use serde::Deserialize;
 
 use super::history::{HistoryRow, Kept, history_rows, history_texts};
 use super::i18n::Lang;
@@ -23,8 +22,7 @@ use koodrive_core::history::History;
 pub const SNAPSHOTS_PATH: &str = "/__gateway/snapshots";
 
 /// One of the gateway's snapshots, as its list gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerSnapshotInfo {
     /// Its id on the gateway.
     pub id: i64,
@@ -36,14 +34,41 @@ pub struct ServerSnapshotInfo {
     pub bytes: u64,
 }
 
-/// Reads the gateway's list of snapshots (any order), sorted oldest first.
-pub fn parse_list(body: &[u8]) -> Result<Vec<ServerSnapshotInfo>, String> {
-    // Every number in the list is whole: no float parser is needed.
-    let mut list: Vec<ServerSnapshotInfo> = koodrive_core::json::from_slice_with(body, |_| {
-        f64::NAN
-    })
-    .map_err(|e| format!("the gateway's list of snapshots is not what the page reads: {e}"))?;
-    list.sort_by_key(|s| (s.taken_at, s.id));
+/// The gateway's list of snapshots from its entries' `[id, takenAt, users,
+/// bytes]` as JSON numbers (`None`: an entry without them), sorted oldest
+/// first. (The browser parses the JSON: no JSON reader of ours for it in
+/// the page.)
+pub fn list_from(
+    entries: impl IntoIterator<Item = Option<[f64; 4]>>,
+) -> Result<Vec<ServerSnapshotInfo>, String> {
+    let whole =
+        |x: f64| (x.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&x)).then_some(x);
+    let mut list = entries
+        .into_iter()
+        .map(|entry| {
+            let [id, taken_at, users, bytes] = entry?.map(whole);
+            Some(ServerSnapshotInfo {
+                id: id? as i64,
+                taken_at: taken_at? as i64,
+                users: users? as u64,
+                bytes: bytes? as u64,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            "the gateway's list of snapshots is not what the page reads \
+             (each entry needs a whole id, takenAt, users and bytes)"
+                .to_owned()
+        })?;
+    // The gateway lists them oldest first: then this costs one pass. (By
+    // hand: a sort instance would cost the page some kilobytes.)
+    for i in 1..list.len() {
+        let mut j = i;
+        while j > 0 && (list[j].taken_at, list[j].id) < (list[j - 1].taken_at, list[j - 1].id) {
+            list.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     Ok(list)
 }
 
@@ -131,6 +156,24 @@ pub enum Pick {
     Server(usize),
 }
 
+/// `a` and `b`, each in order, merged in order: where `before(x, y)`, `x`
+/// comes first (from `a` when neither is before the other).
+fn merge<T>(a: Vec<T>, b: Vec<T>, before: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_b = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(x), Some(y)) => before(y, x),
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+        };
+        out.extend(if take_b { b.next() } else { a.next() });
+    }
+    out
+}
+
 /// The UTC day a time falls on.
 pub fn day_of(ms: i64) -> i64 {
     ms.div_euclid(DAY_MS)
@@ -141,23 +184,22 @@ pub fn day_of(ms: i64) -> i64 {
 /// day both have, the server's stands for it (a complete listing every
 /// administrator sees alike) and the browser's are left out, so that no day
 /// counts twice. Times are unique: a server snapshot taken at the very
-/// same time as another is left out too.
+/// same time as another is left out too. Both lists of times are oldest
+/// first (as the History and the gateway's list hold them).
 pub fn join_plan(browser_times: &[i64], server_times: &[i64]) -> Vec<(i64, Pick)> {
-    let mut server_days: Vec<i64> = server_times.iter().map(|&t| day_of(t)).collect();
-    server_days.sort_unstable();
-    let mut plan: Vec<(i64, Pick)> = server_times
+    let server_days: Vec<i64> = server_times.iter().map(|&t| day_of(t)).collect();
+    let server: Vec<(i64, Pick)> = server_times
         .iter()
         .enumerate()
         .map(|(j, &t)| (t, Pick::Server(j)))
-        .chain(
-            browser_times
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| server_days.binary_search(&day_of(**t)).is_err())
-                .map(|(i, &t)| (t, Pick::Browser(i))),
-        )
         .collect();
-    plan.sort_by_key(|p| p.0);
+    let browser: Vec<(i64, Pick)> = browser_times
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| server_days.binary_search(&day_of(**t)).is_err())
+        .map(|(i, &t)| (t, Pick::Browser(i)))
+        .collect();
+    let mut plan = merge(server, browser, |x, y| x.0 < y.0);
     plan.dedup_by_key(|p| p.0);
     plan
 }
@@ -209,7 +251,7 @@ pub fn joined_trends(
         return Ok(None);
     }
     let times: Vec<i64> = plan.iter().map(|p| p.0).collect();
-    Trends::compute_over(&times, decoded(history, server, &plan), critical_at).map(Some)
+    Trends::compute_over(&times, &mut decoded(history, server, &plan), critical_at).map(Some)
 }
 
 /// One user's points over both sets joined, oldest first.
@@ -236,17 +278,22 @@ pub fn joined_user_series(
 /// The History region's rows, newest first: this browser's and every
 /// snapshot the server lists, each marked with where it is kept.
 pub fn joined_rows(history: &History, server: &ServerHistory) -> Vec<HistoryRow> {
-    let mut rows = history_rows(history);
-    rows.extend(server.listed.iter().map(|s| HistoryRow {
-        taken_at_ms: s.taken_at,
-        source: SnapshotSource::Listing,
-        users: usize::try_from(s.users).unwrap_or(usize::MAX),
-        stored_bytes: usize::try_from(s.bytes).unwrap_or(usize::MAX),
-        kept: Kept::Server,
-    }));
+    let server_rows = server
+        .listed
+        .iter()
+        .rev()
+        .map(|s| HistoryRow {
+            taken_at_ms: s.taken_at,
+            source: SnapshotSource::Listing,
+            users: usize::try_from(s.users).unwrap_or(usize::MAX),
+            stored_bytes: usize::try_from(s.bytes).unwrap_or(usize::MAX),
+            kept: Kept::Server,
+        })
+        .collect();
     // Newest first; at one time, the server's first.
-    rows.sort_by_key(|r| (std::cmp::Reverse(r.taken_at_ms), r.kept != Kept::Server));
-    rows
+    merge(server_rows, history_rows(history), |x, y| {
+        x.taken_at_ms > y.taken_at_ms
+    })
 }
 
 /// Why the server's snapshots could not be read.
@@ -313,8 +360,14 @@ impl ServerStatus {
                     (ServerProblem::Token, Lang::ZhCn) => {
                         "网关拒绝了网关令牌：请输入正确的令牌".to_owned()
                     }
+                    (ServerProblem::Status(status, said), Lang::EnUs) if said.is_empty() => {
+                        format!("the gateway answered {status}")
+                    }
                     (ServerProblem::Status(status, said), Lang::EnUs) => {
                         format!("the gateway answered {status}: {said}")
+                    }
+                    (ServerProblem::Status(status, said), Lang::ZhCn) if said.is_empty() => {
+                        format!("网关返回 {status}")
                     }
                     (ServerProblem::Status(status, said), Lang::ZhCn) => {
                         format!("网关返回 {status}：{said}")
@@ -398,15 +451,24 @@ mod tests {
 
     #[test]
     fn the_list_reads_as_the_gateway_writes_it() {
-        let body = br#"[{"id":2,"takenAt":1764633600000,"users":230,"bytes":4096},
-            {"id":1,"takenAt":1764547200000,"users":230,"bytes":8192,"later":true}]"#;
-        let list = parse_list(body).unwrap();
+        let list = list_from([
+            Some([2.0, 1_764_633_600_000.0, 230.0, 4096.0]),
+            Some([1.0, T0 as f64, 230.0, 8192.0]),
+        ])
+        .unwrap();
         assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), [1, 2]);
         assert_eq!(list[0].taken_at, T0);
         assert_eq!((list[1].users, list[1].bytes), (230, 4096));
-        assert_eq!(parse_list(b"[]").unwrap(), []);
-        let e = parse_list(br#"{"code":"x"}"#).unwrap_err();
-        assert!(e.contains("list of snapshots"), "{e}");
+        assert_eq!(list_from([]).unwrap(), []);
+        for bad in [
+            None,
+            Some([1.5, 0.0, 0.0, 0.0]),
+            Some([1.0, -1.0, 0.0, 0.0]),
+            Some([1.0, f64::NAN, 0.0, 0.0]),
+        ] {
+            let e = list_from([bad]).unwrap_err();
+            assert!(e.contains("list of snapshots"), "{e}");
+        }
     }
 
     #[test]

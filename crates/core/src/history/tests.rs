@@ -257,14 +257,14 @@ fn trends_over_snapshots_from_anywhere_equal_those_of_one_history() {
     }
     let times: Vec<i64> = (0..31).map(day).collect();
     let mut kept = history.snapshots();
-    let joined = (0..31).map(|d| {
+    let mut joined = (0..31).map(|d| {
         if d % 2 == 0 {
             kept.next().unwrap()
         } else {
             decode_snapshot(&encode_snapshot(&snapshot_on(d), None), None)
         }
     });
-    let over = Trends::compute_over(&times, joined, 0.99).unwrap();
+    let over = Trends::compute_over(&times, &mut joined, 0.99).unwrap();
     let whole = History::from_snapshots((0..31).map(snapshot_on).collect());
     let one = Trends::compute(&whole, 0.99).unwrap();
     assert_eq!(over.totals(), one.totals());
@@ -277,8 +277,12 @@ fn trends_over_snapshots_from_anywhere_equal_those_of_one_history() {
     assert!(used.len() <= FORECAST_MAX_POINTS + 3, "{used:?}");
     assert_eq!(used.last(), Some(&119));
     let some: Vec<i64> = used.iter().map(|&i| times[i]).collect();
-    let few =
-        Trends::compute_over(&some, used.iter().map(|&i| Ok(snapshot_on(i as i64))), 0.99).unwrap();
+    let few = Trends::compute_over(
+        &some,
+        &mut used.iter().map(|&i| Ok(snapshot_on(i as i64))),
+        0.99,
+    )
+    .unwrap();
     let all = Trends::compute(
         &History::from_snapshots((0..120).map(snapshot_on).collect()),
         0.99,
@@ -289,11 +293,26 @@ fn trends_over_snapshots_from_anywhere_equal_those_of_one_history() {
     }
     assert!(snapshots_used(&[]).is_empty());
     // Times out of order, a snapshot out of turn, or one missing: refused.
-    let err = Trends::compute_over(&[day(1), day(0)], [Ok(snapshot_on(1))], 0.99).unwrap_err();
+    let err = Trends::compute_over(
+        &[day(1), day(0)],
+        &mut [Ok(snapshot_on(1))].into_iter(),
+        0.99,
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), HistoryErrorKind::Damaged);
-    let err = Trends::compute_over(&[day(0), day(1)], [Ok(snapshot_on(1))], 0.99).unwrap_err();
+    let err = Trends::compute_over(
+        &[day(0), day(1)],
+        &mut [Ok(snapshot_on(1))].into_iter(),
+        0.99,
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), HistoryErrorKind::Damaged);
-    let err = Trends::compute_over(&[day(0), day(1)], [Ok(snapshot_on(0))], 0.99).unwrap_err();
+    let err = Trends::compute_over(
+        &[day(0), day(1)],
+        &mut [Ok(snapshot_on(0))].into_iter(),
+        0.99,
+    )
+    .unwrap_err();
     assert!(
         err.to_string()
             .contains("2 snapshots were expected, 1 came"),

@@ -113,17 +113,18 @@ impl Trends {
             .iter()
             .map(|e| e.header.taken_at_ms)
             .collect();
-        Self::compute_over(&times, history.snapshots(), critical_at)
+        Self::compute_over(&times, &mut history.snapshots(), critical_at)
     }
 
     /// Trends over snapshots taken at `times` (strictly increasing), which
     /// `snapshots` yields one after another in that order, whatever holds
     /// them (several histories joined, snapshots fetched one by one). Each
     /// is looked at once; a snapshot whose time is not the next of `times`
-    /// is refused.
+    /// is refused. (An iterator object, not a generic: one copy of this
+    /// long function in a wasm, whatever the callers.)
     pub fn compute_over(
         times: &[i64],
-        snapshots: impl IntoIterator<Item = Result<Snapshot, HistoryError>>,
+        snapshots: &mut dyn Iterator<Item = Result<Snapshot, HistoryError>>,
         critical_at: f64,
     ) -> Result<Self, HistoryError> {
         if times.windows(2).any(|w| w[0] >= w[1]) {
@@ -147,7 +148,7 @@ impl Trends {
         let mut used: Vec<f64> = Vec::new();
         let mut quota: Vec<u64> = Vec::new();
         let mut totals = Vec::with_capacity(times.len());
-        for (i, snapshot) in snapshots.into_iter().enumerate() {
+        for (i, snapshot) in snapshots.enumerate() {
             let snapshot = snapshot?;
             if times.get(i) != Some(&snapshot.taken_at_ms) {
                 return Err(HistoryError::damaged(

@@ -4,63 +4,45 @@
 //! names of docs/accessible-names.md (`bench/admin.mjs`). When the page is not built or
 //! the run fails, the rows say so instead of failing the bench.
 
-use super::process::{Background, Harness, run_harness};
+use super::process::{Background, Harness, Planned, harness_part, run_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::{Result, workspace_root};
 
 const PART: &str = "4 admin";
 
-fn empty_rows() -> Vec<Row> {
+fn planned() -> Vec<Planned> {
+    let row = |key: &str, what: &str, ours| Planned::new(Row::new(PART, key, what), ours);
     vec![
-        Row::new(
-            PART,
+        row(
             "admin.first-paint",
             "100,000 users: first answer to the first painted rows",
+            "admin-first-paint",
         ),
-        Row::new(
-            PART,
+        row(
             "admin.list-all",
             "List all users: click to 100,000 users shown",
+            "admin-list-all",
         ),
-        Row::new(PART, "admin.sort", "sort by Used: click to paint").goal(Goal::AtMost(150.0)),
-        Row::new(PART, "admin.keystroke", "one Filter keystroke to paint").goal(Goal::AtMost(50.0)),
-        Row::new(PART, "admin.rows", "table rows in the DOM (`tr`)").goal(Goal::AtMost(300.0)),
+        row("admin.sort", "sort by Used: click to paint", "admin-sort").goal(Goal::AtMost(150.0)),
+        row(
+            "admin.keystroke",
+            "one Filter keystroke to paint",
+            "admin-keystroke",
+        )
+        .goal(Goal::AtMost(50.0)),
+        row(
+            "admin.rows",
+            "table rows in the DOM (`tr`)",
+            "admin-dom-rows",
+        )
+        .goal(Goal::AtMost(300.0)),
     ]
 }
 
 /// Runs part 4.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    let rows = empty_rows();
-    match measure(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            let metric = [
-                "admin-first-paint",
-                "admin-list-all",
-                "admin-sort",
-                "admin-keystroke",
-                "admin-dom-rows",
-            ];
-            out.rows = rows
-                .into_iter()
-                .zip(metric)
-                .map(|(row, name)| match h.figure(name) {
-                    Some(f) => row.ours(Some(f)),
-                    None => row.not_measured("the page gave no figure (see the notes)"),
-                })
-                .collect();
-        }
-        Err(e) => {
-            let why = e.lines().next().unwrap_or("failed").to_owned();
-            out.rows = rows
-                .into_iter()
-                .map(|r| r.not_measured(why.clone()))
-                .collect();
-        }
-    }
-    out
+    harness_part(&measure(ctx), planned())
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {

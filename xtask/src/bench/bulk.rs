@@ -3,7 +3,7 @@
 //! `queryUsageAll` at concurrency 4 and 8 beside a bare `fetch` pool (the
 //! floor) and a one-at-a-time loop with openapi-fetch (`bench/bulk.mjs`).
 
-use super::process::{Background, Harness, run_harness};
+use super::process::{Background, Harness, Planned, harness_part, run_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::Result;
@@ -12,18 +12,7 @@ const PART: &str = "2 bulk";
 
 /// Runs part 2.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    match measure(ctx) {
-        Ok(harness) => {
-            out.notes.extend(harness.notes.iter().cloned());
-            out.rows = rows(&harness);
-        }
-        Err(e) => {
-            out.rows
-                .push(Row::new(PART, "bulk.c8.delay.floor", "bulk query").not_measured(e));
-        }
-    }
-    out
+    harness_part(&measure(ctx), planned())
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {
@@ -42,7 +31,7 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
     run_harness("bulk.mjs", &env)
 }
 
-fn rows(h: &Harness) -> Vec<Row> {
+fn planned() -> Vec<Planned> {
     let what = |c: u32, delay: bool| {
         format!(
             "10,000 ids (200 requests of 50){}: queryUsageAll, concurrency {c}",
@@ -54,39 +43,28 @@ fn rows(h: &Harness) -> Vec<Row> {
         )
     };
     let floor = |c: u32| format!("bare fetch pool of {c}, reads the bodies (floor)");
+    let sequential = "openapi-fetch, one request at a time";
+    let row = |key: &str, what: String, ours| Planned::new(Row::new(PART, key, what), ours);
     vec![
-        Row::new(PART, "bulk.c8.delay.floor", what(8, true))
-            .ours(h.figure("ours-c8-delay"))
-            .baseline(floor(8), h.figure("fetch-c8-delay"))
+        row("bulk.c8.delay.floor", what(8, true), "ours-c8-delay")
+            .against(floor(8), "fetch-c8-delay")
             .goal(Goal::RatioAtMost(1.2)),
-        Row::new(PART, "bulk.c8.delay.seq", what(8, true))
-            .ours(h.figure("ours-c8-delay"))
-            .baseline(
-                "openapi-fetch, one request at a time",
-                h.figure("openapi-seq-delay"),
-            )
+        row("bulk.c8.delay.seq", what(8, true), "ours-c8-delay")
+            .against(sequential, "openapi-seq-delay")
             .goal(Goal::RatioAtMost(0.2)),
-        Row::new(PART, "bulk.c4.delay.floor", what(4, true))
-            .ours(h.figure("ours-c4-delay"))
-            .baseline(floor(4), h.figure("fetch-c4-delay")),
-        Row::new(PART, "bulk.c8.nodelay.floor", what(8, false))
-            .ours(h.figure("ours-c8-nodelay"))
-            .baseline(floor(8), h.figure("fetch-c8-nodelay")),
-        Row::new(PART, "bulk.c4.nodelay.floor", what(4, false))
-            .ours(h.figure("ours-c4-nodelay"))
-            .baseline(floor(4), h.figure("fetch-c4-nodelay")),
-        Row::new(PART, "bulk.c8.nodelay.seq", what(8, false))
-            .ours(h.figure("ours-c8-nodelay"))
-            .baseline(
-                "openapi-fetch, one request at a time",
-                h.figure("openapi-seq-nodelay"),
-            ),
-        Row::new(
-            PART,
+        row("bulk.c4.delay.floor", what(4, true), "ours-c4-delay")
+            .against(floor(4), "fetch-c4-delay"),
+        row("bulk.c8.nodelay.floor", what(8, false), "ours-c8-nodelay")
+            .against(floor(8), "fetch-c8-nodelay"),
+        row("bulk.c4.nodelay.floor", what(4, false), "ours-c4-nodelay")
+            .against(floor(4), "fetch-c4-nodelay"),
+        row("bulk.c8.nodelay.seq", what(8, false), "ours-c8-nodelay")
+            .against(sequential, "openapi-seq-nodelay"),
+        row(
             "bulk.c8.nodelay.cpu",
-            "CPU time of the Node process for those 10,000 ids, no delay, concurrency 8",
+            "CPU time of the Node process for those 10,000 ids, no delay, concurrency 8".into(),
+            "cpu-ours-c8-nodelay",
         )
-        .ours(h.figure("cpu-ours-c8-nodelay"))
-        .baseline("bare fetch pool of 8", h.figure("cpu-fetch-c8-nodelay")),
+        .against("bare fetch pool of 8", "cpu-fetch-c8-nodelay"),
     ]
 }

@@ -32,7 +32,7 @@
 
 use std::fmt::Write as _;
 
-use super::process::Harness;
+use super::process::{Harness, Planned, harness_part};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::Result;
@@ -126,46 +126,27 @@ const SPECS: &[Spec] = &[
     },
 ];
 
-fn empty_row(spec: &Spec) -> Row {
-    Row::new(PART, spec.key, spec.what).goal(spec.goal)
+fn planned(spec: &Spec) -> Planned {
+    let row = Planned::new(Row::new(PART, spec.key, spec.what), spec.ours).goal(spec.goal);
+    match spec.baseline {
+        Some((name, metric)) => row.against(name, metric),
+        None => row,
+    }
 }
 
 /// Runs part 6.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    match measure(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            if let Some(list) = h.figure("list-all") {
-                out.notes.push(format!(
-                    "List all users, before the import: {}",
-                    list.display()
-                ));
-            }
-            out.rows = SPECS
-                .iter()
-                .map(|spec| {
-                    let row = empty_row(spec);
-                    let Some(ours) = h.figure(spec.ours) else {
-                        return row.not_measured("the page gave no figure (see the notes)");
-                    };
-                    let row = row.ours(Some(ours));
-                    match spec.baseline {
-                        Some((name, metric)) => row.baseline(name, h.figure(metric)),
-                        None => row,
-                    }
-                })
-                .collect();
-            out.sections
-                .push(("The directory join's memory".into(), memory_section(&h)));
+    let measured = measure(ctx);
+    let mut out = harness_part(&measured, SPECS.iter().map(planned).collect());
+    if let Ok(h) = &measured {
+        if let Some(list) = h.figure("list-all") {
+            out.notes.push(format!(
+                "List all users, before the import: {}",
+                list.display()
+            ));
         }
-        Err(e) => {
-            let why = e.lines().next().unwrap_or("failed").to_owned();
-            out.rows = SPECS
-                .iter()
-                .map(|spec| empty_row(spec).not_measured(why.clone()))
-                .collect();
-        }
+        out.sections
+            .push(("The directory join's memory".into(), memory_section(h)));
     }
     out
 }

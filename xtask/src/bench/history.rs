@@ -6,7 +6,7 @@
 //! in the built page (`bench/history.mjs`, headless Chromium): imported, and
 //! ready after a load (read back from IndexedDB, every trend computed).
 
-use super::process::{Harness, run_program_harness};
+use super::process::{Harness, Planned, harness_part, run_program_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::{self, Cmd, Result, workspace_root};
@@ -18,53 +18,31 @@ const STORED_GOAL_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
 
 /// Runs part 8.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    match measure(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            out.rows = rows(&h, ctx.quick);
-        }
-        Err(e) => out.rows.push(
-            Row::new(
-                PART,
-                "history.stored",
-                "usage history stored in the browser",
+    let mut out = harness_part(&measure(ctx), planned(ctx.quick));
+    let page = harness_part(
+        &measure_page(ctx),
+        vec![
+            Planned::new(
+                Row::new(
+                    PART,
+                    "history.import",
+                    "the page: importing that history file, to every snapshot listed",
+                ),
+                "history-import",
+            ),
+            Planned::new(
+                Row::new(
+                    PART,
+                    "history.ready",
+                    "the page: load to the History region and the Growth column ready",
+                ),
+                "history-ready",
             )
-            .not_measured(e),
-        ),
-    }
-    let page_rows = [
-        Row::new(
-            PART,
-            "history.import",
-            "the page: importing that history file, to every snapshot listed",
-        ),
-        Row::new(
-            PART,
-            "history.ready",
-            "the page: load to the History region and the Growth column ready",
-        )
-        .goal(Goal::AtMost(2000.0)),
-    ];
-    match measure_page(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            out.rows.extend(
-                page_rows
-                    .into_iter()
-                    .zip(["history-import", "history-ready"])
-                    .map(|(row, name)| match h.figure(name) {
-                        Some(f) => row.ours(Some(f)),
-                        None => row.not_measured("the page gave no figure (see the notes)"),
-                    }),
-            );
-        }
-        Err(e) => {
-            let why = e.lines().next().unwrap_or("failed").to_owned();
-            out.rows
-                .extend(page_rows.into_iter().map(|r| r.not_measured(why.clone())));
-        }
-    }
+            .goal(Goal::AtMost(2000.0)),
+        ],
+    );
+    out.notes.extend(page.notes);
+    out.rows.extend(page.rows);
     out
 }
 
@@ -117,49 +95,44 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
     run_program_harness(&program, &[users, days, &file.to_string_lossy()])
 }
 
-fn rows(h: &Harness, quick: bool) -> Vec<Row> {
+fn planned(quick: bool) -> Vec<Planned> {
     let scale = if quick {
         "10,000 users × 10 snapshots"
     } else {
         "100,000 users × 90 daily snapshots"
     };
+    let row = |key: &str, what: String, ours| Planned::new(Row::new(PART, key, what), ours);
     vec![
-        Row::new(
-            PART,
+        row(
             "history.stored",
             format!("usage history as stored in the browser ({scale})"),
+            "stored-bytes",
         )
-        .ours(h.figure("stored-bytes"))
         .goal(Goal::AtMost(STORED_GOAL_BYTES)),
-        Row::new(
-            PART,
+        row(
             "history.bytes",
             format!("stored bytes per user per snapshot ({scale})"),
-        )
-        .ours(h.figure("bytes-per-user-snapshot")),
-        Row::new(
-            PART,
+            "bytes-per-user-snapshot",
+        ),
+        row(
             "history.export",
             format!("the exported history file ({scale})"),
-        )
-        .ours(h.figure("export-bytes")),
-        Row::new(
-            PART,
+            "export-bytes",
+        ),
+        row(
             "history.encode",
             format!("coding one snapshot against the one before, native ({scale})"),
-        )
-        .ours(h.figure("encode-ms")),
-        Row::new(
-            PART,
+            "encode-ms",
+        ),
+        row(
             "history.decode",
             format!("decoding every snapshot, native ({scale})"),
-        )
-        .ours(h.figure("decode-all-ms")),
-        Row::new(
-            PART,
+            "decode-all-ms",
+        ),
+        row(
             "history.trends",
             format!("every user's growth and forecast, decoding included, native ({scale})"),
-        )
-        .ours(h.figure("trends-ms")),
+            "trends-ms",
+        ),
     ]
 }

@@ -6,7 +6,7 @@
 //! (`bench/large-page.mjs`); and `listUsageAll` in Node beside a bare fetch
 //! pool (`bench/large-node.mjs`). Heavy on two cores: about five minutes.
 
-use super::process::{Background, Harness, run_harness};
+use super::process::{Background, Harness, Planned, harness_part, run_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::{Result, workspace_root};
@@ -18,133 +18,104 @@ const CONCURRENCY: &str = "8";
 
 /// Runs the part.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
     let million = if ctx.quick { 100_000 } else { 1_000_000 };
     let many = format_count(million);
-
-    let page = page(ctx, million, "delay", 50, true);
-    let mut rows = vec![
-        Row::new(
-            PART,
-            "large.page.delay",
-            format!(
-                "List all users on the built page, {many} users, 50 ms per answer, concurrency 8"
-            ),
-        )
-        .goal(Goal::RatioAtMost(1.2)),
-        Row::new(
-            PART,
-            "large.page.longest-task",
-            format!("longest task while {many} users stream in (a timer chain's longest gap)"),
-        ),
-        Row::new(
-            PART,
-            "large.rows.bytes",
-            format!("memory per user at {many} rows: wasm memory growth + JS heap growth"),
-        )
-        .goal(Goal::AtMost(200.0)),
-        Row::new(
-            PART,
-            "large.rows.sort",
-            format!("sort {many} rows by Used: click to paint"),
-        )
-        .goal(Goal::AtMost(300.0)),
-        Row::new(
-            PART,
-            "large.rows.keystroke",
-            format!("one Filter keystroke at {many} rows, to paint"),
-        )
-        .goal(Goal::AtMost(100.0)),
-        Row::new(
-            PART,
-            "large.rows.csv",
-            format!("Export CSV of {many} rows: click to download"),
-        )
-        .goal(Goal::AtMost(5000.0)),
-        Row::new(
-            PART,
-            "large.rows.json",
-            format!("Export JSON of {many} rows: click to download"),
-        )
-        .goal(Goal::AtMost(5000.0)),
-    ];
-    match &page {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            let fill = |row: Row, name: &str| match h.figure(name) {
-                Some(f) => row.ours(Some(f)),
-                None => row.not_measured("the page gave no figure (see the notes)"),
-            };
-            let mut filled = Vec::new();
-            let mut it = rows.into_iter();
-            if let Some(first) = it.next() {
-                filled.push(fill(first, "large-page-ours-delay").baseline(
-                    "a plain fetch pool of 8 in the same page, reading the bodies (floor)",
-                    h.figure("large-page-fetch-delay"),
-                ));
-            }
-            for (row, name) in it.zip([
+    let row = |key: &str, what: String, ours| Planned::new(Row::new(PART, key, what), ours);
+    let mut out = harness_part(
+        &page(ctx, million, "delay", 50, true),
+        vec![
+            row(
+                "large.page.delay",
+                format!(
+                    "List all users on the built page, {many} users, 50 ms per answer, concurrency 8"
+                ),
+                "large-page-ours-delay",
+            )
+            .against(
+                "a plain fetch pool of 8 in the same page, reading the bodies (floor)",
+                "large-page-fetch-delay",
+            )
+            .goal(Goal::RatioAtMost(1.2)),
+            row(
+                "large.page.longest-task",
+                format!("longest task while {many} users stream in (a timer chain's longest gap)"),
                 "large-page-longest-task-delay",
+            ),
+            row(
+                "large.rows.bytes",
+                format!("memory per user at {many} rows: wasm memory growth + JS heap growth"),
                 "large-bytes-per-user",
+            )
+            .goal(Goal::AtMost(200.0)),
+            row(
+                "large.rows.sort",
+                format!("sort {many} rows by Used: click to paint"),
                 "large-sort",
+            )
+            .goal(Goal::AtMost(300.0)),
+            row(
+                "large.rows.keystroke",
+                format!("one Filter keystroke at {many} rows, to paint"),
                 "large-keystroke",
+            )
+            .goal(Goal::AtMost(100.0)),
+            row(
+                "large.rows.csv",
+                format!("Export CSV of {many} rows: click to download"),
                 "large-export-csv",
+            )
+            .goal(Goal::AtMost(5000.0)),
+            row(
+                "large.rows.json",
+                format!("Export JSON of {many} rows: click to download"),
                 "large-export-json",
-            ]) {
-                filled.push(fill(row, name));
-            }
-            rows = filled;
-        }
-        Err(e) => {
-            let why = e.lines().next().unwrap_or("failed").to_owned();
-            rows = rows
-                .into_iter()
-                .map(|r| r.not_measured(why.clone()))
-                .collect();
-        }
-    }
-    out.rows.extend(rows);
+            )
+            .goal(Goal::AtMost(5000.0)),
+        ],
+    );
 
     let fast = if ctx.quick { 50_000 } else { 200_000 };
-    let fast_row = Row::new(
-        PART,
-        "large.page.nodelay",
-        format!(
-            "List all users on the built page, {} users, no delay, concurrency 8",
-            format_count(fast)
-        ),
-    );
-    out.rows.push(match page_nodelay(ctx, fast) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            fast_row.ours(h.figure("large-page-ours-nodelay")).baseline(
-                "a plain fetch pool of 8 in the same page (floor)",
-                h.figure("large-page-fetch-nodelay"),
+    let fast_part = harness_part(
+        &page(ctx, fast, "nodelay", 0, false),
+        vec![
+            row(
+                "large.page.nodelay",
+                format!(
+                    "List all users on the built page, {} users, no delay, concurrency 8",
+                    format_count(fast)
+                ),
+                "large-page-ours-nodelay",
             )
-        }
-        Err(e) => fast_row.not_measured(e.lines().next().unwrap_or("failed").to_owned()),
-    });
+            .against(
+                "a plain fetch pool of 8 in the same page (floor)",
+                "large-page-fetch-nodelay",
+            ),
+        ],
+    );
 
     let node_users = if ctx.quick { 10_000 } else { 50_000 };
-    let node_row = Row::new(
-        PART,
-        "large.node.delay",
-        format!(
-            "listUsageAll in Node, {} users, 50 ms per answer, concurrency 8",
-            format_count(node_users)
-        ),
-    )
-    .goal(Goal::RatioAtMost(1.2));
-    out.rows.push(match node(ctx, node_users) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            node_row.ours(h.figure("large-node-ours")).baseline(
-                "a bare fetch pool of 8, reading the bodies (floor)",
-                h.figure("large-node-fetch"),
+    let node_part = harness_part(
+        &node(ctx, node_users),
+        vec![
+            row(
+                "large.node.delay",
+                format!(
+                    "listUsageAll in Node, {} users, 50 ms per answer, concurrency 8",
+                    format_count(node_users)
+                ),
+                "large-node-ours",
             )
-        }
-        Err(e) => node_row.not_measured(e.lines().next().unwrap_or("failed").to_owned()),
-    });
+            .against(
+                "a bare fetch pool of 8, reading the bodies (floor)",
+                "large-node-fetch",
+            )
+            .goal(Goal::RatioAtMost(1.2)),
+        ],
+    );
+    for part in [fast_part, node_part] {
+        out.notes.extend(part.notes);
+        out.rows.extend(part.rows);
+    }
     out
 }
 
@@ -158,10 +129,6 @@ fn format_count(n: u32) -> String {
         out.push(c);
     }
     out
-}
-
-fn page_nodelay(ctx: &Ctx, users: u32) -> Result<Harness> {
-    page(ctx, users, "nodelay", 0, false)
 }
 
 /// The page harness against a sandbox of `users` serving the built page.

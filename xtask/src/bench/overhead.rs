@@ -3,7 +3,7 @@
 //! `http` server in another process that answers a fixed body
 //! (`bench/overhead.mjs`, `bench/fixed-server.mjs`).
 
-use super::process::{Harness, run_harness};
+use super::process::{Harness, Planned, harness_part, run_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::Result;
@@ -12,17 +12,7 @@ const PART: &str = "3 overhead";
 
 /// Runs part 3.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    match measure(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            out.rows = rows(&h);
-        }
-        Err(e) => out
-            .rows
-            .push(Row::new(PART, "overhead.token", "client overhead per request").not_measured(e)),
-    }
-    out
+    harness_part(&measure(ctx), planned())
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {
@@ -35,38 +25,35 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
     run_harness("overhead.mjs", &env)
 }
 
-fn rows(h: &Harness) -> Vec<Row> {
+fn planned() -> Vec<Planned> {
     let baseline = "openapi-fetch + JSON.parse, token mode";
+    let row = |key: &str, what: &str, ours| Planned::new(Row::new(PART, key, what), ours);
     vec![
-        Row::new(
-            PART,
+        row(
             "overhead.token",
             "CPU per request, 50 records: queryUsage, token mode",
+            "cpu-ours-token",
         )
-        .ours(h.figure("cpu-ours-token"))
-        .baseline(baseline, h.figure("cpu-openapi-fetch"))
+        .against(baseline, "cpu-openapi-fetch")
         .goal(Goal::RatioAtMost(1.5)),
-        Row::new(
-            PART,
+        row(
             "overhead.app",
             "CPU per request, 50 records: queryUsage, app mode (HMAC-SHA256)",
+            "cpu-ours-app",
         )
-        .ours(h.figure("cpu-ours-app"))
-        .baseline(baseline, h.figure("cpu-openapi-fetch"))
+        .against(baseline, "cpu-openapi-fetch")
         .goal(Goal::RatioAtMost(1.5)),
-        Row::new(
-            PART,
+        row(
             "overhead.openapi",
             "CPU per request, 50 records: openapi-fetch itself",
+            "cpu-openapi-fetch",
         )
-        .ours(h.figure("cpu-openapi-fetch"))
-        .baseline("bare fetch + JSON.parse", h.figure("cpu-bare-fetch")),
-        Row::new(
-            PART,
+        .against("bare fetch + JSON.parse", "cpu-bare-fetch"),
+        row(
             "overhead.token.wall",
             "wall time per request, one after another: queryUsage, token mode",
+            "wall-ours-token",
         )
-        .ours(h.figure("wall-ours-token"))
-        .baseline(baseline, h.figure("wall-openapi-fetch")),
+        .against(baseline, "wall-openapi-fetch"),
     ]
 }

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::PartOutput;
 use super::stats::{Figure, Unit};
+use super::table::{Goal, Row};
 use crate::run::{Cmd, Result, ServiceGuard, child_path, workspace_root};
 
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
@@ -92,6 +94,71 @@ impl Harness {
     }
 }
 
+/// A row planned before its harness runs, with the names of the figures
+/// that fill it: its own, and its baseline's.
+pub struct Planned {
+    row: Row,
+    ours: &'static str,
+    baseline: Option<(String, &'static str)>,
+}
+
+impl Planned {
+    /// `row`, to be filled with the harness's figure `ours`.
+    pub fn new(row: Row, ours: &'static str) -> Self {
+        Self {
+            row,
+            ours,
+            baseline: None,
+        }
+    }
+
+    /// Its baseline: `name`, filled with the figure `metric` of the same run.
+    pub fn against(mut self, name: impl Into<String>, metric: &'static str) -> Self {
+        self.baseline = Some((name.into(), metric));
+        self
+    }
+
+    /// What its figure must reach.
+    pub fn goal(mut self, goal: Goal) -> Self {
+        self.row = self.row.goal(goal);
+        self
+    }
+
+    /// The row filled from `h`; without its own figure it says so.
+    fn fill(self, h: &Harness) -> Row {
+        let Some(ours) = h.figure(self.ours) else {
+            return self
+                .row
+                .not_measured("the harness gave no figure (see the notes)");
+        };
+        let row = self.row.ours(Some(ours));
+        match self.baseline {
+            Some((name, metric)) => row.baseline(name, h.figure(metric)),
+            None => row,
+        }
+    }
+}
+
+/// The rows one harness fills, with its notes: when it could not run, every
+/// planned row is there, saying why (the first line of the error).
+pub fn harness_part(measured: &Result<Harness>, planned: Vec<Planned>) -> PartOutput {
+    let mut out = PartOutput::default();
+    match measured {
+        Ok(h) => {
+            out.notes.extend(h.notes.iter().cloned());
+            out.rows = planned.into_iter().map(|p| p.fill(h)).collect();
+        }
+        Err(e) => {
+            let why = e.lines().next().unwrap_or("failed");
+            out.rows = planned
+                .into_iter()
+                .map(|p| p.row.not_measured(why))
+                .collect();
+        }
+    }
+    out
+}
+
 /// Runs `node bench/SCRIPT` with `env`: its progress (stderr) goes to the
 /// terminal, its last stdout line is read as the result. A harness that
 /// reports `error` is an `Err` with its words.
@@ -166,4 +233,53 @@ fn read_result(label: &str, output: &std::process::Output) -> Result<Harness> {
         return Err(format!("{label} failed ({})", output.status));
     }
     Ok(harness)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::table::Verdict;
+
+    fn planned() -> Vec<Planned> {
+        vec![
+            Planned::new(Row::new("9 test", "t.sort", "sort"), "sort")
+                .against("the floor", "floor-sort")
+                .goal(Goal::RatioAtMost(1.2)),
+            Planned::new(Row::new("9 test", "t.export", "export"), "export"),
+        ]
+    }
+
+    #[test]
+    fn a_harness_fills_its_rows_and_a_missing_figure_is_said() {
+        let mut h = Harness::default();
+        h.metrics.insert("sort".into(), (Unit::Ms, vec![110.0]));
+        h.metrics
+            .insert("floor-sort".into(), (Unit::Ms, vec![100.0]));
+        h.notes.push("ran on a quiet machine".into());
+        let out = harness_part(&Ok(h), planned());
+        assert_eq!(out.notes, ["ran on a quiet machine"]);
+        assert_eq!(out.rows[0].verdict(), Verdict::Met);
+        assert_eq!(
+            out.rows[0].baseline.as_ref().map(|b| b.0.as_str()),
+            Some("the floor")
+        );
+        assert!(
+            matches!(&out.rows[1].verdict(), Verdict::NotMeasured(why) if why.contains("no figure"))
+        );
+    }
+
+    #[test]
+    fn a_harness_that_cannot_run_leaves_every_row_saying_why() {
+        let out = harness_part(
+            &Err("the admin page is not built\nmore detail".into()),
+            planned(),
+        );
+        assert_eq!(out.rows.len(), 2);
+        for row in &out.rows {
+            assert_eq!(
+                row.verdict(),
+                Verdict::NotMeasured("the admin page is not built".into())
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! second file of 100,000 users × 365 snapshots) and one snapshot streamed
 //! by a release gateway to the last byte.
 
-use super::process::{Harness, run_program_harness};
+use super::process::{Harness, Planned, harness_part, run_program_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
 use crate::run::{self, Cmd, Result, workspace_root};
@@ -13,22 +13,7 @@ const PART: &str = "7 snapshots";
 
 /// Runs part 7.
 pub fn run(ctx: &Ctx) -> PartOutput {
-    let mut out = PartOutput::default();
-    match measure(ctx) {
-        Ok(h) => {
-            out.notes.extend(h.notes.iter().cloned());
-            out.rows = rows(&h, ctx.quick);
-        }
-        Err(e) => out.rows.push(
-            Row::new(
-                PART,
-                "snapshots.stream",
-                "one snapshot streamed by the gateway",
-            )
-            .not_measured(e),
-        ),
-    }
-    out
+    harness_part(&measure(ctx), planned(ctx.quick))
 }
 
 fn measure(ctx: &Ctx) -> Result<Harness> {
@@ -67,83 +52,73 @@ fn measure(ctx: &Ctx) -> Result<Harness> {
     )
 }
 
-fn rows(h: &Harness, quick: bool) -> Vec<Row> {
+fn planned(quick: bool) -> Vec<Planned> {
     let scale = if quick {
         "100,000 users × 5 snapshots"
     } else {
         "1,000,000 users × 30 daily snapshots"
     };
+    let row = |key: &str, what: String, ours| Planned::new(Row::new(PART, key, what), ours);
     vec![
-        Row::new(
-            PART,
+        row(
             "snapshots.bytes",
             format!("database bytes per user per snapshot ({scale})"),
-        )
-        .ours(h.figure("bytes-per-user-snapshot")),
-        Row::new(
-            PART,
+            "bytes-per-user-snapshot",
+        ),
+        row(
             "snapshots.db",
             format!("database file with its WAL ({scale})"),
-        )
-        .ours(h.figure("db-bytes")),
-        Row::new(
-            PART,
+            "db-bytes",
+        ),
+        row(
             "snapshots.store",
             format!("time to store one snapshot: begin, pages of 100, commit ({scale})"),
-        )
-        .ours(h.figure("store")),
-        Row::new(
-            PART,
+            "store",
+        ),
+        row(
             "snapshots.history365",
-            "one user's 365-point history (a file of 100,000 users × 365 snapshots)",
+            "one user's 365-point history (a file of 100,000 users × 365 snapshots)".into(),
+            "history-365",
         )
-        .ours(h.figure("history-365"))
         .goal(Goal::AtMost(10.0)),
-        Row::new(
-            PART,
+        row(
             "snapshots.history30",
             format!("one user's history, in the process ({scale})"),
-        )
-        .ours(h.figure("history-30")),
-        Row::new(
-            PART,
+            "history-30",
+        ),
+        row(
             "snapshots.history.http",
             format!("GET /__gateway/users/{{id}}/history, to the last byte ({scale})"),
-        )
-        .ours(h.figure("history-http")),
-        Row::new(
-            PART,
+            "history-http",
+        ),
+        row(
             "snapshots.stream",
             format!(
                 "GET /__gateway/snapshots/{{id}}: the newest snapshot to the last byte ({scale})"
             ),
+            "stream-http",
         )
-        .ours(h.figure("stream-http"))
         .goal(Goal::AtMost(3000.0)),
-        Row::new(
-            PART,
+        row(
             "snapshots.stream.bytes",
-            "the size of that answer (zlib-compressed stored form)",
-        )
-        .ours(h.figure("stream-http-bytes")),
-        Row::new(
-            PART,
+            "the size of that answer (zlib-compressed stored form)".into(),
+            "stream-http-bytes",
+        ),
+        row(
             "snapshots.stream.json",
             format!("the same with Accept: application/json, streamed ({scale})"),
+            "stream-http-json",
         )
-        .ours(h.figure("stream-http-json"))
         .goal(Goal::AtMost(3000.0)),
-        Row::new(
-            PART,
+        row(
             "snapshots.stream.json.bytes",
-            "the size of that answer (JSON)",
-        )
-        .ours(h.figure("stream-http-json-bytes")),
-        Row::new(
-            PART,
+            "the size of that answer (JSON)".into(),
+            "stream-http-json-bytes",
+        ),
+        row(
             "snapshots.start",
             format!("gateway start-up on that file, its quick_check included ({scale})"),
-        )
-        .ours(h.figure("gateway-start")),
+            "gateway-start",
+        ),
     ]
 }

@@ -12,6 +12,10 @@
 //! `koodrive-sandbox` (cargo feature `server`, on by default) serves it over
 //! HTTP with the `koodrive-serve` crate, which the gateway shares.
 //!
+//! It reads and writes JSON with `serde_json`, not with the core's reader
+//! that the client uses: a stand-in sharing the client's reader could not
+//! catch that reader's mistakes.
+//!
 //! ```
 //! use koodrive_sandbox::{Request, Sandbox, SandboxConfig, Users};
 //!

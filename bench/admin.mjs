@@ -15,46 +15,18 @@
 // Environment: BENCH_SANDBOX_URL, BENCH_NODE_MODULES, BENCH_USERS (100000),
 // BENCH_REPS (5), CHROMIUM (/usr/bin/chromium).
 
-import { Metrics, count, devModule, log, main, setting, listAllInPage } from "./lib.mjs";
+import { count, listAllInPage, log, main, setting } from "./lib.mjs";
+import { measureKeystroke, measureSort, withPage } from "./page.mjs";
 
 const HANG_GUARD_MS = 180_000;
-
-// In the page: resolves with the time of the first task after the next
-// animation frame that follows a change of the document (the frame that
-// shows the change has then been painted), or rejects after `ms`.
-const PAINT_AFTER_CHANGE = `(ms) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => { mo.disconnect(); reject(new Error("no change within " + ms + " ms")); }, ms);
-  const mo = new MutationObserver(() => {
-    mo.disconnect();
-    clearTimeout(timer);
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.now());
-      ch.port2.postMessage(0);
-    });
-  });
-  mo.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-})`;
 
 await main(async () => {
   const base = setting("BENCH_SANDBOX_URL");
   const users = count("BENCH_USERS", 100000);
   const reps = count("BENCH_REPS", 5);
-  const { chromium } = await devModule("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: setting("CHROMIUM", "/usr/bin/chromium"),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(HANG_GUARD_MS);
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
+  await withPage({ hangGuardMs: HANG_GUARD_MS }, async ({ page, metrics }) => {
     await page.goto(base + "/");
-    const listButton = page.getByRole("button", { name: "List all users" });
-    await listButton.waitFor({ timeout: 30_000 });
-    const metrics = new Metrics();
+    await page.getByRole("button", { name: "List all users" }).waitFor({ timeout: 30_000 });
 
     // First paint with data: watch the API answers and the table's rows.
     await page.evaluate(`(() => {
@@ -88,46 +60,7 @@ await main(async () => {
     }
     metrics.add("admin-dom-rows", "rows", await page.evaluate(`document.querySelectorAll("table tr").length`));
 
-    const header = page.getByRole("columnheader", { name: "Used" });
-    const sortTarget = (await header.getByRole("button").count()) > 0 ? header.getByRole("button") : header;
-    const sortHandle = await sortTarget.elementHandle();
-    await page.evaluate(`window.__paintAfterChange = ${PAINT_AFTER_CHANGE}`);
-    for (let i = 0; i < reps; i++) {
-      const ms = await page.evaluate(async (el) => {
-        const painted = window.__paintAfterChange(10000);
-        const t0 = performance.now();
-        el.click();
-        return (await painted) - t0;
-      }, sortHandle);
-      metrics.add("admin-sort", "ms", ms);
-      log(`  sort ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-      await page.waitForTimeout(200);
-    }
-
-    const filter = page.getByRole("searchbox", { name: "Filter" });
-    const box = (await filter.count()) > 0 ? filter : page.getByLabel("Filter", { exact: true });
-    await box.focus();
-    for (let i = 0; i < reps; i++) {
-      // Listen first, then type: the key event's own time starts the clock.
-      await page.evaluate(() => {
-        window.__keystroke = new Promise((resolve, reject) => {
-          addEventListener("keydown", (e) => window.__paintAfterChange(10000).then((t) => resolve(t - e.timeStamp), reject), {
-            once: true,
-            capture: true,
-          });
-        });
-      });
-      await page.keyboard.press("7");
-      const measured = page.evaluate(() => window.__keystroke);
-      const ms = await measured;
-      metrics.add("admin-keystroke", "ms", ms);
-      log(`  keystroke ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-      await page.keyboard.press("Backspace");
-      await page.waitForTimeout(300);
-    }
-    if (problems.length > 0) metrics.notes.push(`page errors: ${problems.slice(0, 3).join("; ")}`);
-    metrics.emit();
-  } finally {
-    await browser.close();
-  }
+    await measureSort(page, metrics, "admin-sort", { reps, withinMs: 10_000, pauseMs: 200 });
+    await measureKeystroke(page, metrics, "admin-keystroke", { reps, withinMs: 10_000, pauseMs: 300 });
+  });
 });

@@ -55,7 +55,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { Metrics, count, devModule, listIds, log, main, rotate, setting, listAllInPage } from "./lib.mjs";
+import { Metrics, count, listAllInPage, listIds, log, main, rotate, setting } from "./lib.mjs";
+import { withPage } from "./page.mjs";
 
 const HANG_GUARD_MS = 180_000;
 const FILTER_KEY = "q";
@@ -228,257 +229,239 @@ await main(async () => {
   );
   log(`directory: ${csvPath} (${(csvBytes / 1048576).toFixed(1)} MiB)`);
 
-  const { chromium } = await devModule("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: setting("CHROMIUM", "/usr/bin/chromium"),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--enable-precise-memory-info",
-    ],
-  });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(HANG_GUARD_MS);
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    // The wasm's memory: the exports travel with the event the page's loader sends.
-    await page.addInitScript(() => {
-      addEventListener("TrunkApplicationStarted", (e) => {
-        window.__benchWasmMemory = e.detail?.wasm?.memory ?? null;
+    const options = { hangGuardMs: HANG_GUARD_MS, args: ["--enable-precise-memory-info"], metrics };
+    await withPage(options, async ({ context, page }) => {
+      // The wasm's memory: the exports travel with the event the page's loader sends.
+      await page.addInitScript(() => {
+        addEventListener("TrunkApplicationStarted", (e) => {
+          window.__benchWasmMemory = e.detail?.wasm?.memory ?? null;
+        });
       });
-    });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Performance.enable");
-    await page.goto(base + "/");
-    const listButton = page.getByRole("button", { name: "List all users" });
-    await listButton.waitFor({ timeout: 30_000 });
-    const importInput = page.getByLabel("Import directory CSV");
-    await importInput.waitFor({ state: "attached", timeout: 5_000 }).catch(() => {});
-    if ((await importInput.count()) === 0) {
-      throw new Error("the page has no `Import directory CSV` input (built before the directory join?)");
-    }
-    await page.evaluate(PAGE_HELPERS);
-
-    // Everything listed first: the join is of 100,000 rows with 100,000.
-    log(`directory: listing ${users} users`);
-    metrics.add("list-all", "ms", await listAllInPage(page, users, HANG_GUARD_MS));
-    await page.waitForTimeout(1000);
-
-    // Each of these on its own: one that fails becomes a note, the other figures stay.
-    const extra = async (what, body) => {
-      try {
-        await body();
-      } catch (e) {
-        log(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        metrics.notes.push(`${what}: not measured (${(e instanceof Error ? e.message : String(e)).split("\n")[0]})`);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+      await page.goto(base + "/");
+      const listButton = page.getByRole("button", { name: "List all users" });
+      await listButton.waitFor({ timeout: 30_000 });
+      const importInput = page.getByLabel("Import directory CSV");
+      await importInput.waitFor({ state: "attached", timeout: 5_000 }).catch(() => {});
+      if ((await importInput.count()) === 0) {
+        throw new Error("the page has no `Import directory CSV` input (built before the directory join?)");
       }
-    };
-    // One key typed into "Filter" (from the key event) to the next painted
-    // frame after the page changed, BENCH_REPS times; Backspace in between.
-    const keystrokes = async (key, metric) => {
-      const filter = page.getByRole("searchbox", { name: "Filter" });
-      const box = (await filter.count()) > 0 ? filter : page.getByLabel("Filter", { exact: true });
-      await box.focus({ timeout: 10_000 });
-      for (let i = 0; i < reps; i++) {
-        await page.evaluate(() => {
-          window.__keystroke = new Promise((resolve, reject) => {
-            addEventListener("keydown", (e) => window.__bench.paintAfterChange(10000).then((t) => resolve(t - e.timeStamp), reject), {
-              once: true,
-              capture: true,
+      await page.evaluate(PAGE_HELPERS);
+
+      // Everything listed first: the join is of 100,000 rows with 100,000.
+      log(`directory: listing ${users} users`);
+      metrics.add("list-all", "ms", await listAllInPage(page, users, HANG_GUARD_MS));
+      await page.waitForTimeout(1000);
+
+      // Each of these on its own: one that fails becomes a note, the other figures stay.
+      const extra = async (what, body) => {
+        try {
+          await body();
+        } catch (e) {
+          log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+          metrics.notes.push(`${what}: not measured (${(e instanceof Error ? e.message : String(e)).split("\n")[0]})`);
+        }
+      };
+      // One key typed into "Filter" (from the key event) to the next painted
+      // frame after the page changed, BENCH_REPS times; Backspace in between.
+      const keystrokes = async (key, metric) => {
+        const filter = page.getByRole("searchbox", { name: "Filter" });
+        const box = (await filter.count()) > 0 ? filter : page.getByLabel("Filter", { exact: true });
+        await box.focus({ timeout: 10_000 });
+        for (let i = 0; i < reps; i++) {
+          await page.evaluate(() => {
+            window.__keystroke = new Promise((resolve, reject) => {
+              addEventListener("keydown", (e) => window.__bench.paintAfterChange(10000).then((t) => resolve(t - e.timeStamp), reject), {
+                once: true,
+                capture: true,
+              });
             });
           });
-        });
-        await page.keyboard.press(key);
-        const ms = await page.evaluate(() => window.__keystroke);
-        metrics.add(metric, "ms", ms);
-        log(`  keystroke "${key}" ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-        await page.keyboard.press("Backspace");
-        await page.waitForTimeout(300);
-      }
-    };
-    // Part 4's keystroke, before the import: the baseline of the same key once joined.
-    await extra("Filter keystroke 7 before the import", () => keystrokes("7", "keystroke-7-before"));
-    await page.waitForTimeout(500);
+          await page.keyboard.press(key);
+          const ms = await page.evaluate(() => window.__keystroke);
+          metrics.add(metric, "ms", ms);
+          log(`  keystroke "${key}" ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
+          await page.keyboard.press("Backspace");
+          await page.waitForTimeout(300);
+        }
+      };
+      // Part 4's keystroke, before the import: the baseline of the same key once joined.
+      await extra("Filter keystroke 7 before the import", () => keystrokes("7", "keystroke-7-before"));
+      await page.waitForTimeout(500);
 
-    // Memory after a forced GC, in bytes.
-    const memory = async (label) => {
-      await cdp.send("HeapProfiler.collectGarbage");
-      await page.waitForTimeout(200);
-      const m = await page.evaluate(() => ({
-        wasm: window.__benchWasmMemory?.buffer?.byteLength ?? null,
-        heap: performance.memory?.usedJSHeapSize ?? null,
-      }));
-      const { metrics: list } = await cdp.send("Performance.getMetrics");
-      m.cdpHeap = list.find((x) => x.name === "JSHeapUsedSize")?.value ?? null;
-      const mib = (b) => (b === null ? "?" : (b / 1048576).toFixed(1));
-      log(`  memory ${label}: wasm ${mib(m.wasm)} MiB, JS heap ${mib(m.heap)} MiB (CDP ${mib(m.cdpHeap)} MiB)`);
-      for (const [key, value] of Object.entries(m)) {
-        if (value !== null) metrics.add(`mem-${label}-${key}`, "bytes", value);
-      }
-      return m;
-    };
-    const before = await memory("before");
-    if (before.wasm === null) metrics.notes.push("wasm memory: not found (no TrunkApplicationStarted event with detail.wasm.memory)");
+      // Memory after a forced GC, in bytes.
+      const memory = async (label) => {
+        await cdp.send("HeapProfiler.collectGarbage");
+        await page.waitForTimeout(200);
+        const m = await page.evaluate(() => ({
+          wasm: window.__benchWasmMemory?.buffer?.byteLength ?? null,
+          heap: performance.memory?.usedJSHeapSize ?? null,
+        }));
+        const { metrics: list } = await cdp.send("Performance.getMetrics");
+        m.cdpHeap = list.find((x) => x.name === "JSHeapUsedSize")?.value ?? null;
+        const mib = (b) => (b === null ? "?" : (b / 1048576).toFixed(1));
+        log(`  memory ${label}: wasm ${mib(m.wasm)} MiB, JS heap ${mib(m.heap)} MiB (CDP ${mib(m.cdpHeap)} MiB)`);
+        for (const [key, value] of Object.entries(m)) {
+          if (value !== null) metrics.add(`mem-${label}-${key}`, "bytes", value);
+        }
+        return m;
+      };
+      const before = await memory("before");
+      if (before.wasm === null) metrics.notes.push("wasm memory: not found (no TrunkApplicationStarted event with detail.wasm.memory)");
 
-    const forgetButton = page.getByRole("button", { name: "Forget directory" });
-    const useButton = page.getByRole("button", { name: "Use directory" });
-    let loaded = false;
-    const forget = async () => {
-      await forgetButton.click();
-      const until = Date.now() + 30_000;
-      while (await page.evaluate(() => window.__bench.nameHeader() !== null)) {
-        if (Date.now() > until) throw new Error("the Name column stayed after Forget directory");
-        await page.waitForTimeout(25);
-      }
-      loaded = false;
-    };
+      const forgetButton = page.getByRole("button", { name: "Forget directory" });
+      const useButton = page.getByRole("button", { name: "Use directory" });
+      let loaded = false;
+      const forget = async () => {
+        await forgetButton.click();
+        const until = Date.now() + 30_000;
+        while (await page.evaluate(() => window.__bench.nameHeader() !== null)) {
+          if (Date.now() > until) throw new Error("the Name column stayed after Forget directory");
+          await page.waitForTimeout(25);
+        }
+        loaded = false;
+      };
 
-    let first = true;
-    const ours = async () => {
-      if (loaded) {
-        await forget();
-        await page.waitForTimeout(300);
-      }
-      // Read: listen first, then choose the file; the input event's time starts the clock.
-      await page.evaluate((ms) => {
-        const B = window.__bench;
-        B.read = new Promise((resolve, reject) => {
-          let start = null;
-          const onInput = (e) => {
-            if (start === null && e.target instanceof HTMLInputElement && e.target.type === "file") start = e.timeStamp;
-          };
-          addEventListener("input", onInput, true);
-          addEventListener("change", onInput, true);
-          B.paintWhen(() => start !== null && B.mappingShown() && B.rowsRead() !== null, ms, "the User ID column select and N rows read")
-            .then((t) => resolve({ ms: t - start, rowsRead: B.rowsRead() }), reject)
-            .finally(() => {
-              removeEventListener("input", onInput, true);
-              removeEventListener("change", onInput, true);
-            });
-        });
-      }, HANG_GUARD_MS);
-      // The same file again fires no change event: empty the input first, without events.
-      await importInput.evaluate((el) => {
-        el.value = "";
-      });
-      await importInput.setInputFiles(csvPath);
-      const read = await page.evaluate(() => window.__bench.read);
-      if (read.rowsRead !== users && first) metrics.notes.push(`the page said ${read.rowsRead} rows read, not ${users}`);
-      if (first) await memory("read");
-      // Join: a click from the page, to the painted table with names.
-      const joinMs = await page.evaluate(
-        async ([el, ms]) => {
+      let first = true;
+      const ours = async () => {
+        if (loaded) {
+          await forget();
+          await page.waitForTimeout(300);
+        }
+        // Read: listen first, then choose the file; the input event's time starts the clock.
+        await page.evaluate((ms) => {
           const B = window.__bench;
-          const painted = B.paintWhen(() => B.namesShown(), ms, "the Name column with names in the rows");
-          const t0 = performance.now();
-          el.click();
-          return (await painted) - t0;
-        },
-        [await useButton.elementHandle(), HANG_GUARD_MS],
-      );
-      loaded = true;
-      metrics.add("directory-read", "ms", read.ms);
-      metrics.add("directory-join", "ms", joinMs);
-      metrics.add("directory-total", "ms", read.ms + joinMs);
-      log(`  ours: read ${read.ms.toFixed(0)} ms, join ${joinMs.toFixed(0)} ms`);
-      if (first) {
-        first = false;
-        const summary = (await page.locator(".directory-summary").first().textContent({ timeout: 5_000 }).catch(() => null)) ?? "";
-        const expected = `Directory: ${users.toLocaleString("en-US")} users`;
-        if (!summary.includes(expected)) metrics.notes.push(`directory summary: "${summary.trim()}", expected "${expected} · …"`);
-        const kept = page.getByRole("checkbox", { name: "Keep on this computer" });
-        if ((await kept.count()) > 0 && (await kept.isChecked())) {
-          metrics.notes.push("Keep on this computer was checked: the times include storing the file in IndexedDB");
+          B.read = new Promise((resolve, reject) => {
+            let start = null;
+            const onInput = (e) => {
+              if (start === null && e.target instanceof HTMLInputElement && e.target.type === "file") start = e.timeStamp;
+            };
+            addEventListener("input", onInput, true);
+            addEventListener("change", onInput, true);
+            B.paintWhen(() => start !== null && B.mappingShown() && B.rowsRead() !== null, ms, "the User ID column select and N rows read")
+              .then((t) => resolve({ ms: t - start, rowsRead: B.rowsRead() }), reject)
+              .finally(() => {
+                removeEventListener("input", onInput, true);
+                removeEventListener("change", onInput, true);
+              });
+          });
+        }, HANG_GUARD_MS);
+        // The same file again fires no change event: empty the input first, without events.
+        await importInput.evaluate((el) => {
+          el.value = "";
+        });
+        await importInput.setInputFiles(csvPath);
+        const read = await page.evaluate(() => window.__bench.read);
+        if (read.rowsRead !== users && first) metrics.notes.push(`the page said ${read.rowsRead} rows read, not ${users}`);
+        if (first) await memory("read");
+        // Join: a click from the page, to the painted table with names.
+        const joinMs = await page.evaluate(
+          async ([el, ms]) => {
+            const B = window.__bench;
+            const painted = B.paintWhen(() => B.namesShown(), ms, "the Name column with names in the rows");
+            const t0 = performance.now();
+            el.click();
+            return (await painted) - t0;
+          },
+          [await useButton.elementHandle(), HANG_GUARD_MS],
+        );
+        loaded = true;
+        metrics.add("directory-read", "ms", read.ms);
+        metrics.add("directory-join", "ms", joinMs);
+        metrics.add("directory-total", "ms", read.ms + joinMs);
+        log(`  ours: read ${read.ms.toFixed(0)} ms, join ${joinMs.toFixed(0)} ms`);
+        if (first) {
+          first = false;
+          const summary = (await page.locator(".directory-summary").first().textContent({ timeout: 5_000 }).catch(() => null)) ?? "";
+          const expected = `Directory: ${users.toLocaleString("en-US")} users`;
+          if (!summary.includes(expected)) metrics.notes.push(`directory summary: "${summary.trim()}", expected "${expected} · …"`);
+          const kept = page.getByRole("checkbox", { name: "Keep on this computer" });
+          if ((await kept.count()) > 0 && (await kept.isChecked())) {
+            metrics.notes.push("Keep on this computer was checked: the times include storing the file in IndexedDB");
+          }
+          const joined = await memory("joined");
+          if (before.wasm !== null && joined.wasm !== null && before.heap !== null && joined.heap !== null) {
+            metrics.add("directory-mem-added", "bytes", joined.wasm - before.wasm + (joined.heap - before.heap));
+          }
         }
-        const joined = await memory("joined");
-        if (before.wasm !== null && joined.wasm !== null && before.heap !== null && joined.heap !== null) {
-          metrics.add("directory-mem-added", "bytes", joined.wasm - before.wasm + (joined.heap - before.heap));
-        }
-      }
-    };
+      };
 
-    let floorReady = false;
-    let floorMeasured = false;
-    const floor = async () => {
-      if (!floorReady) {
-        // The usage ids and a file input of the harness's own, holding the same file.
-        await page.evaluate((list) => {
-          window.__benchUsageIds = list;
-          const input = document.createElement("input");
-          input.type = "file";
-          input.id = "__bench_floor_file";
-          input.hidden = true;
-          document.documentElement.append(input);
-        }, ids);
-        await page.setInputFiles("#__bench_floor_file", csvPath);
-        floorReady = true;
-      }
-      const heapBefore = floorMeasured ? null : await memory("floor-before");
-      const r = await page.evaluate(`(${FLOOR})()`);
-      if (r.rows !== users || r.matched !== users) throw new Error(`the floor read ${r.rows} rows and matched ${r.matched}, not ${users}`);
-      if (!floorMeasured) {
-        floorMeasured = true;
-        const heapAfter = await memory("floor-after");
-        if (heapBefore.heap !== null && heapAfter.heap !== null) metrics.add("floor-heap", "bytes", heapAfter.heap - heapBefore.heap);
+      let floorReady = false;
+      let floorMeasured = false;
+      const floor = async () => {
+        if (!floorReady) {
+          // The usage ids and a file input of the harness's own, holding the same file.
+          await page.evaluate((list) => {
+            window.__benchUsageIds = list;
+            const input = document.createElement("input");
+            input.type = "file";
+            input.id = "__bench_floor_file";
+            input.hidden = true;
+            document.documentElement.append(input);
+          }, ids);
+          await page.setInputFiles("#__bench_floor_file", csvPath);
+          floorReady = true;
+        }
+        const heapBefore = floorMeasured ? null : await memory("floor-before");
+        const r = await page.evaluate(`(${FLOOR})()`);
+        if (r.rows !== users || r.matched !== users) throw new Error(`the floor read ${r.rows} rows and matched ${r.matched}, not ${users}`);
+        if (!floorMeasured) {
+          floorMeasured = true;
+          const heapAfter = await memory("floor-after");
+          if (heapBefore.heap !== null && heapAfter.heap !== null) metrics.add("floor-heap", "bytes", heapAfter.heap - heapBefore.heap);
+        }
+        await page.evaluate(() => {
+          window.__floorKeep = null;
+        });
+        metrics.add("floor-read", "ms", r.read);
+        metrics.add("floor-join", "ms", r.join);
+        metrics.add("floor-total", "ms", r.read + r.join);
+        log(`  floor: read ${r.read.toFixed(0)} ms, join ${r.join.toFixed(0)} ms`);
+      };
+
+      for (let k = 0; k < reps; k++) {
+        log(`directory: turn ${k + 1}/${reps}`);
+        // Ours first in the first turn: its memory is measured before the floor's data is in the page.
+        for (const which of rotate(["ours", "floor"], k)) {
+          await (which === "ours" ? ours() : floor());
+          await page.waitForTimeout(300);
+        }
       }
       await page.evaluate(() => {
-        window.__floorKeep = null;
+        window.__benchUsageIds = null;
       });
-      metrics.add("floor-read", "ms", r.read);
-      metrics.add("floor-join", "ms", r.join);
-      metrics.add("floor-total", "ms", r.read + r.join);
-      log(`  floor: read ${r.read.toFixed(0)} ms, join ${r.join.toFixed(0)} ms`);
-    };
+      await memory("last");
 
-    for (let k = 0; k < reps; k++) {
-      log(`directory: turn ${k + 1}/${reps}`);
-      // Ours first in the first turn: its memory is measured before the floor's data is in the page.
-      for (const which of rotate(["ours", "floor"], k)) {
-        await (which === "ours" ? ours() : floor());
+      // With the directory joined: a Filter keystroke (names widen the search keys) and a sort by Name.
+      await extra("Filter keystroke on names", () => keystrokes(FILTER_KEY, "directory-keystroke"));
+      await extra("Filter keystroke 7, directory joined", () => keystrokes("7", "directory-keystroke-7"));
+      await extra("sort by Name", async () => {
+        const results = (await page.locator("table.results").count()) > 0 ? page.locator("table.results") : page;
+        const header = results.getByRole("columnheader", { name: "Name" });
+        const sortTarget = (await header.getByRole("button").count()) > 0 ? header.getByRole("button").first() : header.first();
+        const sortHandle = await sortTarget.elementHandle({ timeout: 10_000 });
+        for (let i = 0; i < reps; i++) {
+          const ms = await page.evaluate(async (el) => {
+            const painted = window.__bench.paintAfterChange(10000);
+            const t0 = performance.now();
+            el.click();
+            return (await painted) - t0;
+          }, sortHandle);
+          metrics.add("directory-sort-name", "ms", ms);
+          log(`  sort by Name ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
+          await page.waitForTimeout(200);
+        }
+      });
+
+      await extra("memory after Forget directory", async () => {
+        await forget();
         await page.waitForTimeout(300);
-      }
-    }
-    await page.evaluate(() => {
-      window.__benchUsageIds = null;
+        await memory("forgotten");
+      });
     });
-    await memory("last");
-
-    // With the directory joined: a Filter keystroke (names widen the search keys) and a sort by Name.
-    await extra("Filter keystroke on names", () => keystrokes(FILTER_KEY, "directory-keystroke"));
-    await extra("Filter keystroke 7, directory joined", () => keystrokes("7", "directory-keystroke-7"));
-    await extra("sort by Name", async () => {
-      const results = (await page.locator("table.results").count()) > 0 ? page.locator("table.results") : page;
-      const header = results.getByRole("columnheader", { name: "Name" });
-      const sortTarget = (await header.getByRole("button").count()) > 0 ? header.getByRole("button").first() : header.first();
-      const sortHandle = await sortTarget.elementHandle({ timeout: 10_000 });
-      for (let i = 0; i < reps; i++) {
-        const ms = await page.evaluate(async (el) => {
-          const painted = window.__bench.paintAfterChange(10000);
-          const t0 = performance.now();
-          el.click();
-          return (await painted) - t0;
-        }, sortHandle);
-        metrics.add("directory-sort-name", "ms", ms);
-        log(`  sort by Name ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-        await page.waitForTimeout(200);
-      }
-    });
-
-    await extra("memory after Forget directory", async () => {
-      await forget();
-      await page.waitForTimeout(300);
-      await memory("forgotten");
-    });
-    if (problems.length > 0) metrics.notes.push(`page errors: ${problems.slice(0, 3).join("; ")}`);
-    metrics.emit();
   } finally {
-    await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -14,7 +14,8 @@
 // Environment: BENCH_SANDBOX_URL, BENCH_NODE_MODULES, BENCH_HISTORY_FILE,
 // BENCH_HISTORY_SNAPSHOTS (90), BENCH_REPS (3), CHROMIUM (/usr/bin/chromium).
 
-import { Metrics, count, devModule, log, main, setting } from "./lib.mjs";
+import { count, log, main, setting } from "./lib.mjs";
+import { withPage } from "./page.mjs";
 
 const HANG_GUARD_MS = 300_000;
 
@@ -23,20 +24,9 @@ await main(async () => {
   const file = setting("BENCH_HISTORY_FILE");
   const snapshots = count("BENCH_HISTORY_SNAPSHOTS", 90);
   const reps = count("BENCH_REPS", 3);
-  const { chromium } = await devModule("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: setting("CHROMIUM", "/usr/bin/chromium"),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(HANG_GUARD_MS);
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
+  await withPage({ hangGuardMs: HANG_GUARD_MS }, async ({ page, metrics }) => {
     await page.goto(base + "/");
     await page.getByRole("button", { name: "Query", exact: true }).waitFor();
-    const metrics = new Metrics();
     const all = new RegExp(`^${snapshots} snapshots · `);
     const summary = page.locator(".history-summary").filter({ hasText: all });
 
@@ -74,9 +64,5 @@ await main(async () => {
       metrics.add("history-ready", "ms", ready);
       log(`rep ${rep + 1}: history ready ${ready.toFixed(0)} ms after the navigation began`);
     }
-    if (problems.length > 0) metrics.notes.push(`page errors: ${problems.join("; ")}`);
-    metrics.emit();
-  } finally {
-    await browser.close();
-  }
+  });
 });

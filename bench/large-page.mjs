@@ -20,23 +20,10 @@
 // BENCH_DELAY_MS (50), BENCH_CONCURRENCY (8), BENCH_REPS (3), BENCH_ROWS (0),
 // CHROMIUM (/usr/bin/chromium).
 
-import { Metrics, control, count, devModule, listAllInPage, log, main, setting } from "./lib.mjs";
+import { control, count, listAllInPage, log, main, setting } from "./lib.mjs";
+import { measureKeystroke, measureSort, withPage } from "./page.mjs";
 
 const HANG_GUARD_MS = 900_000;
-
-const PAINT_AFTER_CHANGE = `(ms) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => { mo.disconnect(); reject(new Error("no change within " + ms + " ms")); }, ms);
-  const mo = new MutationObserver(() => {
-    mo.disconnect();
-    clearTimeout(timer);
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.now());
-      ch.port2.postMessage(0);
-    });
-  });
-  mo.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-})`;
 
 // In the page: the same pages with a plain fetch pool; resolves with the ms taken.
 const FETCH_POOL = `async ({ users, concurrency }) => {
@@ -92,24 +79,14 @@ await main(async () => {
   const concurrency = count("BENCH_CONCURRENCY", 8);
   const reps = count("BENCH_REPS", 3);
   const rows = count("BENCH_ROWS", 0) === 1;
-  const { chromium } = await devModule("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: setting("CHROMIUM", "/usr/bin/chromium"),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--js-flags=--expose-gc"],
-  });
-  const metrics = new Metrics();
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(HANG_GUARD_MS);
+  const options = { hangGuardMs: HANG_GUARD_MS, args: ["--js-flags=--expose-gc"], context: { acceptDownloads: true } };
+  await withPage(options, async ({ context, page, metrics }) => {
     // Trunk announces the started wasm with its exports (and its memory).
     await context.addInitScript(() => {
       addEventListener("TrunkApplicationStarted", (e) => {
         window.__wasm = e.detail?.wasm;
       });
     });
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
     const cdp = await context.newCDPSession(page);
     await page.goto(base + "/");
     await page.getByRole("button", { name: "List all users" }).waitFor({ timeout: 60_000 });
@@ -153,41 +130,8 @@ await main(async () => {
       metrics.add("large-bytes-per-user", "B", grown / users);
       metrics.notes.push(`memory at ${users} rows: JS heap ${before.js} → ${after.js} bytes, wasm memory ${before.wasm} → ${after.wasm} bytes`);
 
-      await page.evaluate(`window.__paintAfterChange = ${PAINT_AFTER_CHANGE}`);
-      const header = page.getByRole("columnheader", { name: "Used" });
-      const sortTarget = (await header.getByRole("button").count()) > 0 ? header.getByRole("button") : header;
-      const sortHandle = await sortTarget.elementHandle();
-      for (let i = 0; i < reps; i++) {
-        const ms = await page.evaluate(async (el) => {
-          const painted = window.__paintAfterChange(60000);
-          const t0 = performance.now();
-          el.click();
-          return (await painted) - t0;
-        }, sortHandle);
-        metrics.add("large-sort", "ms", ms);
-        log(`  sort ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-        await page.waitForTimeout(300);
-      }
-
-      const filter = page.getByRole("searchbox", { name: "Filter" });
-      const box = (await filter.count()) > 0 ? filter : page.getByLabel("Filter", { exact: true });
-      await box.focus();
-      for (let i = 0; i < reps; i++) {
-        await page.evaluate(() => {
-          window.__keystroke = new Promise((resolve, reject) => {
-            addEventListener("keydown", (e) => window.__paintAfterChange(60000).then((t) => resolve(t - e.timeStamp), reject), {
-              once: true,
-              capture: true,
-            });
-          });
-        });
-        await page.keyboard.press("7");
-        const ms = await page.evaluate(() => window.__keystroke);
-        metrics.add("large-keystroke", "ms", ms);
-        log(`  keystroke ${i + 1}/${reps}: ${ms.toFixed(1)} ms`);
-        await page.keyboard.press("Backspace");
-        await page.waitForTimeout(1000);
-      }
+      await measureSort(page, metrics, "large-sort", { reps, withinMs: 60_000, pauseMs: 300 });
+      await measureKeystroke(page, metrics, "large-keystroke", { reps, withinMs: 60_000, pauseMs: 1000 });
 
       for (const [name, metric] of [["Export CSV", "large-export-csv"], ["Export JSON", "large-export-json"]]) {
         const started = Date.now();
@@ -198,9 +142,5 @@ await main(async () => {
         log(`  ${name}: ${ms} ms (${path})`);
       }
     }
-    if (problems.length > 0) metrics.notes.push(`page errors: ${problems.slice(0, 3).join("; ")}`);
-    metrics.emit();
-  } finally {
-    await browser.close();
-  }
+  });
 });

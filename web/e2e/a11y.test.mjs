@@ -3,37 +3,18 @@
 // page's CSP forbids, so these pages run in a context that bypasses the CSP
 // (the CSP itself is tested in admin.test.mjs).
 
-import { after, before, beforeEach, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import {
-  SANDBOX_URL,
-  allUsers,
-  expectStatus,
-  launchBrowser,
-  listAll,
-  openPage,
-  queryIds,
-  resetSandbox,
-  screenshot,
-  settled,
-} from "./support.mjs";
+import { SANDBOX_URL, allUsers, browserForFile, expectStatus, listAll, openPage, queryIds, resetSandbox, screenshot, settled } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile({ reset: false });
 
 beforeEach(async () => {
   await resetSandbox(SANDBOX_URL);
@@ -58,7 +39,7 @@ async function expectNoViolations(page, view) {
 for (const colorScheme of ["light", "dark"]) {
   for (const width of [1280, 390]) {
     test(`no axe violations: the page with results, ${colorScheme}, ${width} px`, async () => {
-      const page = await openPage(browser, SANDBOX_URL, { width, colorScheme, bypassCSP: true });
+      const page = await openPage(shared.browser, SANDBOX_URL, { width, colorScheme, bypassCSP: true });
       await expectNoViolations(page, "the first view");
       await listAll(page);
       await expectNoViolations(page, "after listing every user");
@@ -75,7 +56,7 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 test("no axe violations: a refused token, failed and missing ids, a picked bucket, zh-CN", async () => {
-  const page = await openPage(browser, SANDBOX_URL, { bypassCSP: true });
+  const page = await openPage(shared.browser, SANDBOX_URL, { bypassCSP: true });
   await queryIds(page, ["1", "2"]);
   await expectStatus(page, "0 users shown · 2 missing · 0 failed");
   await page.getByLabel("Access token").fill("wrong");
@@ -109,7 +90,7 @@ test("no axe violations: a directory in use, its columns, departments and marks,
     const file = path.join(dir, "directory.csv");
     await writeFile(file, lines.join("\n") + "\n");
     for (const colorScheme of ["light", "dark"]) {
-      const page = await openPage(browser, SANDBOX_URL, { colorScheme, bypassCSP: true });
+      const page = await openPage(shared.browser, SANDBOX_URL, { colorScheme, bypassCSP: true });
       await page.getByLabel("Import directory CSV").setInputFiles(file);
       await page.getByRole("button", { name: "Use directory" }).click();
       await page.locator(".directory-summary").getByText("Directory: 1,965 users").waitFor();

@@ -3,21 +3,18 @@
 // page). One job of the page per test; each starts from a fresh page and a
 // reset sandbox.
 
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
 import {
   SANDBOX_URL,
-  allUsers,
   expectStatus,
   expectStatusMatching,
-  launchBrowser,
   listAll,
-  openPage,
+  pageForEachTest,
   parseCsv,
   queryIds,
-  resetSandbox,
   sandboxControl,
   settled,
   stateOf,
@@ -28,24 +25,11 @@ import {
 } from "./support.mjs";
 
 const DAY_MS = 86_400_000;
-let browser;
 let users; // every user of the sandbox, from its API
 let page;
 
-before(async () => {
-  browser = await launchBrowser();
-  users = await allUsers(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  await resetSandbox(SANDBOX_URL);
-  await page?.context().close();
-  page = await openPage(browser, SANDBOX_URL);
-});
+const shared = pageForEachTest();
+beforeEach(() => ({ page, users } = shared));
 
 /** Ids of known users, `count` of them, from the `skip`-th on. */
 const knownIds = (count, skip = 0) => users.slice(skip, skip + count).map((u) => u.userId);

@@ -2,21 +2,12 @@
 // few TiB, effective dates in the past, a few expired quotas, a long tail of
 // heavy users; the edge cases (quota "0", a quota past 2^53) stay as a few rows.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { SANDBOX_URL, allUsers, launchBrowser, listAll, openPage, resetSandbox } from "./support.mjs";
+import { SANDBOX_URL, allUsers, browserForFile, listAll, openPage } from "./support.mjs";
 
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-  await resetSandbox(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 const GIB = 1_048_576; // KiB, the unit of the sandbox's numbers
 
@@ -33,7 +24,7 @@ test("the demo tenant's quotas, dates and usage look like a real tenant's", asyn
   assert.ok(expired > 0 && expired < users.length / 10, `a few expired: ${expired}`);
 
   // On the page: the top 10 by used are gibibytes or tebibytes, not zettabytes.
-  const page = await openPage(browser, SANDBOX_URL);
+  const page = await openPage(shared.browser, SANDBOX_URL);
   await listAll(page, users.length);
   const top = await page.locator("section.top li .num").allTextContents();
   assert.equal(top.length, 10);

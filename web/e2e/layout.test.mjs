@@ -4,23 +4,14 @@
 // fold away once the endpoint answered; at 390 px each user is a card and
 // nothing scrolls sideways.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-import { SANDBOX_URL, SCREENSHOTS, allUsers, launchBrowser, listAll, openPage, resetSandbox, screenshot, until } from "./support.mjs";
+import { SANDBOX_URL, SCREENSHOTS, allUsers, browserForFile, listAll, openPage, screenshot, until } from "./support.mjs";
 
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-  await resetSandbox(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 /** How far `selector`'s first match sticks out of the table's scrolling region, in px (0: fully inside). */
 function outside(page, selector) {
@@ -45,7 +36,7 @@ const isCut = (page, selector) =>
   }, selector);
 
 test("at 1280 px Query is in view at once, and the Expires column and a whole expired State show", async () => {
-  const page = await openPage(browser, SANDBOX_URL, { width: 1280, height: 900 });
+  const page = await openPage(shared.browser, SANDBOX_URL, { width: 1280, height: 900 });
   for (const name of ["Query", "List all users"]) {
     const box = await page.getByRole("button", { name, exact: true }).boundingBox();
     assert.ok(box.y + box.height <= 900, `${name} is ${box.y + box.height - 900} px below the fold`);
@@ -66,7 +57,7 @@ test("at 1280 px Query is in view at once, and the Expires column and a whole ex
 });
 
 test("with a directory the id, usage and state stay in view while the table scrolls sideways", async () => {
-  const page = await openPage(browser, SANDBOX_URL, { width: 1280, height: 900 });
+  const page = await openPage(shared.browser, SANDBOX_URL, { width: 1280, height: 900 });
   const ids = (await allUsers(SANDBOX_URL)).slice(0, 50).map((u) => u.userId);
   const csv = ["User ID,Name,Email,Department,Status"]
     .concat(ids.map((id, i) => `${id},Person Number ${i} With A Long Name,person.${i}@example.com,Research and Development ${i % 5},${i % 7 ? "Active" : "Disabled"}`))
@@ -104,7 +95,7 @@ test("with a directory the id, usage and state stay in view while the table scro
 });
 
 test("the connection settings fold once the endpoint answers, and open again when it does not", async () => {
-  const page = await openPage(browser, SANDBOX_URL, { width: 1280, height: 900 });
+  const page = await openPage(shared.browser, SANDBOX_URL, { width: 1280, height: 900 });
   const help = page.getByText("The KooDrive address");
   await until(() => help.isVisible(), (v) => v === false, "the endpoint's help folded");
   await page.getByLabel("Endpoint").focus();
@@ -118,7 +109,7 @@ test("the connection settings fold once the endpoint answers, and open again whe
 
 for (const colorScheme of ["light", "dark"]) {
   test(`at 390 px (${colorScheme}) each user is a card with id, used and state, and nothing scrolls sideways`, async () => {
-    const page = await openPage(browser, SANDBOX_URL, { width: 390, height: 900, colorScheme });
+    const page = await openPage(shared.browser, SANDBOX_URL, { width: 390, height: 900, colorScheme });
     await listAll(page);
     const overflow = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth - window.innerWidth,

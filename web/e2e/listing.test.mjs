@@ -3,17 +3,15 @@
 // table can be sorted while pages stream in, and a listing cancelled midway
 // is resumed: only the pages missing are fetched, every user is listed once.
 
-import { after, before, beforeEach, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
 import {
   SANDBOX_URL,
-  allUsers,
   expectStatus,
   expectStatusMatching,
-  launchBrowser,
-  openPage,
+  pageForEachTest,
   resetSandbox,
   sandboxControl,
   settled,
@@ -21,26 +19,13 @@ import {
   visibleUsed,
 } from "./support.mjs";
 
-let browser;
 let users;
 let page;
 
 const PAGE_SIZE = 100;
 
-before(async () => {
-  browser = await launchBrowser();
-  users = await allUsers(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  await resetSandbox(SANDBOX_URL);
-  await page?.context().close();
-  page = await openPage(browser, SANDBOX_URL);
-});
+const shared = pageForEachTest();
+beforeEach(() => ({ page, users } = shared));
 
 const grouped = (n) => n.toLocaleString("en-US");
 const stats = async () => (await sandboxControl(SANDBOX_URL, "GET", "stats")).json();

@@ -3,21 +3,11 @@
 // below 100 %, quotas of 0, a quota past 2^53, and ids that are not
 // KooDrive-shaped.
 
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 
-import {
-  expectStatus,
-  launchBrowser,
-  openPage,
-  parseCsv,
-  startSandbox,
-  until,
-  visibleRows,
-} from "./support.mjs";
+import { browserForFile, expectStatus, openPage, parseCsv, sandboxWithUsers, until, visibleRows } from "./support.mjs";
 
 const DAY_MS = 86_400_000;
 const iso = (ms) => new Date(ms).toISOString();
@@ -37,28 +27,13 @@ const USERS = [
   { userId: "1008600000000000009", quota: "18446744073709551615", used: 1 }, // free past 2^53
 ].map((u) => ({ createTime: past, effectiveTime: past, ...u }));
 
-let browser;
-let sandbox;
-let dir;
+const sandbox = sandboxWithUsers(USERS);
+const shared = browserForFile({ reset: false });
 let page;
-
-before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "koodrive-numbers-"));
-  const file = path.join(dir, "users.json");
-  await writeFile(file, JSON.stringify(USERS));
-  sandbox = await startSandbox(["--data", file]);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 beforeEach(async () => {
   await page?.context().close();
-  page = await openPage(browser, sandbox.url);
+  page = await openPage(shared.browser, sandbox.url);
   await page.getByRole("button", { name: "List all users" }).click();
   await expectStatus(page, `${USERS.length} users shown · 0 missing · 0 failed`);
 });

@@ -3,37 +3,17 @@
 // Each also checks what a user would notice at once: nothing sticks out of
 // the page sideways, and the status is in view.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import {
-  SANDBOX_URL,
-  expectStatus,
-  launchBrowser,
-  listAll,
-  openPage,
-  queryIds,
-  resetSandbox,
-  sandboxControl,
-  screenshot,
-  settled,
-} from "./support.mjs";
+import { SANDBOX_URL, browserForFile, expectStatus, listAll, openPage, queryIds, sandboxControl, screenshot, settled } from "./support.mjs";
 
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-  await resetSandbox(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 for (const colorScheme of ["light", "dark"]) {
   for (const width of [1280, 390]) {
     test(`screenshots: ${colorScheme}, ${width} px`, async () => {
-      const page = await openPage(browser, SANDBOX_URL, { width, height: 900, colorScheme });
+      const page = await openPage(shared.browser, SANDBOX_URL, { width, height: 900, colorScheme });
       await screenshot(page, `admin-start-${colorScheme}-${width}`);
       await listAll(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -14,7 +14,10 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before, beforeEach } from "node:test";
 import { chromium } from "playwright-core";
 
 export const SANDBOX_URL = process.env.KOODRIVE_SANDBOX_URL ?? "";
@@ -316,4 +319,68 @@ export function parseCsv(text) {
     rows.push(row);
   }
   return rows;
+}
+
+// The hooks test files share. Each registers node:test hooks when called at
+// the top of a file, and returns an object whose fields are set once the
+// file's tests run; whatever they start is stopped after the file's tests,
+// also when one of them fails.
+
+/**
+ * One browser for the file's tests (`.browser`); with `reset` (the default)
+ * the shared sandbox is reset before them.
+ */
+export function browserForFile({ reset = true } = {}) {
+  const shared = { browser: null };
+  before(async () => {
+    shared.browser = await launchBrowser();
+    if (reset) await resetSandbox(SANDBOX_URL);
+  });
+  after(async () => {
+    await shared.browser?.close();
+  });
+  return shared;
+}
+
+/**
+ * A fresh page of the shared sandbox for every test: before the file's tests
+ * one browser and `.users`, every user of the sandbox (from its API); before
+ * each test the sandbox reset and `.page` a new page on it, the previous
+ * test's page closed.
+ */
+export function pageForEachTest() {
+  const shared = browserForFile({ reset: false });
+  shared.users = [];
+  shared.page = null;
+  before(async () => {
+    shared.users = await allUsers(SANDBOX_URL);
+  });
+  beforeEach(async () => {
+    await resetSandbox(SANDBOX_URL);
+    await shared.page?.context().close();
+    shared.page = await openPage(shared.browser, SANDBOX_URL);
+  });
+  return shared;
+}
+
+/**
+ * A sandbox of the file's own serving exactly `users` (the wire's records,
+ * written to a temporary `--data` file): `.url` once the tests run.
+ */
+export function sandboxWithUsers(users) {
+  const own = { url: "" };
+  let sandbox;
+  let dir;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "koodrive-e2e-users-"));
+    const file = path.join(dir, "users.json");
+    await writeFile(file, JSON.stringify(users));
+    sandbox = await startSandbox(["--data", file]);
+    own.url = sandbox.url;
+  });
+  after(async () => {
+    await sandbox?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return own;
 }

@@ -3,44 +3,28 @@
 // waits say what they wait for, and an error is in view where the
 // administrator acted.
 
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
 import {
   SANDBOX_URL,
-  allUsers,
   expectStatus,
   expectStatusMatching,
-  launchBrowser,
   listAll,
-  openPage,
+  pageForEachTest,
   parseCsv,
   queryIds,
-  resetSandbox,
   sandboxControl,
   settled,
   until,
 } from "./support.mjs";
 
-let browser;
 let users;
 let page;
 
-before(async () => {
-  browser = await launchBrowser();
-  users = await allUsers(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  await resetSandbox(SANDBOX_URL);
-  await page?.context().close();
-  page = await openPage(browser, SANDBOX_URL);
-});
+const shared = pageForEachTest();
+beforeEach(() => ({ page, users } = shared));
 
 const knownIds = (count, skip = 0) => users.slice(skip, skip + count).map((u) => u.userId);
 const grouped = (n) => n.toLocaleString("en-US");

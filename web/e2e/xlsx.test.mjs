@@ -3,26 +3,17 @@
 // every listed user with the id and the exact quota as text (19 digits, and
 // quotas past 2^53, to the last digit), amounts as numbers and times as dates.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readSheet } from "read-excel-file/node";
 
-import { SANDBOX_URL, allUsers, launchBrowser, listAll, openPage, resetSandbox } from "./support.mjs";
+import { SANDBOX_URL, allUsers, browserForFile, listAll, openPage } from "./support.mjs";
 
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-  await resetSandbox(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 test("Export Excel keeps 19-digit ids and exact quotas as text, amounts as numbers, times as dates", async () => {
   const users = new Map((await allUsers(SANDBOX_URL)).map((u) => [u.userId, u]));
-  const page = await openPage(browser, SANDBOX_URL);
+  const page = await openPage(shared.browser, SANDBOX_URL);
   await listAll(page);
   const [download] = await Promise.all([
     page.waitForEvent("download"),

@@ -3,41 +3,23 @@
 // must draw `<img src=x onerror=alert(1)>` literally in the table, the
 // missing list and the export.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 
-import { launchBrowser, listAll, openPage, parseCsv, queryIds, expectStatus, startSandbox, visibleRows } from "./support.mjs";
+import { browserForFile, expectStatus, listAll, openPage, parseCsv, queryIds, sandboxWithUsers, visibleRows } from "./support.mjs";
 
 const XSS_ID = "<img src=x onerror=alert(1)>";
 const SCRIPT_ID = '"><script>window.__pwned=1</script>';
-let browser;
-let sandbox;
-let dir;
-
-before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "koodrive-xss-"));
-  const data = [
-    { userId: XSS_ID, quota: "1048576", used: 1024, expirationTime: "2030-01-01T00:00:00.000Z" },
-    { userId: SCRIPT_ID, quota: "2048", used: 2047.5 },
-    { userId: "1505084218764547200", quota: "10485760", used: 0 },
-  ];
-  const file = path.join(dir, "users.json");
-  await writeFile(file, JSON.stringify(data));
-  sandbox = await startSandbox(["--data", file]);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const sandbox = sandboxWithUsers([
+  { userId: XSS_ID, quota: "1048576", used: 1024, expirationTime: "2030-01-01T00:00:00.000Z" },
+  { userId: SCRIPT_ID, quota: "2048", used: 2047.5 },
+  { userId: "1505084218764547200", quota: "10485760", used: 0 },
+]);
+const shared = browserForFile({ reset: false });
 
 test("user ids that look like HTML are shown as text and never run", async () => {
-  const page = await openPage(browser, sandbox.url);
+  const page = await openPage(shared.browser, sandbox.url);
   await listAll(page, 3);
   const ids = (await visibleRows(page)).map((row) => row[0]);
   assert.deepEqual(ids, [XSS_ID, SCRIPT_ID, "1505084218764547200"]);

@@ -2,7 +2,7 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { SpaceUsageClient, KooDriveError } from "koodrive-space-usage";
-import { SANDBOX, ACTING, reset, fault, stats, moveClock, tokenOptions, appOptions } from "./helpers.mjs";
+import { SANDBOX, ACTING, reset, fault, stats, moveClock, tokenOptions, appOptions, rejection } from "./helpers.mjs";
 
 beforeEach(reset);
 
@@ -10,15 +10,6 @@ async function knownIds(n) {
   const client = new SpaceUsageClient(tokenOptions());
   for await (const page of client.listUsagePages({ pageSize: n })) return page.items.map((i) => i.userId);
   return [];
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
 }
 
 function thrown(fn) {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { SpaceUsageClient } from "koodrive-space-usage";
-import { SANDBOX, ACTING, reset, fault, stats, moveClock } from "./helpers.mjs";
+import { SANDBOX, ACTING, reset, fault, stats, moveClock, rejection } from "./helpers.mjs";
 
 const BIN = process.env.GATEWAY_BIN;
 const skip = BIN ? false : "GATEWAY_BIN is not set (cargo xtask test sets it)";
@@ -37,15 +37,6 @@ after(() => gateway?.kill());
 beforeEach(reset);
 
 const viaGateway = (extra = {}) => new SpaceUsageClient({ baseUrl: url, actingUserId: ACTING, accessToken: "sandbox-token", ...extra });
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 test("token mode through the gateway lists users and queries them by id", { skip }, async () => {
   const client = viaGateway();

@@ -1,3 +1,5 @@
+import assert from "node:assert/strict";
+
 // Talking to the sandbox the test stage started (SANDBOX_URL).
 export const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:18080";
 export const ACTING = "1505084218764547200";
@@ -21,3 +23,13 @@ export const moveClock = (offsetSecs) => control("POST", "/__sandbox/clock", { o
 
 export const tokenOptions = (extra = {}) => ({ baseUrl: SANDBOX, actingUserId: ACTING, accessToken: "sandbox-token", ...extra });
 export const appOptions = (extra = {}) => ({ baseUrl: SANDBOX, actingUserId: ACTING, appId: "sandbox-app", appSecret: "sandbox-secret", ...extra });
+
+/** What `promise` rejects with; the test fails when it resolves. */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected a rejection");
+}

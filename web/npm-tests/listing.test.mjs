@@ -4,18 +4,9 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { SpaceUsageClient, KooDriveError } from "koodrive-space-usage";
-import { reset, fault, stats, tokenOptions } from "./helpers.mjs";
+import { reset, fault, stats, tokenOptions, rejection } from "./helpers.mjs";
 
 beforeEach(reset);
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 async function idsOneByOne() {
   const ids = [];

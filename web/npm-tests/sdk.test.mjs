@@ -10,18 +10,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SpaceUsageClient, KooDriveError } from "koodrive-space-usage";
-import { reset, fault, stats, tokenOptions, appOptions } from "./helpers.mjs";
+import { reset, fault, stats, tokenOptions, appOptions, rejection } from "./helpers.mjs";
 
 beforeEach(reset);
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const manifestPath = createRequire(import.meta.url).resolve("koodrive-space-usage/package.json");

@@ -4,21 +4,12 @@
 // drawn), Enter and Space on a column header sort, one Tab leaves the table,
 // and a cell's tooltip shows on keyboard focus outside the scrolling region.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { SANDBOX_URL, launchBrowser, listAll, openPage, resetSandbox, startSandbox, visibleRows } from "./support.mjs";
+import { SANDBOX_URL, browserForFile, listAll, openPage, startSandbox, visibleRows } from "./support.mjs";
 
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-  await resetSandbox(SANDBOX_URL);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 /**
  * Where the keyboard focus is: in the table, the focused cell's row
@@ -92,7 +83,7 @@ const headers = (page) =>
   );
 
 test("the table is one Tab stop and the arrow keys move between its cells", async () => {
-  const page = await openPage(browser, SANDBOX_URL);
+  const page = await openPage(shared.browser, SANDBOX_URL);
   await listAll(page);
   const rows = await visibleRows(page);
   const names = await headers(page);
@@ -151,7 +142,7 @@ test("the table is one Tab stop and the arrow keys move between its cells", asyn
 });
 
 test("a cell's tooltip shows on keyboard focus, outside the scrolling region", async () => {
-  const page = await openPage(browser, SANDBOX_URL);
+  const page = await openPage(shared.browser, SANDBOX_URL);
   await listAll(page);
   await tabIntoTable(page);
   await press(page, "ArrowDown");
@@ -205,7 +196,7 @@ test("a cell's tooltip shows on keyboard focus, outside the scrolling region", a
 test("Page Down far down 20,000 users keeps the focus on a drawn row, in view", async () => {
   const sandbox = await startSandbox(["--users", "20000"]);
   try {
-    const page = await openPage(browser, sandbox.url);
+    const page = await openPage(shared.browser, sandbox.url);
     await listAll(page, 20000);
     await tabIntoTable(page);
     let at = await press(page, "ArrowDown");
@@ -268,7 +259,7 @@ test("Page Down far down 20,000 users keeps the focus on a drawn row, in view", 
 });
 
 test("on narrow screens the arrows move from card to card", async () => {
-  const page = await openPage(browser, SANDBOX_URL, { width: 390, height: 800 });
+  const page = await openPage(shared.browser, SANDBOX_URL, { width: 390, height: 800 });
   await listAll(page);
   const rows = await visibleRows(page);
   await tabIntoTable(page);

@@ -26,7 +26,7 @@ use koodrive_serve::StaticSite;
 use koodrive_serve::hardening::{self, is_loopback_host};
 
 use crate::forward::{Call, CallAuth, Forwarder};
-use crate::relay::{refusal, relay};
+use crate::relay::{method_not_allowed, refusal, relay};
 use crate::settings::{Mode, Settings};
 use crate::snapshots::{Snapshots, health_off, http as snapshot_http};
 
@@ -75,18 +75,6 @@ fn header_text<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 /// sandbox gets a 404, not `index.html`).
 fn is_reserved(path: &str) -> bool {
     path.starts_with("/koodrive/") || path.starts_with("/__")
-}
-
-fn method_not_allowed(allow: &'static str) -> Response<Body> {
-    let mut answer = refusal(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "GATEWAY.METHOD",
-        &format!("this path answers only {allow}"),
-    );
-    answer
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    answer
 }
 
 fn not_found() -> Response<Body> {

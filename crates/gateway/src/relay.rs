@@ -52,6 +52,20 @@ pub fn refusal(status: StatusCode, code: &str, msg: &str) -> Response<Body> {
     answer
 }
 
+/// A 405 for a path that answers only the methods `allow` names (also in
+/// its `Allow` header).
+pub fn method_not_allowed(allow: &'static str) -> Response<Body> {
+    let mut answer = refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "GATEWAY.METHOD",
+        &format!("this path answers only {allow}"),
+    );
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    answer
+}
+
 /// The answer to a forwarded call.
 pub fn relay(result: Result<Exchange, KooDriveError>) -> Response<Body> {
     match result {

@@ -19,7 +19,7 @@ use koodrive_snapshots::wire::{
 };
 
 use super::Snapshots;
-use crate::relay::refusal;
+use crate::relay::{method_not_allowed, refusal};
 
 /// Where snapshots are listed and taken.
 pub const SNAPSHOTS_PATH: &str = "/__gateway/snapshots";
@@ -44,18 +44,6 @@ fn json_answer(status: StatusCode, body: impl Into<Body>) -> Response<Body> {
         HeaderValue::from_static(JSON_CONTENT_TYPE),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    answer
-}
-
-fn method_not_allowed(allow: &'static str) -> Response<Body> {
-    let mut answer = refusal(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "GATEWAY.METHOD",
-        &format!("this path answers only {allow}"),
-    );
-    answer
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
     answer
 }
 

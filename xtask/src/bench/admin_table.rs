@@ -77,27 +77,7 @@ pub(super) fn run_on_built_page_with(
     reps: u32,
     extra_env: Vec<(&'static str, String)>,
 ) -> Result<Harness> {
-    let dist = workspace_root().join(crate::admin::DIST_DIR);
-    if !dist.join("index.html").is_file() {
-        return Err(format!(
-            "the admin page is not built ({} has no index.html; `cargo xtask dist` builds it)",
-            crate::admin::DIST_DIR
-        ));
-    }
-    let dist_arg = dist.to_string_lossy().into_owned();
-    let sandbox = Background::start(
-        label,
-        ctx.sandbox_bin()?,
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--users",
-            "100000",
-            "--static",
-            &dist_arg,
-        ],
-        &ctx.out.join("logs").join(log),
-    )?;
+    let sandbox = built_page_sandbox(ctx, label, 100_000, log)?;
     let mut env = ctx.node_env()?;
     env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));
     env.push(("BENCH_USERS", "100000".into()));
@@ -106,4 +86,36 @@ pub(super) fn run_on_built_page_with(
     env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
     env.extend(extra_env);
     run_harness(script, &env)
+}
+
+/// A release sandbox of `users` serving the built admin page, logged to
+/// `logs/LOG`; an error when the page is not built.
+pub(super) fn built_page_sandbox(
+    ctx: &Ctx,
+    label: &str,
+    users: u32,
+    log: &str,
+) -> Result<Background> {
+    let dist = workspace_root().join(crate::admin::DIST_DIR);
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "the admin page is not built ({} has no index.html; `cargo xtask dist` builds it)",
+            crate::admin::DIST_DIR
+        ));
+    }
+    let dist_arg = dist.to_string_lossy().into_owned();
+    let users_arg = users.to_string();
+    Background::start(
+        label,
+        ctx.sandbox_bin()?,
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--users",
+            &users_arg,
+            "--static",
+            &dist_arg,
+        ],
+        &ctx.out.join("logs").join(log),
+    )
 }

@@ -9,7 +9,7 @@
 use super::process::{Background, Harness, Planned, harness_part, run_harness};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
-use crate::run::{Result, workspace_root};
+use crate::run::Result;
 
 const PART: &str = "7 large";
 
@@ -133,27 +133,12 @@ fn format_count(n: u32) -> String {
 
 /// The page harness against a sandbox of `users` serving the built page.
 fn page(ctx: &Ctx, users: u32, tag: &str, delay_ms: u32, rows: bool) -> Result<Harness> {
-    let dist = workspace_root().join(crate::admin::DIST_DIR);
-    if !dist.join("index.html").is_file() {
-        return Err(format!(
-            "the admin page is not built ({} has no index.html; `cargo xtask dist` builds it)",
-            crate::admin::DIST_DIR
-        ));
-    }
-    let dist_arg = dist.to_string_lossy().into_owned();
     let users_arg = users.to_string();
-    let sandbox = Background::start(
+    let sandbox = super::admin_table::built_page_sandbox(
+        ctx,
         &format!("sandbox ({users} users, admin page)"),
-        ctx.sandbox_bin()?,
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--users",
-            &users_arg,
-            "--static",
-            &dist_arg,
-        ],
-        &ctx.out.join(format!("logs/large-{tag}-sandbox.log")),
+        users,
+        &format!("large-{tag}-sandbox.log"),
     )?;
     let mut env = ctx.node_env()?;
     env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));

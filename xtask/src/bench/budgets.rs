@@ -125,8 +125,11 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // own (the browser parses the list), with one copy of the trends'
     // pass and merges in place of three more slice-sort instances (6.5 KB
     // off the first draft); the stable ceiling moves by the same 11 KB.
+    // Built by stable (`KOODRIVE_WASM_TOOLCHAIN=stable cargo xtask dist`)
+    // the page is 424.9 KB (435,124 B) with all of the above: the stable
+    // ceiling had not followed the listings' 4 KB nor the keyboard's 6.6 KB.
     ceiling: 398 * 1024,
-    stable_ceiling: 414 * 1024,
+    stable_ceiling: 425 * 1024 + 512,
     causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's and the usage history's included) and \
              the client; see `cargo xtask dist` for its files",

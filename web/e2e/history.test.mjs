@@ -11,17 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import {
-  allUsers,
-  launchBrowser,
-  listAll,
-  openPage,
-  sandboxControl,
-  screenshot,
-  startSandbox,
-  until,
-  visibleRows,
-} from "./support.mjs";
+import { allUsers, launchBrowser, listAll, openPage, sandboxControl, screenshot, seededRates, startSandbox, until, visibleRows } from "./support.mjs";
 
 const DAYS = 10;
 
@@ -62,13 +52,7 @@ before(async () => {
   browser = await launchBrowser();
   sandbox = await startSandbox();
   users = await allUsers(sandbox.url);
-  rates = new Map();
-  for (const u of users.slice(0, 600)) {
-    const res = await sandboxControl(sandbox.url, "GET", `users/${encodeURIComponent(u.userId)}/rate`);
-    const body = await res.json();
-    assert.equal(body.userId, u.userId);
-    rates.set(u.userId, body.usedPerDay);
-  }
+  rates = await seededRates(sandbox.url, users.slice(0, 600));
   page = await openPage(browser, sandbox.url);
 });
 

@@ -22,6 +22,7 @@ import {
   listAll,
   openPage,
   sandboxControl,
+  seededRates,
   startGateway,
   startSandbox,
   until,
@@ -95,13 +96,7 @@ before(async () => {
   browser = await launchBrowser();
   sandbox = await startSandbox();
   users = await allUsers(sandbox.url);
-  rates = new Map();
-  for (const u of users.slice(0, 600)) {
-    const res = await sandboxControl(sandbox.url, "GET", `users/${encodeURIComponent(u.userId)}/rate`);
-    const body = await res.json();
-    assert.equal(body.userId, u.userId);
-    rates.set(u.userId, body.usedPerDay);
-  }
+  rates = await seededRates(sandbox.url, users.slice(0, 600));
   gateway = await startGateway(sandbox.url, [
     "--app-id", "sandbox-app", "--app-secret-file", secretFile, "--acting-user-id", ACTING_USER,
     "--snapshot-every", "24h", "--snapshot-db", path.join(dir, "snapshots.db"),

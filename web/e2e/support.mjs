@@ -210,6 +210,18 @@ export async function allUsers(base) {
   }
 }
 
+/** Each of `users`' seeded daily change of `used` (`GET /__sandbox/users/{id}/rate`), by id. */
+export async function seededRates(base, users) {
+  const rates = new Map();
+  for (const u of users) {
+    const res = await sandboxControl(base, "GET", `users/${encodeURIComponent(u.userId)}/rate`);
+    const body = await res.json();
+    if (body.userId !== u.userId) throw new Error(`the rate of ${u.userId} came back for ${body.userId}`);
+    rates.set(u.userId, body.usedPerDay);
+  }
+  return rates;
+}
+
 /** The state of a record under the default thresholds (README.md, "The core crate": derived values). */
 export function stateOf(user, nearingAt = 0.9, criticalAt = 0.99) {
   if (typeof user.quota !== "string" || !/^\d+$/.test(user.quota) || typeof user.used !== "number" || user.used < 0) {

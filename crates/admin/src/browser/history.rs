@@ -11,7 +11,7 @@
 //! again. Also here: offering the history file as a download.
 
 use js_sys::{Array, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
 
 use super::keep::{committed, done};
@@ -147,30 +147,10 @@ pub async fn forget(scope: &str) -> Result<(), String> {
     deleted.map_err(|()| failed())
 }
 
-/// Opens the database, creating its stores the first time; `Ok(None)` when
-/// this browser offers no IndexedDB (or not to this page).
+/// Opens the history's database, creating its stores the first time;
+/// `Ok(None)` when this browser offers no IndexedDB (or not to this page).
 async fn open() -> Result<Option<IdbDatabase>, ()> {
-    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
-        return Ok(None);
-    };
-    let request = factory.open_with_u32(DATABASE, 1).map_err(drop)?;
-    let upgrading = request.clone();
-    let upgrade = Closure::<dyn FnMut()>::new(move || {
-        if let Ok(db) = upgrading.result() {
-            let db = db.unchecked_into::<IdbDatabase>();
-            let _ = db.create_object_store(SNAPSHOTS);
-            let _ = db.create_object_store(KEEP);
-        }
-    });
-    request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let opened = done(&request).await;
-    request.set_onupgradeneeded(None);
-    drop(upgrade);
-    opened?;
-    request
-        .result()
-        .map(|db| Some(db.unchecked_into()))
-        .map_err(drop)
+    super::keep::open_database(DATABASE, &[SNAPSHOTS, KEEP]).await
 }
 
 /// Offers `bytes` as a file named `name` (a `blob:` URL, revoked afterwards).

@@ -200,19 +200,29 @@ pub(super) async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), ()> {
     .await
 }
 
-/// Opens the database, creating its store the first time; `Ok(None)` when
-/// this browser offers no IndexedDB (or not to this page).
+/// Opens this page's database.
 async fn open() -> Result<Option<IdbDatabase>, ()> {
+    open_database(DATABASE, &[STORE]).await
+}
+
+/// Opens the database `name` (version 1), creating its `stores` the first
+/// time; `Ok(None)` when this browser offers no IndexedDB (or not to this
+/// page).
+pub(super) async fn open_database(
+    name: &str,
+    stores: &'static [&'static str],
+) -> Result<Option<IdbDatabase>, ()> {
     let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
         return Ok(None);
     };
-    let request = factory.open_with_u32(DATABASE, 1).map_err(drop)?;
+    let request = factory.open_with_u32(name, 1).map_err(drop)?;
     let upgrading = request.clone();
     let upgrade = Closure::<dyn FnMut()>::new(move || {
         if let Ok(db) = upgrading.result() {
-            let _ = db
-                .unchecked_into::<IdbDatabase>()
-                .create_object_store(STORE);
+            let db = db.unchecked_into::<IdbDatabase>();
+            for store in stores {
+                let _ = db.create_object_store(store);
+            }
         }
     });
     request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));

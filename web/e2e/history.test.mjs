@@ -11,7 +11,19 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { allUsers, launchBrowser, listAll, openPage, sandboxControl, screenshot, seededRates, startSandbox, until, visibleRows } from "./support.mjs";
+import {
+  allUsers,
+  launchBrowser,
+  listAll,
+  openPage,
+  rowOf,
+  sandboxControl,
+  screenshot,
+  seededRates,
+  startSandbox,
+  until,
+  visibleRows,
+} from "./support.mjs";
 
 const DAYS = 10;
 
@@ -30,17 +42,6 @@ const keep = () => page.getByLabel("Keep history on this computer");
 
 /** `used` of a user after `days` days: whole tenths, never below 0. */
 const usedAfter = (u, days) => Math.max(0, Math.round(u.used * 10 + rates.get(u.userId) * 10 * days) / 10);
-
-/** The cells of one user's row: the table filtered down to that user. */
-async function rowOf(id) {
-  await page.getByRole("searchbox", { name: "Filter" }).fill(id);
-  const rows = await until(
-    () => visibleRows(page),
-    (rows) => rows.length === 1 && rows[0][0] === id,
-    `the row of user ${id}`,
-  );
-  return rows[0];
-}
 
 /** Picks a file in the input labelled `label`. */
 async function pick(label, files) {
@@ -96,7 +97,7 @@ describe("usage history against an ageing sandbox", () => {
     // The fastest to fill, and one slower.
     candidates.sort((a, b) => a.days - b.days);
     for (const { u, days } of [candidates[0], candidates[candidates.length - 1]]) {
-      const row = await rowOf(u.userId);
+      const row = await rowOf(page, u.userId);
       const fullIn = row[row.length - 1];
       const shown = /^in (\d+) days?$/.exec(fullIn);
       assert.ok(shown, `user ${u.userId}: "${fullIn}", truth ${days.toFixed(2)} days`);
@@ -118,13 +119,13 @@ describe("usage history against an ageing sandbox", () => {
   test("a flat user shows —, a user past the quota shows full now", async () => {
     const flat = users.find((u) => rates.get(u.userId) === 0 && u.used > 0 && /^[1-9]\d*$/.test(u.quota));
     assert.ok(flat, "the sandbox has a flat user");
-    const row = await rowOf(flat.userId);
+    const row = await rowOf(page, flat.userId);
     assert.equal(row[row.length - 1], "—");
     const over = users.find(
       (u) => rates.get(u.userId) > 0 && /^[1-9]\d{0,14}$/.test(u.quota) && usedAfter(u, DAYS - 1) > Number(u.quota),
     );
     assert.ok(over, "the sandbox has a user past the quota");
-    const overRow = await rowOf(over.userId);
+    const overRow = await rowOf(page, over.userId);
     assert.equal(overRow[overRow.length - 1], "full now");
     // Full within (days): only users full by then stay.
     await page.getByRole("searchbox", { name: "Filter" }).fill("");

@@ -21,12 +21,12 @@ import {
   launchBrowser,
   listAll,
   openPage,
+  rowOf,
   sandboxControl,
   seededRates,
   startGateway,
   startSandbox,
   until,
-  visibleRows,
 } from "./support.mjs";
 
 const SNAPSHOTS = 5;
@@ -66,17 +66,6 @@ async function gatewaySnapshots(method = "GET") {
 async function sandboxNow() {
   const res = await sandboxControl(sandbox.url, "GET", "health");
   return Date.parse(res.headers.get("date"));
-}
-
-/** The cells of one user's row: the table filtered down to that user. */
-async function rowOf(id) {
-  await page.getByRole("searchbox", { name: "Filter" }).fill(id);
-  const rows = await until(
-    () => visibleRows(page),
-    (rows) => rows.length === 1 && rows[0][0] === id,
-    `the row of user ${id}`,
-  );
-  return rows[0];
 }
 
 /** Opens the page through the gateway and waits until it has found the gateway. */
@@ -151,7 +140,7 @@ describe("snapshots kept by the gateway, in the page it serves", () => {
     ]);
     const exported = JSON.parse(await readFile(await download.path(), "utf8")).users;
     for (const { u, days } of [candidates[0], candidates[candidates.length - 1]]) {
-      const row = await rowOf(u.userId);
+      const row = await rowOf(page, u.userId);
       const fullIn = row[row.length - 1];
       const shown = /^in (\d+) days?$/.exec(fullIn);
       assert.ok(shown, `user ${u.userId}: "${fullIn}", truth ${days.toFixed(2)} days`);
@@ -167,7 +156,7 @@ describe("snapshots kept by the gateway, in the page it serves", () => {
     // A flat user shows —.
     const flat = users.find((u) => rates.get(u.userId) === 0 && u.used > 0 && /^[1-9]\d*$/.test(u.quota));
     assert.ok(flat, "the sandbox has a flat user");
-    const row = await rowOf(flat.userId);
+    const row = await rowOf(page, flat.userId);
     assert.equal(row[row.length - 1], "—");
     await page.getByRole("searchbox", { name: "Filter" }).fill("");
     assert.deepEqual(problems(page), []);

@@ -222,6 +222,17 @@ export async function seededRates(base, users) {
   return rates;
 }
 
+/** The cells of one user's row: the table filtered down to that user. */
+export async function rowOf(page, id) {
+  await page.getByRole("searchbox", { name: "Filter" }).fill(id);
+  const rows = await until(
+    () => visibleRows(page),
+    (rows) => rows.length === 1 && rows[0][0] === id,
+    `the row of user ${id}`,
+  );
+  return rows[0];
+}
+
 /** The state of a record under the default thresholds (README.md, "The core crate": derived values). */
 export function stateOf(user, nearingAt = 0.9, criticalAt = 0.99) {
   if (typeof user.quota !== "string" || !/^\d+$/.test(user.quota) || typeof user.used !== "number" || user.used < 0) {

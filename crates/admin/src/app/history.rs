@@ -281,13 +281,21 @@ impl HistoryContext {
                 removed: Vec::new(),
             });
         } else {
-            self.history.set(History::new());
-            self.chart_user.set(None);
-            self.message.set(None);
-            self.recompute();
+            // The snapshots leave the page once this browser has deleted
+            // them, so a reload right after never brings them back; when it
+            // cannot, they stay, ticked, with the reason.
             spawn_local(async move {
-                if let Err(e) = store::forget(&scope).await {
-                    this.tell(e, true);
+                match store::forget(&scope).await {
+                    Ok(()) => {
+                        this.history.set(History::new());
+                        this.chart_user.set(None);
+                        this.message.set(None);
+                        this.recompute();
+                    }
+                    Err(e) => {
+                        this.keep.set(true);
+                        this.tell(e, true);
+                    }
                 }
             });
         }

@@ -9,7 +9,9 @@
 //!   a one-file export ([`History::export`], [`decode_history_file`]);
 //! - [`UsagePoint`], [`growth_over`]: one user's series and growth;
 //! - [`forecast`], [`theil_sen`]: when a user reaches critical and full;
-//! - [`Trends`]: every user's growth and forecast in one pass.
+//! - [`Trends`]: every user's growth and forecast in one pass;
+//! - [`store_trends`] / [`stored_trends_for`]: trends kept beside the
+//!   snapshots they were computed from, given back while still true.
 //!
 //! No I/O and no clock: times are passed in as Unix milliseconds.
 
@@ -21,6 +23,7 @@ mod format;
 mod series;
 mod snapshot;
 mod trends;
+mod trends_store;
 
 #[cfg(test)]
 mod tests;
@@ -41,3 +44,4 @@ pub use format::{
 pub use series::{DAY_MS, Growth, UsagePoint, growth_over, growth_tolerance_ms, user_series};
 pub use snapshot::{MAX_USER_ID_BYTES, Snapshot, SnapshotSource, SnapshotUser};
 pub use trends::{GROWTH_SPANS, TenantPoint, Trends, UserTrend, snapshots_used};
+pub use trends_store::{TRENDS_FORMAT_VERSION, store_trends, stored_trends_for};

@@ -334,6 +334,93 @@ fn a_user_past_quota_has_reached_it_whatever_the_trend() {
     assert_eq!((f.critical, f.full), (Reach::Reached, Reach::Reached));
 }
 
+/// A dozen days of [`snapshot_on`], and a user at the edges of every number.
+fn history_with_edges() -> History {
+    let mut history = History::new();
+    for d in 0..12 {
+        let mut s = snapshot_on(d);
+        let mut edge = user("\u{4e2d}\u{6587}-z", u64::MAX, 1e300 * d as f64);
+        edge.expiration_ms = Some(i64::MAX);
+        s = Snapshot::new(
+            s.taken_at_ms,
+            s.source,
+            s.users().iter().cloned().chain([edge]),
+        );
+        history.add(s).unwrap();
+    }
+    history
+}
+
+#[test]
+fn stored_trends_come_back_equal_while_their_snapshots_and_threshold_hold() {
+    let history = history_with_edges();
+    let trends = Trends::compute(&history, 0.99).unwrap();
+    assert!(trends.len() > 5 && trends.totals().len() == 12);
+    let stored = store_trends(&trends, &history, 0.99);
+    let back = stored_trends_for(&stored, &history, 0.99).unwrap();
+    assert_eq!(back.as_ref(), Some(&trends));
+    // The same history read back from a store still matches.
+    let again =
+        History::from_stored(history.entries().iter().map(|e| e.bytes.clone()).collect()).unwrap();
+    assert_eq!(
+        stored_trends_for(&stored, &again, 0.99).unwrap(),
+        Some(trends)
+    );
+}
+
+#[test]
+fn stored_trends_are_stale_once_a_snapshot_or_the_threshold_changes() {
+    let history = history_with_edges();
+    let stored = store_trends(&Trends::compute(&history, 0.99).unwrap(), &history, 0.99);
+    assert_eq!(stored_trends_for(&stored, &history, 0.95).unwrap(), None);
+
+    let mut added = history.clone();
+    added.add(snapshot_on(20)).unwrap();
+    assert_eq!(stored_trends_for(&stored, &added, 0.99).unwrap(), None);
+
+    let mut removed = history.clone();
+    removed.remove(day(3)).unwrap();
+    assert_eq!(stored_trends_for(&stored, &removed, 0.99).unwrap(), None);
+
+    // A snapshot replaced at the same time, with other usage.
+    let mut replaced = history.clone();
+    let mut other = snapshot_on(40);
+    other.taken_at_ms = day(11);
+    replaced.add(other).unwrap();
+    assert_eq!(stored_trends_for(&stored, &replaced, 0.99).unwrap(), None);
+
+    assert_eq!(
+        stored_trends_for(&stored, &History::new(), 0.99).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn damaged_or_foreign_stored_trends_are_refused_never_a_panic() {
+    let history = history_with_edges();
+    let stored = store_trends(&Trends::compute(&history, 0.99).unwrap(), &history, 0.99);
+    let e = stored_trends_for(b"KDSN\x01", &history, 0.99).unwrap_err();
+    assert_eq!(e.kind(), HistoryErrorKind::Foreign);
+    for cut in 0..stored.len() {
+        assert!(
+            !matches!(
+                stored_trends_for(&stored[..cut], &history, 0.99),
+                Ok(Some(_))
+            ),
+            "cut at {cut}"
+        );
+    }
+    for i in 0..stored.len() {
+        let mut bad = stored.clone();
+        bad[i] ^= 0x55;
+        // A changed header makes them stale; a changed body fails zlib's check.
+        assert!(
+            !matches!(stored_trends_for(&bad, &history, 0.99), Ok(Some(_))),
+            "byte {i} flipped"
+        );
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
@@ -392,6 +479,42 @@ mod properties {
             })
     }
 
+    /// A trend as numbers' bits, so that NaN compares equal to itself.
+    fn bits(t: &UserTrend) -> Vec<u64> {
+        let f = &t.forecast;
+        let reach = |r: &Reach| match *r {
+            Reach::Reached => vec![0],
+            Reach::NotExpected => vec![2],
+            Reach::Expected {
+                at_ms,
+                earliest_ms,
+                latest_ms,
+            } => {
+                vec![
+                    1,
+                    at_ms as u64,
+                    earliest_ms as u64,
+                    latest_ms.map_or(0, |l| l as u64 ^ 1 << 63),
+                ]
+            }
+        };
+        let mut out = vec![
+            t.newest.at_ms as u64,
+            t.newest.quota,
+            t.newest.used.to_bits(),
+        ];
+        for g in &t.growth {
+            out.extend(g.map_or([7, 7], |g| [g.change.to_bits(), g.days.to_bits()]));
+        }
+        out.extend(f.rate.map_or([7; 3], |r| {
+            [r.per_day.to_bits(), r.low.to_bits(), r.high.to_bits()]
+        }));
+        out.extend([f.trend as u64, f.points as u64]);
+        out.extend(reach(&f.critical));
+        out.extend(reach(&f.full));
+        out
+    }
+
     proptest! {
         #[test]
         fn any_snapshot_round_trips_exactly_against_any_base(
@@ -423,6 +546,33 @@ mod properties {
             let bytes = encode_snapshot(&next, Some(&snapshot));
             let back = decode_snapshot(&bytes, Some(&snapshot)).unwrap();
             prop_assert!(same(&back, &next));
+        }
+
+        #[test]
+        fn stored_trends_of_any_history_come_back_bit_for_bit(
+            snapshots in proptest::collection::vec(any_snapshot(), 1..8),
+            gaps in proptest::collection::vec(1i64..5 * DAY_MS, 8),
+            critical in 0.5f64..1.0,
+        ) {
+            let mut history = History::new();
+            let mut at = T0;
+            for (mut s, gap) in snapshots.into_iter().zip(gaps) {
+                at += gap;
+                s.taken_at_ms = at;
+                history.add(s).unwrap();
+            }
+            let trends = Trends::compute(&history, critical).unwrap();
+            let stored = store_trends(&trends, &history, critical);
+            let back = stored_trends_for(&stored, &history, critical).unwrap().unwrap();
+            // NaN never equals itself: compare each user's trend as stored,
+            // bit for bit.
+            prop_assert_eq!(back.len(), trends.len());
+            prop_assert_eq!(back.totals().len(), trends.totals().len());
+            for (id, t) in trends.iter() {
+                let b = back.user(id);
+                prop_assert!(b.is_some(), "user {} is missing", id);
+                prop_assert_eq!(bits(b.unwrap()), bits(t));
+            }
         }
 
         #[test]

@@ -52,7 +52,7 @@ impl UserTrend {
 }
 
 /// Every user's trend and the tenant's totals over a history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trends {
     users: HashMap<Arc<str>, UserTrend>,
     totals: Vec<TenantPoint>,
@@ -229,6 +229,14 @@ impl Trends {
             );
         }
         Ok(Self { users, totals })
+    }
+
+    /// Trends made of their parts (as read back from their stored form).
+    pub(super) fn from_parts(
+        users: HashMap<Arc<str>, UserTrend>,
+        totals: Vec<TenantPoint>,
+    ) -> Self {
+        Self { users, totals }
     }
 
     /// The trend of the user with this id.

@@ -16,6 +16,7 @@ import {
   launchBrowser,
   listAll,
   openPage,
+  queryIds,
   rowOf,
   sandboxControl,
   screenshot,
@@ -39,6 +40,31 @@ let historyFile; // the history as exported by the page
 const history = () => page.getByRole("region", { name: "History", exact: true });
 const snapshotRows = () => history().locator(".history-table tbody tr");
 const keep = () => page.getByLabel("Keep history on this computer");
+
+/** How many entries each store of the page's history database holds. */
+const storedCounts = () =>
+  page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("koodrive-admin-history");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const counts = {};
+          for (const name of names) {
+            const req = tx.objectStore(name).count();
+            req.onsuccess = () => (counts[name] = req.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(counts);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
 
 /** `used` of a user after `days` days: whole tenths, never below 0. */
 const usedAfter = (u, days) => Math.max(0, Math.round(u.used * 10 + rates.get(u.userId) * 10 * days) / 10);
@@ -175,10 +201,19 @@ describe("usage history against an ageing sandbox", () => {
   });
 
   test("the history stays after a reload, exports, and is forgotten when unticked", async () => {
+    // The trends are kept beside the snapshots: a page opened again shows
+    // the same forecasts without decoding every snapshot first.
+    const grower = users.find((u) => rates.get(u.userId) > 0 && /^[1-9]\d{0,14}$/.test(u.quota));
+    await queryIds(page, [grower.userId]);
+    const before = await rowOf(page, grower.userId);
+    await until(storedCounts, (c) => c.trends === 1 && c.snapshots === DAYS, "the snapshots and their trends kept");
     await page.reload();
     await page.getByRole("button", { name: "Query", exact: true }).waitFor();
     await until(() => snapshotRows().count(), (n) => n === DAYS, `${DAYS} snapshots after a reload`);
     assert.equal(await keep().isChecked(), true);
+    await queryIds(page, [grower.userId]);
+    const after = await rowOf(page, grower.userId);
+    assert.deepEqual(after.slice(-2), before.slice(-2), "Growth and Full in after a reload");
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -193,6 +228,8 @@ describe("usage history against an ageing sandbox", () => {
     await until(() => snapshotRows().count(), (n) => n === DAYS - 1, "one snapshot fewer");
     await keep().uncheck();
     await until(() => snapshotRows().count(), (n) => n === 0, "no snapshot once forgotten");
+    // Nothing of it is left in this browser: snapshots, trends, the mark.
+    assert.deepEqual(await storedCounts(), { keep: 0, snapshots: 0, trends: 0 });
     await page.reload();
     await page.getByRole("button", { name: "Query", exact: true }).waitFor();
     await history().getByText("No snapshots yet").waitFor();

@@ -6,7 +6,9 @@
 //! complete listing while "Keep history on this computer" is ticked, at the
 //! server's time; imports (a history file, past CSV exports) add to them.
 //! Every change is written to the browser's storage (`browser::history`)
-//! while history is kept. Behind a gateway that keeps snapshots, its
+//! while history is kept, and so are the trends each time they are
+//! computed: a page opened again reads them back instead of decoding every
+//! snapshot, unless they are stale. Behind a gateway that keeps snapshots, its
 //! snapshots are read too (after the first endpoint check and after each
 //! complete listing, in the background) and join this browser's for the
 //! trends (see `state::server_history`); they are never written here.
@@ -14,7 +16,8 @@
 use std::sync::Arc;
 
 use koodrive_core::history::{
-    History, HistoryChanges, Snapshot, SnapshotSource, Trends, decode_history_file,
+    History, HistoryChanges, Snapshot, SnapshotSource, Trends, decode_history_file, store_trends,
+    stored_trends_for,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -169,13 +172,45 @@ impl HistoryContext {
         });
         match computed {
             Ok(None) => self.trends.set(None),
-            Ok(Some(trends)) => self.trends.set(Some(trends)),
+            Ok(Some(trends)) => {
+                self.trends.set(Some(trends));
+                self.keep_trends();
+            }
             Err(e) => {
                 self.trends.set(None);
                 self.tell(e.to_string(), true);
             }
         }
         self.version.update(|v| *v += 1);
+    }
+
+    /// Whether the trends are this browser's snapshots' alone (none of the
+    /// gateway's joined them): only those are kept beside the snapshots.
+    fn trends_are_the_browsers(&self) -> bool {
+        self.server.with_untracked(|s| s.fetched.is_empty())
+    }
+
+    /// Keeps the trends beside the snapshots, while history is kept, so
+    /// that the next visit shows them at once (see `load`). In the
+    /// background; a failure only costs the next visit the computing.
+    fn keep_trends(&self) {
+        if !self.keep.get_untracked() || !self.trends_are_the_browsers() {
+            return;
+        }
+        let critical = self.critical_at.get_untracked();
+        let Some(stored) = self.trends.with_untracked(|t| {
+            let t = t.as_ref()?;
+            Some(
+                self.history
+                    .with_untracked(|h| store_trends(t, h, critical)),
+            )
+        }) else {
+            return;
+        };
+        let scope = self.scope.get_untracked();
+        spawn_local(async move {
+            let _ = store::write_trends(&scope, stored).await;
+        });
     }
 
     /// Writes what `changes` changed to this browser, while history is kept.
@@ -280,6 +315,7 @@ impl HistoryContext {
                 written,
                 removed: Vec::new(),
             });
+            self.keep_trends();
         } else {
             // The snapshots leave the page once this browser has deleted
             // them, so a reload right after never brings them back; when it
@@ -301,19 +337,33 @@ impl HistoryContext {
         }
     }
 
-    /// Reads the history kept in this browser under `scope`, if any.
+    /// Reads the history kept in this browser under `scope`, if any, with
+    /// the trends kept beside it when they are still those of its
+    /// snapshots at this critical threshold (else they are computed again).
     pub fn load(&self, scope: String) {
         self.scope.set(scope.clone());
         let this = *self;
         spawn_local(async move {
             match store::load(&scope).await {
-                Ok((false, _)) => {}
-                Ok((true, stored)) => {
+                Ok(kept) if !kept.keep => {}
+                Ok(kept) => {
                     this.keep.set(true);
-                    match History::from_stored(stored) {
+                    match History::from_stored(kept.snapshots) {
                         Ok(history) => {
+                            let critical = this.critical_at.get_untracked();
+                            let trends = kept
+                                .trends
+                                .filter(|_| this.trends_are_the_browsers())
+                                .and_then(|b| stored_trends_for(&b, &history, critical).ok())
+                                .flatten();
                             this.history.set(history);
-                            this.recompute();
+                            match trends {
+                                Some(trends) => {
+                                    this.trends.set(Some(Arc::new(trends)));
+                                    this.version.update(|v| *v += 1);
+                                }
+                                None => this.recompute(),
+                            }
                         }
                         Err(e) => this.tell(
                             format!("the history kept on this computer could not be read ({e}): untick and tick Keep history to start it again"),

@@ -4,11 +4,15 @@
 //! storage scope ([`crate::state::keeping::storage_scope`]) so that one
 //! tenant's history never mixes with another's. Unticking forgets them.
 //!
-//! Database `koodrive-admin-history` (version 1): object store `snapshots`,
+//! Database `koodrive-admin-history` (version 2): object store `snapshots`,
 //! keyed `[scope, takenAtMs]`, each value the snapshot's bytes
 //! (`Uint8Array`); object store `keep`, keyed by scope, `true` while
-//! history is kept for it. Every operation opens the database and closes it
-//! again. Also here: offering the history file as a download.
+//! history is kept for it; object store `trends` (since version 2), keyed
+//! by scope, the trends last computed over those snapshots in the core's
+//! stored form (`koodrive_core::history::store_trends`), so that a page
+//! opened again shows them without decoding every snapshot. Every
+//! operation opens the database and closes it again. Also here: offering
+//! the history file as a download.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,6 +23,9 @@ use super::keep::{committed, done};
 const DATABASE: &str = "koodrive-admin-history";
 const SNAPSHOTS: &str = "snapshots";
 const KEEP: &str = "keep";
+const TRENDS: &str = "trends";
+/// Version 2 added [`TRENDS`].
+const VERSION: u32 = 2;
 
 fn refused() -> String {
     "this browser refused to store the history (private window or storage full): \
@@ -43,19 +50,30 @@ fn range(scope: &str) -> Result<JsValue, ()> {
 }
 
 fn stores() -> Array {
-    Array::of2(&SNAPSHOTS.into(), &KEEP.into())
+    Array::of3(&SNAPSHOTS.into(), &KEEP.into(), &TRENDS.into())
 }
 
-/// Whether history is kept for this scope, and its stored snapshots.
-/// `(false, [])` when this browser offers no IndexedDB.
-pub async fn load(scope: &str) -> Result<(bool, Vec<Vec<u8>>), String> {
+/// What this browser keeps for a scope.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Whether history is kept for it.
+    pub keep: bool,
+    /// Its stored snapshots, in no particular order.
+    pub snapshots: Vec<Vec<u8>>,
+    /// The trends last computed over them, stored; they may be stale.
+    pub trends: Option<Vec<u8>>,
+}
+
+/// What this browser keeps for this scope; nothing when it offers no
+/// IndexedDB.
+pub async fn load(scope: &str) -> Result<Kept, String> {
     let unreadable = || {
         "this browser could not read the history kept on this computer: \
          untick and tick Keep history to start it again"
             .to_owned()
     };
     let Some(db) = open().await.map_err(|()| unreadable())? else {
-        return Ok((false, Vec::new()));
+        return Ok(Kept::default());
     };
     let read = async {
         let tx = db.transaction_with_str_sequence(&stores()).map_err(drop)?;
@@ -63,21 +81,34 @@ pub async fn load(scope: &str) -> Result<(bool, Vec<Vec<u8>>), String> {
             .object_store(KEEP)
             .and_then(|s| s.get(&JsValue::from_str(scope)))
             .map_err(drop)?;
+        let trends = tx
+            .object_store(TRENDS)
+            .and_then(|s| s.get(&JsValue::from_str(scope)))
+            .map_err(drop)?;
         let range = range(scope)?;
         let all = tx
             .object_store(SNAPSHOTS)
             .and_then(|s| s.get_all_with_key(&range))
             .map_err(drop)?;
-        // Requests succeed in the order asked: once the last is done, both are.
+        // Requests succeed in the order asked: once the last is done, all are.
         done(&all).await?;
-        let kept = keep.result().map_err(drop)?.as_bool() == Some(true);
+        let keep = keep.result().map_err(drop)?.as_bool() == Some(true);
+        let trends = trends
+            .result()
+            .ok()
+            .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+            .map(|bytes| bytes.to_vec());
         let values: Array = all.result().map_err(drop)?.dyn_into().map_err(drop)?;
         let snapshots = values
             .iter()
             .filter_map(|v| v.dyn_into::<Uint8Array>().ok())
             .map(|bytes| bytes.to_vec())
             .collect();
-        Ok::<_, ()>((kept, snapshots))
+        Ok::<_, ()>(Kept {
+            keep,
+            snapshots,
+            trends,
+        })
     }
     .await;
     db.close();
@@ -119,7 +150,32 @@ pub async fn write(
     written.map_err(|()| refused())
 }
 
-/// Forgets this scope's history: every snapshot and the mark.
+/// Keeps `trends` (stored) as this scope's, in place of the ones before.
+/// Only a shortcut for the next visit: a failure loses nothing.
+pub async fn write_trends(scope: &str, trends: Vec<u8>) -> Result<(), ()> {
+    let Some(db) = open().await? else {
+        return Ok(());
+    };
+    let written = async {
+        let tx = db
+            .transaction_with_str_and_mode(TRENDS, IdbTransactionMode::Readwrite)
+            .map_err(drop)?;
+        tx.object_store(TRENDS)
+            .and_then(|s| {
+                s.put_with_key(
+                    &Uint8Array::from(trends.as_slice()),
+                    &JsValue::from_str(scope),
+                )
+            })
+            .map_err(drop)?;
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    written
+}
+
+/// Forgets this scope's history: every snapshot, the trends and the mark.
 pub async fn forget(scope: &str) -> Result<(), String> {
     let failed = || {
         "this browser could not delete the history kept on this computer: \
@@ -140,6 +196,9 @@ pub async fn forget(scope: &str) -> Result<(), String> {
         tx.object_store(KEEP)
             .and_then(|s| s.delete(&JsValue::from_str(scope)))
             .map_err(drop)?;
+        tx.object_store(TRENDS)
+            .and_then(|s| s.delete(&JsValue::from_str(scope)))
+            .map_err(drop)?;
         committed(&tx).await
     }
     .await;
@@ -150,7 +209,7 @@ pub async fn forget(scope: &str) -> Result<(), String> {
 /// Opens the history's database, creating its stores the first time;
 /// `Ok(None)` when this browser offers no IndexedDB (or not to this page).
 async fn open() -> Result<Option<IdbDatabase>, ()> {
-    super::keep::open_database(DATABASE, &[SNAPSHOTS, KEEP]).await
+    super::keep::open_database(DATABASE, VERSION, &[SNAPSHOTS, KEEP, TRENDS]).await
 }
 
 /// Offers `bytes` as a file named `name` (a `blob:` URL, revoked afterwards).

@@ -202,26 +202,30 @@ pub(super) async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), ()> {
 
 /// Opens this page's database.
 async fn open() -> Result<Option<IdbDatabase>, ()> {
-    open_database(DATABASE, &[STORE]).await
+    open_database(DATABASE, 1, &[STORE]).await
 }
 
-/// Opens the database `name` (version 1), creating its `stores` the first
-/// time; `Ok(None)` when this browser offers no IndexedDB (or not to this
-/// page).
+/// Opens the database `name` at `version`, creating those of its `stores`
+/// it does not have yet (the first time, or after the version went up);
+/// `Ok(None)` when this browser offers no IndexedDB (or not to this page).
 pub(super) async fn open_database(
     name: &str,
+    version: u32,
     stores: &'static [&'static str],
 ) -> Result<Option<IdbDatabase>, ()> {
     let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
         return Ok(None);
     };
-    let request = factory.open_with_u32(name, 1).map_err(drop)?;
+    let request = factory.open_with_u32(name, version).map_err(drop)?;
     let upgrading = request.clone();
     let upgrade = Closure::<dyn FnMut()>::new(move || {
         if let Ok(db) = upgrading.result() {
             let db = db.unchecked_into::<IdbDatabase>();
+            let have = db.object_store_names();
             for store in stores {
-                let _ = db.create_object_store(store);
+                if !have.contains(store) {
+                    let _ = db.create_object_store(store);
+                }
             }
         }
     });

@@ -2,9 +2,11 @@
 //! users × 90 daily snapshots, aged by the sandbox's own rates (the native
 //! harness `crates/sandbox/examples/history_scale.rs`): the bytes stored, per
 //! user per snapshot, the export file, and the time to code one snapshot,
-//! to decode them all and to compute every user's trend; then that history
+//! to decode them all and to compute every user's trend, and to keep those
+//! trends and read them back; then that history
 //! in the built page (`bench/history.mjs`, headless Chromium): imported, and
-//! ready after a load (read back from IndexedDB, every trend computed).
+//! ready after a load (read back from IndexedDB with the trends kept beside
+//! the snapshots).
 
 use super::process::{Harness, Planned, harness_part, run_program_harness};
 use super::table::{Goal, Row};
@@ -39,6 +41,14 @@ pub fn run(ctx: &Ctx) -> PartOutput {
                 "history-ready",
             )
             .goal(Goal::AtMost(2000.0)),
+            Planned::new(
+                Row::new(
+                    PART,
+                    "history.ready-computing",
+                    "the page: the same without the kept trends (every snapshot decoded, the trends computed)",
+                ),
+                "history-ready-computing",
+            ),
         ],
     );
     out.notes.extend(page.notes);
@@ -105,10 +115,17 @@ fn planned(quick: bool) -> Vec<Planned> {
     vec![
         row(
             "history.stored",
-            format!("usage history as stored in the browser ({scale})"),
+            format!(
+                "usage history as stored in the browser, snapshots and the trends kept beside them ({scale})"
+            ),
             "stored-bytes",
         )
         .goal(Goal::AtMost(STORED_GOAL_BYTES)),
+        row(
+            "history.snapshots",
+            format!("of which the snapshots ({scale})"),
+            "snapshot-bytes",
+        ),
         row(
             "history.bytes",
             format!("stored bytes per user per snapshot ({scale})"),
@@ -133,6 +150,21 @@ fn planned(quick: bool) -> Vec<Planned> {
             "history.trends",
             format!("every user's growth and forecast, decoding included, native ({scale})"),
             "trends-ms",
+        ),
+        row(
+            "history.trends-stored",
+            format!("those trends as kept beside the snapshots ({scale})"),
+            "trends-stored-bytes",
+        ),
+        row(
+            "history.trends-store",
+            format!("keeping them: the stored form, native ({scale})"),
+            "trends-store-ms",
+        ),
+        row(
+            "history.trends-read",
+            format!("reading them back instead of computing them, native ({scale})"),
+            "trends-read-ms",
         ),
     ]
 }

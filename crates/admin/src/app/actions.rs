@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use koodrive_client::{
     CallOptions, CancelSignal, Client, OnRetry, PageEvent, Paging, Progress, Resume, RetryEvent,
@@ -20,16 +21,10 @@ use super::App;
 use crate::browser::clock::now_ms;
 use crate::state::directory::resolve_entries;
 use crate::state::ids::parse_ids;
-use crate::state::listing::{CONCURRENCY, Listing, PAGE_SIZE};
+use crate::state::listing::{CONCURRENCY, Listing, PAGE_SIZE, refresh_after_ms};
 use crate::state::notice::{ListNote, Notice, Problem};
 use crate::state::progress::Busy;
 use crate::state::results::{Completeness, Results};
-
-/// Pages of a listing are shown at most this often, and at the latest this
-/// long after they came, so that 100,000 users arriving 100 at a time do not
-/// re-sort the table 1,000 times, and a page is shown even when the next one
-/// is slow.
-const LISTING_REFRESH: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// The fetch of the page: the browser's, or the in-browser demo's.
 fn platform(app: &App) -> Result<WebPlatform, String> {
@@ -342,7 +337,14 @@ fn listing(app: App, resume: bool) {
                     notes.extend(page.problems.into_iter().map(ListNote::Page));
                     let was_empty = buffer.borrow().is_empty();
                     buffer.borrow_mut().extend(page.items);
+                    // Pages go to the table together, a moment after the
+                    // first of them came (longer as the table grows), so
+                    // that 100,000 users arriving 100 at a time do not
+                    // re-sort it 1,000 times, and a page is shown even when
+                    // the next one is slow.
                     if was_empty {
+                        let rows = app.results.results.with_untracked(|r| r.rows.len());
+                        let wait = Duration::from_millis(refresh_after_ms(rows).into());
                         let (buffer, id) = (Rc::clone(&buffer), call.id);
                         set_timeout(
                             move || {
@@ -351,7 +353,7 @@ fn listing(app: App, resume: bool) {
                                     app.results.update_results(|r| r.append_page(items));
                                 }
                             },
-                            LISTING_REFRESH,
+                            wait,
                         );
                     }
                 }

@@ -12,6 +12,22 @@ pub const PAGE_SIZE: u32 = 100;
 /// Requests in flight at once while listing.
 pub const CONCURRENCY: usize = 8;
 
+/// How long pages that came wait before they go to the table, with `rows`
+/// rows on it: 400 ms, plus 2 ms per 1,000 rows above 100,000, at most
+/// 2.5 s. Each time pages go to the table it sorts, filters and sums every
+/// row again, so a large table is refreshed less often: at a million rows
+/// the page's work stays a small part of the time, and pages keep being
+/// fetched at the network's pace.
+pub fn refresh_after_ms(rows: usize) -> u32 {
+    const BASE_MS: u32 = 400;
+    const MAX_MS: u32 = 2_500;
+    let extra = rows.saturating_sub(100_000) / 500;
+    u32::try_from(extra)
+        .unwrap_or(MAX_MS)
+        .saturating_add(BASE_MS)
+        .min(MAX_MS)
+}
+
 /// A listing under way or interrupted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listing {
@@ -152,6 +168,17 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_larger_table_is_refreshed_less_often_but_at_least_every_two_and_a_half_seconds() {
+        use super::refresh_after_ms;
+        assert_eq!(refresh_after_ms(0), 400);
+        assert_eq!(refresh_after_ms(100_000), 400);
+        assert_eq!(refresh_after_ms(200_000), 600);
+        assert_eq!(refresh_after_ms(1_000_000), 2_200);
+        assert_eq!(refresh_after_ms(5_000_000), 2_500);
+        assert_eq!(refresh_after_ms(usize::MAX), 2_500);
+    }
+
     use super::*;
 
     #[test]

@@ -66,11 +66,15 @@ pub struct ResultsContext {
     pub sorted: Memo<Vec<u32>>,
     /// Each row's lower-cased search key, built once per change of the rows.
     pub search_keys: Memo<SearchKeys>,
-    /// The sorted rows that pass the text filter.
+    /// The rows that pass the text filter, in the order received.
     pub text_matched: Memo<Vec<u32>>,
-    /// The sorted rows that pass every filter but the histogram bucket.
+    /// The rows that pass every filter but the histogram bucket, in the
+    /// order received.
     pub unbucketed: Memo<Vec<u32>>,
-    /// The rows shown, in order.
+    /// The rows shown, in the order received: what the summary and the top
+    /// users add up (a sort does not change it).
+    pub matched: Memo<Vec<u32>>,
+    /// The rows shown, in the table's order.
     pub shown: Memo<Vec<u32>>,
     /// Users per usage bucket among the rows every other filter leaves.
     pub histogram: Memo<[usize; BUCKETS]>,
@@ -106,11 +110,7 @@ impl ResultsContext {
             let t = thresholds.get();
             results.with(|r| r.rows.iter().map(|row| row.state(&t)).collect::<Vec<_>>())
         });
-        // Bumped each time `sorted` is computed again: `text_matched` can
-        // narrow its previous value only when the order is the same.
-        let sorted_gen = StoredValue::new(0u64);
         let sorted = Memo::new(move |_| {
-            sorted_gen.update_value(|g| *g += 1);
             let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
             if let Some(s) = sort.get() {
                 results.with(|r| {
@@ -127,14 +127,23 @@ impl ResultsContext {
             unit: unit.get(),
             now_ms: now.get(),
         };
-        let search_keys =
-            Memo::new(move |_| results.with(|r| dir.with_join(|dj| SearchKeys::new(&r.rows, dj))));
+        // Bumped each time the keys are built again: `text_matched` can
+        // narrow its previous value only when the rows are the same.
+        let keys_gen = StoredValue::new(0u64);
+        let search_keys = Memo::new(move |_| {
+            keys_gen.update_value(|g| *g += 1);
+            results.with(|r| dir.with_join(|dj| SearchKeys::new(&r.rows, dj)))
+        });
         let needle = Memo::new(move |_| filters.with(Filters::needle));
-        // The (order generation, needle) that `text_matched`'s value is for.
+        // The (keys generation, needle) that `text_matched`'s value is for.
         let text_cache = StoredValue::new((0u64, String::new()));
+        // Filtering works in the order received, which no sort changes:
+        // sorting only puts the shown rows in order again (`shown`), and
+        // what adds them up (summary, histogram, top users) reads the rows
+        // as they lie in memory.
         let text_matched = Memo::new(move |prev: Option<&Vec<u32>>| {
-            sorted.with(|order| {
-                let generation = sorted_gen.get_value();
+            search_keys.with(|keys| {
+                let generation = keys_gen.get_value();
                 let previous = text_cache.with_value(|(g, n)| {
                     (*g == generation)
                         .then_some(prev)
@@ -142,14 +151,12 @@ impl ResultsContext {
                         .map(|p| (n.clone(), p.as_slice()))
                 });
                 needle.with(|n| {
-                    let out = search_keys.with(|keys| {
-                        filter_text(
-                            keys,
-                            order,
-                            n,
-                            previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
-                        )
-                    });
+                    let out = filter_text(
+                        keys,
+                        None,
+                        n,
+                        previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
+                    );
                     text_cache.set_value((generation, n.clone()));
                     out
                 })
@@ -203,21 +210,41 @@ impl ResultsContext {
                 })
             })
         });
-        let shown = Memo::new(move |_| {
+        let matched = Memo::new(move |_| {
             let bucket = filters.with(|f| f.bucket);
-            unbucketed.with(|order| match bucket {
-                None => order.clone(),
+            unbucketed.with(|rows| match bucket {
+                None => rows.clone(),
                 Some(b) => results.with(|r| {
-                    order
-                        .iter()
+                    rows.iter()
                         .copied()
                         .filter(|&i| bucket_of(r.rows[i as usize].ratio) == Some(b))
                         .collect()
                 }),
             })
         });
+        let shown = Memo::new(move |_| {
+            matched.with(|rows| {
+                sorted.with(|order| {
+                    if rows.len() == order.len() {
+                        // Every row: the order is all there is to it.
+                        return order.clone();
+                    }
+                    let mut passes = vec![false; order.len()];
+                    for &i in rows {
+                        if let Some(p) = passes.get_mut(i as usize) {
+                            *p = true;
+                        }
+                    }
+                    order
+                        .iter()
+                        .copied()
+                        .filter(|&i| passes[i as usize])
+                        .collect()
+                })
+            })
+        });
         let histogram = Memo::new(move |_| {
-            results.with(|r| unbucketed.with(|order| summary::histogram(&r.rows, order)))
+            results.with(|r| unbucketed.with(|rows| summary::histogram(&r.rows, rows)))
         });
         let departments = Memo::new(move |_| {
             let now_ms = now.get();
@@ -261,6 +288,7 @@ impl ResultsContext {
             search_keys,
             text_matched,
             unbucketed,
+            matched,
             shown,
             histogram,
             departments,

@@ -16,8 +16,9 @@ pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView
         let now = results.now_ms.get();
         results.results.with(|r| {
             results.states.with(|st| {
+                // The shown rows as received: sorting changes no total.
                 results
-                    .shown
+                    .matched
                     .with(|shown| summarize(&r.rows, st, shown, unit, now))
             })
         })

@@ -1,4 +1,5 @@
-//! The ten shown users with the most space used.
+//! The ten shown users with the most space used (equal ones in the order
+//! received, whatever the table's order).
 
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ pub fn TopUsers(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let top = Memo::new(move |_| {
         results
             .results
-            .with(|r| results.shown.with(|s| top_by_used(&r.rows, s, 10)))
+            .with(|r| results.matched.with(|s| top_by_used(&r.rows, s, 10)))
     });
     view! {
         <section class="panel top" aria-labelledby="top-heading">

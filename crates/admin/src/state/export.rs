@@ -287,13 +287,32 @@ impl PartRows {
     }
 }
 
-/// A time as ISO-8601 UTC when readable (`ms`, parsed from `text`
-/// beforehand), else as received.
-fn time_cell(text: Option<&str>, ms: Option<i64>) -> std::borrow::Cow<'_, str> {
-    match (text, ms) {
-        (None, _) => "".into(),
-        (Some(_), Some(ms)) => iso_utc(ms).into(),
-        (Some(t), None) => t.into(),
+/// Whether `text` is a time written as exports write them
+/// (`2025-12-12T08:37:14.613Z`: UTC, milliseconds), which reads back as
+/// itself or not at all: such a time goes out as it came, without being
+/// parsed and written again. A leap second (`:60`) is not, as the parser
+/// reads it as the instant before.
+fn written_as_exported(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 24
+        && b.iter().enumerate().all(|(k, &c)| match k {
+            4 | 7 => c == b'-',
+            10 => c == b'T',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            23 => c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+        && b[17] < b'6'
+}
+
+/// A time as ISO-8601 UTC when readable (`ms()` reads it, or gives it as
+/// parsed beforehand), else as received.
+fn time_cell(text: Option<&str>, ms: impl FnOnce() -> Option<i64>) -> std::borrow::Cow<'_, str> {
+    match text {
+        None => "".into(),
+        Some(t) if written_as_exported(t) => t.into(),
+        Some(t) => ms().map_or_else(|| t.into(), |ms| iso_utc(ms).into()),
     }
 }
 
@@ -310,7 +329,6 @@ fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
         amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
     };
     let used = r.used.map(number);
-    let create_ms = r.create_time.as_deref().and_then(time_ms);
     let cells: [&str; 5] = [
         &r.user_id,
         &r.quota,
@@ -325,9 +343,11 @@ fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
         write_field(out, cell);
     }
     for cell in [
-        time_cell(r.create_time.as_deref(), create_ms),
-        time_cell(r.effective_time.as_deref(), row.effective_ms),
-        time_cell(r.expiration_time.as_deref(), row.expires_ms),
+        time_cell(r.create_time.as_deref(), || {
+            r.create_time.as_deref().and_then(time_ms)
+        }),
+        time_cell(r.effective_time.as_deref(), || row.effective_ms),
+        time_cell(r.expiration_time.as_deref(), || row.expires_ms),
     ] {
         out.push(b',');
         write_field(out, &cell);
@@ -501,14 +521,15 @@ fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: boo
         out.push_str(",\"free\":");
         json_string(out, &free);
     }
-    let create_ms = r.create_time.as_deref().and_then(time_ms);
     for (name, value, ms) in [
-        ("createTime", &r.create_time, create_ms),
-        ("effectiveTime", &r.effective_time, row.effective_ms),
-        ("expirationTime", &r.expiration_time, row.expires_ms),
+        ("createTime", &r.create_time, None),
+        ("effectiveTime", &r.effective_time, Some(row.effective_ms)),
+        ("expirationTime", &r.expiration_time, Some(row.expires_ms)),
     ] {
         if let Some(v) = value {
             let _ = write!(out, ",\"{name}\":");
+            // Parsed already, or read now.
+            let ms = || ms.unwrap_or_else(|| time_ms(v));
             json_string(out, &time_cell(Some(v), ms));
         }
     }
@@ -962,6 +983,38 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    #[test]
+    fn times_already_written_as_exported_go_out_as_they_came() {
+        for text in [
+            "2025-12-12T08:37:14.613Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+            "9999-12-31T23:59:59.999Z",
+            // Not times: exported as received, by either way.
+            "2025-02-29T00:00:00.000Z",
+            "2025-13-01T00:00:00.000Z",
+            "2025-12-12T24:00:00.000Z",
+            "2025-12-12T08:61:00.000Z",
+        ] {
+            assert!(written_as_exported(text), "{text}");
+            let parsed = time_ms(text).map_or_else(|| text.to_owned(), iso_utc);
+            assert_eq!(time_cell(Some(text), || time_ms(text)), parsed, "{text}");
+            assert_eq!(parsed, text);
+        }
+        // A leap second reads as the instant before; other forms are parsed.
+        for (text, exported) in [
+            ("2016-12-31T23:59:60.000Z", "2016-12-31T23:59:59.999Z"),
+            ("2025-12-12T16:37:14.613+08:00", "2025-12-12T08:37:14.613Z"),
+            ("2025-12-12T08:37:14Z", "2025-12-12T08:37:14.000Z"),
+            ("2025-12-12t08:37:14.613z", "2025-12-12T08:37:14.613Z"),
+            ("yesterday", "yesterday"),
+        ] {
+            assert!(!written_as_exported(text), "{text}");
+            assert_eq!(time_cell(Some(text), || time_ms(text)), exported, "{text}");
+        }
     }
 
     #[test]

@@ -99,7 +99,9 @@ pub(crate) fn exact_difference(quota: u64, used: f64, text: &str) -> Option<Stri
             .then(|| super::numbers::shortest(quota as f64 - used));
     }
     let scale = 10i128.checked_pow(frac.len() as u32)?;
-    let mut used_scaled: i128 = format!("{int}{frac}").parse().ok()?;
+    let mut used_scaled = int.bytes().chain(frac.bytes()).try_fold(0i128, |n, b| {
+        n.checked_mul(10)?.checked_add(i128::from(b - b'0'))
+    })?;
     if negative {
         used_scaled = -used_scaled;
     }

@@ -16,8 +16,9 @@ use crate::state::departments::{Department, DepartmentSort, departments};
 use crate::state::filters::{BUCKETS, FilterContext, Filters, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
 use crate::state::results::{Results, begin_run, swap_runs};
+use crate::state::rows::Row;
 use crate::state::sort::{Sort, sort_indices};
-use crate::state::summary;
+use crate::state::summary::{self, Tallies};
 use crate::state::times::TimeZoneView;
 use crate::state::units::WireUnit;
 
@@ -71,9 +72,9 @@ pub struct ResultsContext {
     /// The rows that pass every filter but the histogram bucket, in the
     /// order received.
     pub unbucketed: Memo<Vec<u32>>,
-    /// The rows shown, in the order received: what the summary and the top
-    /// users add up (a sort does not change it).
-    pub matched: Memo<Vec<u32>>,
+    /// What the shown rows add up to (histogram, summary, top users), in
+    /// one pass over them in the order received: a sort does not change it.
+    pub tallies: Memo<Tallies>,
     /// The rows shown, in the table's order.
     pub shown: Memo<Vec<u32>>,
     /// Users per usage bucket among the rows every other filter leaves.
@@ -210,31 +211,46 @@ impl ResultsContext {
                 })
             })
         });
-        let matched = Memo::new(move |_| {
+        // Whether a row is in the histogram's bucket picked, if one is.
+        let in_bucket = move |bucket: Option<usize>, row: &Row| {
+            bucket.is_none_or(|b| bucket_of(row.ratio) == Some(b))
+        };
+        let tallies = Memo::new(move |_| {
             let bucket = filters.with(|f| f.bucket);
-            unbucketed.with(|rows| match bucket {
-                None => rows.clone(),
-                Some(b) => results.with(|r| {
-                    rows.iter()
-                        .copied()
-                        .filter(|&i| bucket_of(r.rows[i as usize].ratio) == Some(b))
-                        .collect()
-                }),
+            let (unit, now_ms) = (unit.get(), now.get());
+            results.with(|r| {
+                states.with(|st| {
+                    unbucketed.with(|rows| {
+                        summary::tally(
+                            &r.rows,
+                            st,
+                            rows,
+                            |row| in_bucket(bucket, row),
+                            unit,
+                            now_ms,
+                        )
+                    })
+                })
             })
         });
         let shown = Memo::new(move |_| {
-            matched.with(|rows| {
+            let bucket = filters.with(|f| f.bucket);
+            unbucketed.with(|rows| {
                 sorted.with(|order| {
-                    if rows.len() == order.len() {
+                    if bucket.is_none() && rows.len() == order.len() {
                         // Every row: the order is all there is to it.
                         return order.clone();
                     }
                     let mut passes = vec![false; order.len()];
-                    for &i in rows {
-                        if let Some(p) = passes.get_mut(i as usize) {
-                            *p = true;
+                    results.with(|r| {
+                        for &i in rows {
+                            if let (Some(p), Some(row)) =
+                                (passes.get_mut(i as usize), r.rows.get(i as usize))
+                            {
+                                *p = in_bucket(bucket, row);
+                            }
                         }
-                    }
+                    });
                     order
                         .iter()
                         .copied()
@@ -243,9 +259,7 @@ impl ResultsContext {
                 })
             })
         });
-        let histogram = Memo::new(move |_| {
-            results.with(|r| unbucketed.with(|rows| summary::histogram(&r.rows, rows)))
-        });
+        let histogram = Memo::new(move |_| tallies.with(|t| t.histogram));
         let departments = Memo::new(move |_| {
             let now_ms = now.get();
             results.with(|r| {
@@ -288,7 +302,7 @@ impl ResultsContext {
             search_keys,
             text_matched,
             unbucketed,
-            matched,
+            tallies,
             shown,
             histogram,
             departments,

@@ -251,11 +251,9 @@ impl ResultsContext {
                             }
                         }
                     });
-                    order
-                        .iter()
-                        .copied()
-                        .filter(|&i| passes[i as usize])
-                        .collect()
+                    let mut shown = Vec::with_capacity(rows.len());
+                    shown.extend(order.iter().copied().filter(|&i| passes[i as usize]));
+                    shown
                 })
             })
         });

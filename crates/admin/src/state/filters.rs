@@ -221,6 +221,9 @@ fn key_contains(key: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
     };
+    if rest.is_empty() {
+        return key.contains(&first);
+    }
     if needle.len() > key.len() {
         return false;
     }
@@ -297,13 +300,20 @@ impl SearchKeys {
     /// keys as they lie in memory: one pass, no jumps).
     pub fn filter_all(&self, needle: &str) -> Vec<u32> {
         let needle = needle.as_bytes();
+        if needle.is_empty() {
+            return (0..self.ends.len() as u32).collect();
+        }
         let mut start = 0;
-        let mut out = Vec::new();
+        // Room for every row: a short filter matches most of them.
+        let mut out = Vec::with_capacity(self.ends.len());
         for (i, &end) in self.ends.iter().enumerate() {
             if key_contains(&self.bytes[start as usize..end as usize], needle) {
                 out.push(i as u32);
             }
             start = end;
+        }
+        if out.len() < out.capacity() / 2 {
+            out.shrink_to_fit();
         }
         out
     }

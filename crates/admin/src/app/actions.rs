@@ -5,7 +5,7 @@
 //! into the [`QueryContext`](super::QueryContext) and leaves its outcome in
 //! the results and notices.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use koodrive_client::{
@@ -326,8 +326,6 @@ fn listing(app: App, resume: bool) {
     spawn_local(async move {
         // Pages come here and go to the table together, a moment later.
         let buffer: Rc<RefCell<Vec<UserSpaceQuota>>> = Rc::default();
-        // The server's total as last heard: room for every row at once.
-        let told_total: Rc<Cell<Option<usize>>> = Rc::default();
         let mut reached_end = false;
         loop {
             let next = pages.next_event().await;
@@ -341,19 +339,16 @@ fn listing(app: App, resume: bool) {
                 }
                 Some(Ok(PageEvent::Page(page))) => {
                     listing.page_shown(page.offset, page.items.len() as u64, page.total);
-                    told_total.set(usize::try_from(page.total).ok());
                     notes.extend(page.problems.into_iter().map(ListNote::Page));
                     let was_empty = buffer.borrow().is_empty();
                     buffer.borrow_mut().extend(page.items);
                     if was_empty {
                         let (buffer, id) = (Rc::clone(&buffer), call.id);
-                        let total = Rc::clone(&told_total);
                         set_timeout(
                             move || {
                                 let items = std::mem::take(&mut *buffer.borrow_mut());
                                 if app.query.call_id.get_value() == id && !items.is_empty() {
-                                    app.results
-                                        .update_results(|r| r.append_page(items, total.get()));
+                                    app.results.update_results(|r| r.append_page(items));
                                 }
                             },
                             LISTING_REFRESH,
@@ -379,8 +374,7 @@ fn listing(app: App, resume: bool) {
         }
         let rest = std::mem::take(&mut *buffer.borrow_mut());
         if !rest.is_empty() {
-            app.results
-                .update_results(|r| r.append_page(rest, told_total.get()));
+            app.results.update_results(|r| r.append_page(rest));
         }
         listing.run_ended(reached_end);
         let complete = !listing.interrupted;

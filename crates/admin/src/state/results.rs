@@ -57,10 +57,6 @@ impl Completeness {
     }
 }
 
-/// The most rows a listing makes room for ahead, whatever total the server
-/// gives ([`Results::append_page`]).
-pub const ROOM_AT_MOST: usize = 2_000_000;
-
 /// Starts a new query or listing: the results on screen become the earlier
 /// run (unless they hold nothing, or are already a run under way), and the
 /// results are empty and running. What was the earlier run before is dropped,
@@ -206,16 +202,8 @@ impl Results {
         };
     }
 
-    /// One page of a listing. `total`, the server's count of users, makes
-    /// room for them all the first time (up to [`ROOM_AT_MOST`] rows): the
-    /// rows then never move to a larger place, which would take up to twice
-    /// the room they need, both places held for a moment.
-    pub fn append_page(&mut self, items: Vec<UserSpaceQuota>, total: Option<usize>) {
-        let room = total.map_or(0, |t| t.min(ROOM_AT_MOST).saturating_sub(self.rows.len()));
-        if room > self.rows.capacity() - self.rows.len() {
-            // Without the room, the rows grow as they come.
-            let _ = self.rows.try_reserve_exact(room);
-        }
+    /// One page of a listing.
+    pub fn append_page(&mut self, items: Vec<UserSpaceQuota>) {
         self.rows.extend(items.into_iter().map(Row::new));
     }
 }
@@ -324,27 +312,12 @@ mod tests {
     fn a_listing_that_stops_early_is_partial_against_the_servers_total() {
         let mut r = Results::default();
         r.start_listing();
-        r.append_page(vec![user("1", 1.0), user("2", 1.0)], Some(20));
+        r.append_page(vec![user("1", 1.0), user("2", 1.0)]);
         assert_eq!(r.completeness, Completeness::Running);
         r.end_listing(false, Some(20));
         assert_eq!(r.completeness, Completeness::Partial { expected: 20 });
         r.end_listing(true, Some(2));
         assert_eq!(r.completeness, Completeness::Complete);
-    }
-
-    #[test]
-    fn a_listing_makes_room_for_the_servers_total_once() {
-        let mut r = Results::default();
-        r.start_listing();
-        r.append_page(vec![user("1", 1.0)], Some(1000));
-        assert_eq!(r.rows.capacity(), 1000, "room for every user told");
-        for k in 2..=1000 {
-            r.append_page(vec![user(&k.to_string(), 1.0)], Some(1000));
-        }
-        assert_eq!((r.rows.len(), r.rows.capacity()), (1000, 1000));
-        // A total below what came: the rows still all go in.
-        r.append_page(vec![user("1001", 1.0)], Some(10));
-        assert_eq!(r.rows.len(), 1001);
     }
 
     #[test]
@@ -355,8 +328,8 @@ mod tests {
             ..BatchReport::default()
         });
         r.start_listing();
-        r.append_page(vec![user("1", 1.0)], None);
-        r.append_page(vec![user("2", 2.0)], None);
+        r.append_page(vec![user("1", 1.0)]);
+        r.append_page(vec![user("2", 2.0)]);
         assert_eq!(ids(&r).len(), 2);
         assert!(r.missing.is_empty());
     }

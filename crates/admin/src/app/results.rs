@@ -16,8 +16,9 @@ use crate::state::departments::{Department, DepartmentSort, departments};
 use crate::state::filters::{BUCKETS, FilterContext, Filters, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
 use crate::state::results::{Results, begin_run, swap_runs};
+use crate::state::rows::Row;
 use crate::state::sort::{Sort, sort_indices};
-use crate::state::summary;
+use crate::state::summary::{self, Tallies};
 use crate::state::times::TimeZoneView;
 use crate::state::units::WireUnit;
 
@@ -66,11 +67,15 @@ pub struct ResultsContext {
     pub sorted: Memo<Vec<u32>>,
     /// Each row's lower-cased search key, built once per change of the rows.
     pub search_keys: Memo<SearchKeys>,
-    /// The sorted rows that pass the text filter.
+    /// The rows that pass the text filter, in the order received.
     pub text_matched: Memo<Vec<u32>>,
-    /// The sorted rows that pass every filter but the histogram bucket.
+    /// The rows that pass every filter but the histogram bucket, in the
+    /// order received.
     pub unbucketed: Memo<Vec<u32>>,
-    /// The rows shown, in order.
+    /// What the shown rows add up to (histogram, summary, top users), in
+    /// one pass over them in the order received: a sort does not change it.
+    pub tallies: Memo<Tallies>,
+    /// The rows shown, in the table's order.
     pub shown: Memo<Vec<u32>>,
     /// Users per usage bucket among the rows every other filter leaves.
     pub histogram: Memo<[usize; BUCKETS]>,
@@ -106,11 +111,7 @@ impl ResultsContext {
             let t = thresholds.get();
             results.with(|r| r.rows.iter().map(|row| row.state(&t)).collect::<Vec<_>>())
         });
-        // Bumped each time `sorted` is computed again: `text_matched` can
-        // narrow its previous value only when the order is the same.
-        let sorted_gen = StoredValue::new(0u64);
         let sorted = Memo::new(move |_| {
-            sorted_gen.update_value(|g| *g += 1);
             let mut order: Vec<u32> = results.with(|r| (0..r.rows.len() as u32).collect());
             if let Some(s) = sort.get() {
                 results.with(|r| {
@@ -127,14 +128,23 @@ impl ResultsContext {
             unit: unit.get(),
             now_ms: now.get(),
         };
-        let search_keys =
-            Memo::new(move |_| results.with(|r| dir.with_join(|dj| SearchKeys::new(&r.rows, dj))));
+        // Bumped each time the keys are built again: `text_matched` can
+        // narrow its previous value only when the rows are the same.
+        let keys_gen = StoredValue::new(0u64);
+        let search_keys = Memo::new(move |_| {
+            keys_gen.update_value(|g| *g += 1);
+            results.with(|r| dir.with_join(|dj| SearchKeys::new(&r.rows, dj)))
+        });
         let needle = Memo::new(move |_| filters.with(Filters::needle));
-        // The (order generation, needle) that `text_matched`'s value is for.
+        // The (keys generation, needle) that `text_matched`'s value is for.
         let text_cache = StoredValue::new((0u64, String::new()));
+        // Filtering works in the order received, which no sort changes:
+        // sorting only puts the shown rows in order again (`shown`), and
+        // what adds them up (summary, histogram, top users) reads the rows
+        // as they lie in memory.
         let text_matched = Memo::new(move |prev: Option<&Vec<u32>>| {
-            sorted.with(|order| {
-                let generation = sorted_gen.get_value();
+            search_keys.with(|keys| {
+                let generation = keys_gen.get_value();
                 let previous = text_cache.with_value(|(g, n)| {
                     (*g == generation)
                         .then_some(prev)
@@ -142,14 +152,12 @@ impl ResultsContext {
                         .map(|p| (n.clone(), p.as_slice()))
                 });
                 needle.with(|n| {
-                    let out = search_keys.with(|keys| {
-                        filter_text(
-                            keys,
-                            order,
-                            n,
-                            previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
-                        )
-                    });
+                    let out = filter_text(
+                        keys,
+                        None,
+                        n,
+                        previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
+                    );
                     text_cache.set_value((generation, n.clone()));
                     out
                 })
@@ -203,22 +211,53 @@ impl ResultsContext {
                 })
             })
         });
-        let shown = Memo::new(move |_| {
+        // Whether a row is in the histogram's bucket picked, if one is.
+        let in_bucket = move |bucket: Option<usize>, row: &Row| {
+            bucket.is_none_or(|b| bucket_of(row.ratio) == Some(b))
+        };
+        let tallies = Memo::new(move |_| {
             let bucket = filters.with(|f| f.bucket);
-            unbucketed.with(|order| match bucket {
-                None => order.clone(),
-                Some(b) => results.with(|r| {
-                    order
-                        .iter()
-                        .copied()
-                        .filter(|&i| bucket_of(r.rows[i as usize].ratio) == Some(b))
-                        .collect()
-                }),
+            let (unit, now_ms) = (unit.get(), now.get());
+            results.with(|r| {
+                states.with(|st| {
+                    unbucketed.with(|rows| {
+                        summary::tally(
+                            &r.rows,
+                            st,
+                            rows,
+                            |row| in_bucket(bucket, row),
+                            unit,
+                            now_ms,
+                        )
+                    })
+                })
             })
         });
-        let histogram = Memo::new(move |_| {
-            results.with(|r| unbucketed.with(|order| summary::histogram(&r.rows, order)))
+        let shown = Memo::new(move |_| {
+            let bucket = filters.with(|f| f.bucket);
+            unbucketed.with(|rows| {
+                sorted.with(|order| {
+                    if bucket.is_none() && rows.len() == order.len() {
+                        // Every row: the order is all there is to it.
+                        return order.clone();
+                    }
+                    let mut passes = vec![false; order.len()];
+                    results.with(|r| {
+                        for &i in rows {
+                            if let (Some(p), Some(row)) =
+                                (passes.get_mut(i as usize), r.rows.get(i as usize))
+                            {
+                                *p = in_bucket(bucket, row);
+                            }
+                        }
+                    });
+                    let mut shown = Vec::with_capacity(rows.len());
+                    shown.extend(order.iter().copied().filter(|&i| passes[i as usize]));
+                    shown
+                })
+            })
         });
+        let histogram = Memo::new(move |_| tallies.with(|t| t.histogram));
         let departments = Memo::new(move |_| {
             let now_ms = now.get();
             results.with(|r| {
@@ -261,6 +300,7 @@ impl ResultsContext {
             search_keys,
             text_matched,
             unbucketed,
+            tallies,
             shown,
             histogram,
             departments,

@@ -7,9 +7,11 @@ use leptos::prelude::*;
 
 use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
-use crate::browser::files::download;
+use crate::browser::files::download_in_parts;
 use crate::browser::history::download_bytes;
-use crate::state::export::{DirectoryColumns, ExportInput, to_csv, to_json, usage_file_name};
+use crate::state::export::{
+    DirectoryColumns, ExportInput, ROWS_PER_PART, csv_parts, json_parts, usage_file_name,
+};
 use crate::state::filters::Filters;
 use crate::state::i18n::Texts;
 use crate::state::notice::{BrowserAction, Notice, Problem};
@@ -64,13 +66,9 @@ enum Format {
     Xlsx,
 }
 
-/// The bytes of an export.
-enum Written {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-/// Exports what is shown, as CSV, JSON or an Excel workbook.
+/// Exports what is shown, as CSV, JSON or an Excel workbook. CSV and JSON
+/// are handed to the browser in parts of [`ROWS_PER_PART`] users, so the
+/// whole file is never held as one string.
 fn export(
     results: ResultsContext,
     dir: DirectoryContext,
@@ -88,7 +86,13 @@ fn export(
         .with_untracked(|r| (r.completeness, r.earlier_run));
     let history_cells =
         use_context::<crate::app::HistoryContext>().and_then(|h| h.export_cells(results, now));
-    let written = results.results.with_untracked(|r| {
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Xlsx => "xlsx",
+    };
+    let name = usage_file_name(now, completeness, earlier_run, extension);
+    let done = results.results.with_untracked(|r| {
         results.states.with_untracked(|states| {
             results.shown.with_untracked(|shown| {
                 let input = ExportInput {
@@ -111,24 +115,17 @@ fn export(
                     history: history_cells.as_deref(),
                 };
                 match format {
-                    Format::Csv => Written::Text(to_csv(&input)),
-                    Format::Json => Written::Text(to_json(&input)),
-                    Format::Xlsx => Written::Bytes(to_xlsx(&input)),
+                    Format::Csv => download_in_parts(&name, "text/csv", |part| {
+                        csv_parts(&input, ROWS_PER_PART, part);
+                    }),
+                    Format::Json => download_in_parts(&name, "application/json", |part| {
+                        json_parts(&input, ROWS_PER_PART, part);
+                    }),
+                    Format::Xlsx => download_bytes(&name, &to_xlsx(&input)),
                 }
             })
         })
     });
-    let extension = match format {
-        Format::Csv => "csv",
-        Format::Json => "json",
-        Format::Xlsx => "xlsx",
-    };
-    let name = usage_file_name(now, completeness, earlier_run, extension);
-    let done = match &written {
-        Written::Text(text) if format == Format::Json => download(&name, "application/json", text),
-        Written::Text(text) => download(&name, "text/csv", text),
-        Written::Bytes(bytes) => download_bytes(&name, bytes),
-    };
     if let Err(detail) = done {
         notice.set(Some(Notice::Problem(Problem::Browser {
             action: BrowserAction::Download,

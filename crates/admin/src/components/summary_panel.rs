@@ -5,23 +5,13 @@ use leptos::prelude::*;
 
 use crate::app::ResultsContext;
 use crate::state::i18n::Texts;
-use crate::state::summary::summarize;
 use crate::state::units::{format_bytes, format_ratio};
 
 /// The summary panel.
 #[component]
 pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView {
-    let summary = Memo::new(move |_| {
-        let unit = results.unit.get();
-        let now = results.now_ms.get();
-        results.results.with(|r| {
-            results.states.with(|st| {
-                results
-                    .shown
-                    .with(|shown| summarize(&r.rows, st, shown, unit, now))
-            })
-        })
-    });
+    // Added up with the histogram and the top users, in one pass.
+    let summary = Memo::new(move |_| results.tallies.with(|t| t.summary));
     let item = move |label: String, value: String| {
         view! { <div class="stat"><dt>{label}</dt><dd>{value}</dd></div> }
     };

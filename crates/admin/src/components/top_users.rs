@@ -1,20 +1,16 @@
-//! The ten shown users with the most space used.
+//! The ten shown users with the most space used (equal ones in the order
+//! received, whatever the table's order).
 
 use leptos::prelude::*;
 
 use crate::app::ResultsContext;
 use crate::state::i18n::Texts;
-use crate::state::summary::top_by_used;
 use crate::state::units::{format_amount, format_ratio};
 
 /// The top-10 list.
 #[component]
 pub fn TopUsers(results: ResultsContext, t: &'static Texts) -> impl IntoView {
-    let top = Memo::new(move |_| {
-        results
-            .results
-            .with(|r| results.shown.with(|s| top_by_used(&r.rows, s, 10)))
-    });
+    let top = Memo::new(move |_| results.tallies.with(|t| t.top.clone()));
     view! {
         <section class="panel top" aria-labelledby="top-heading">
             <h2 id="top-heading">{t.top_used}</h2>

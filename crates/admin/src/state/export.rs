@@ -179,14 +179,6 @@ pub(crate) fn time_ms(text: &str) -> Option<i64> {
     parse_iso8601(text).and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
 }
 
-/// A time as ISO-8601 UTC when readable, else as received.
-fn time_utc(text: Option<&str>) -> String {
-    match text {
-        None => String::new(),
-        Some(t) => time_ms(t).map_or_else(|| t.to_owned(), iso_utc),
-    }
-}
-
 fn number(n: f64) -> String {
     if n.is_finite() {
         shortest(n)
@@ -224,6 +216,26 @@ pub fn defused_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Writes one CSV field: defused ([`defused_cell`]), quoted (RFC 4180, by
+/// `csv-core`'s quoting) when it holds a comma, a quote or a line break.
+fn write_field(out: &mut Vec<u8>, field: &str) {
+    let field = defused_cell(field);
+    let field = field.as_bytes();
+    if field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        // Every byte at most doubled, so one call quotes the whole field.
+        let mut quoted = vec![0; field.len() * 2];
+        let (_, _, written) = csv_core::quote(field, &mut quoted, b'"', b'\\', true);
+        out.push(b'"');
+        out.extend_from_slice(&quoted[..written]);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
 /// Writes one CSV record: each field defused ([`defused_cell`]), fields
 /// separated by commas, quoted (RFC 4180, by `csv-core`'s quoting) when they
 /// hold a comma, a quote or a line break; CRLF at the end. (`csv::Writer` is
@@ -234,21 +246,7 @@ pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
         if k > 0 {
             out.push(b',');
         }
-        let field = defused_cell(field.as_ref());
-        let field = field.as_bytes();
-        if field
-            .iter()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-        {
-            // Every byte at most doubled, so one call quotes the whole field.
-            let mut quoted = vec![0; field.len() * 2];
-            let (_, _, written) = csv_core::quote(field, &mut quoted, b'"', b'\\', true);
-            out.push(b'"');
-            out.extend_from_slice(&quoted[..written]);
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(field);
-        }
+        write_field(out, field.as_ref());
     }
     out.extend_from_slice(b"\r\n");
 }
@@ -258,10 +256,151 @@ pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
 /// code page, and 李 or 研发中心 turn into mojibake.
 pub const BOM: &str = "\u{feff}";
 
+/// Users per part of a streamed export ([`csv_parts`], [`json_parts`]): a
+/// few megabytes, so that an export of a million users is never held whole
+/// in the page's memory.
+pub const ROWS_PER_PART: usize = 20_000;
+
+/// Counts the rows written into the part being filled.
+struct PartRows {
+    rows: usize,
+    per_part: usize,
+}
+
+impl PartRows {
+    fn new(per_part: usize) -> Self {
+        Self {
+            rows: 0,
+            per_part: per_part.max(1),
+        }
+    }
+
+    /// One more row written: whether the part is now full.
+    fn full_after_one(&mut self) -> bool {
+        self.rows += 1;
+        if self.rows >= self.per_part {
+            self.rows = 0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Whether `text` is a time written as exports write them
+/// (`2025-12-12T08:37:14.613Z`: UTC, milliseconds), which reads back as
+/// itself or not at all: such a time goes out as it came, without being
+/// parsed and written again. A leap second (`:60`) is not, as the parser
+/// reads it as the instant before.
+fn written_as_exported(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 24
+        && b.iter().enumerate().all(|(k, &c)| match k {
+            4 | 7 => c == b'-',
+            10 => c == b'T',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            23 => c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+        && b[17] < b'6'
+}
+
+/// A time as ISO-8601 UTC when readable (`ms()` reads it, or gives it as
+/// parsed beforehand), else as received.
+fn time_cell(text: Option<&str>, ms: impl FnOnce() -> Option<i64>) -> std::borrow::Cow<'_, str> {
+    match text {
+        None => "".into(),
+        Some(t) if written_as_exported(t) => t.into(),
+        Some(t) => ms().map_or_else(|| t.into(), |ms| iso_utc(ms).into()),
+    }
+}
+
+/// The CSV record of row `i`.
+fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
+    let row = &input.rows[i as usize];
+    let r = &row.record;
+    let state = input
+        .states
+        .get(i as usize)
+        .copied()
+        .unwrap_or(UsageState::Unknown);
+    let gib = |amount: Option<f64>| {
+        amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
+    };
+    let used = r.used.map(number);
+    let cells: [&str; 5] = [
+        &r.user_id,
+        &r.quota,
+        used.as_deref().unwrap_or(""),
+        &row.ratio.map_or_else(String::new, number),
+        state.as_str(),
+    ];
+    for (k, cell) in cells.into_iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        write_field(out, cell);
+    }
+    for cell in [
+        time_cell(r.create_time.as_deref(), || {
+            r.create_time.as_deref().and_then(time_ms)
+        }),
+        time_cell(r.effective_time.as_deref(), || row.effective_ms),
+        time_cell(r.expiration_time.as_deref(), || row.expires_ms),
+    ] {
+        out.push(b',');
+        write_field(out, &cell);
+    }
+    // `quota - used` to the last digit, from the text of `used` above.
+    let free = match (row.quota, row.used, used.as_deref()) {
+        (Some(quota), Some(u), Some(text)) => super::rows::exact_difference(quota, u, text),
+        _ => None,
+    };
+    for cell in [
+        gib(row.quota.map(|q| q as f64)),
+        gib(row.used),
+        row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
+        free.unwrap_or_default(),
+        gib(row.free),
+    ] {
+        out.push(b',');
+        write_field(out, &cell);
+    }
+    if let Some(d) = input.directory {
+        for cell in directory_cells(d.entry_of_row(i)) {
+            out.push(b',');
+            write_field(out, &cell);
+        }
+    }
+    if let Some(h) = input.history {
+        let none = <[String; 3]>::default();
+        for cell in h.get(i as usize).unwrap_or(&none) {
+            out.push(b',');
+            write_field(out, cell);
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
 /// The shown rows as CSV text (a byte-order mark, CRLF line ends, quoted
-/// where needed).
+/// where needed): [`csv_parts`] put together.
 pub fn to_csv(input: &ExportInput<'_>) -> String {
-    let mut writer = Vec::with_capacity(128 + input.shown.len() * 160);
+    let mut whole = Vec::new();
+    csv_parts(input, ROWS_PER_PART, &mut |part| {
+        whole.extend_from_slice(part)
+    });
+    // Every field is a `String`, so the bytes are UTF-8 and nothing is lost.
+    String::from_utf8(whole).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The shown rows as CSV, in parts of `rows_per_part` records: `part` gets
+/// the byte-order mark, the header and the first records, then each further
+/// part in turn (each ends with a whole record, in UTF-8). One part is held
+/// at a time; put one after the other, they are [`to_csv`]'s text.
+pub fn csv_parts(input: &ExportInput<'_>, rows_per_part: usize, part: &mut dyn FnMut(&[u8])) {
+    let mut rows = PartRows::new(rows_per_part);
+    let mut writer = Vec::with_capacity(128 + input.shown.len().min(rows.per_part) * 200);
     writer.extend_from_slice(BOM.as_bytes());
     let dir = input.directory;
     let mut header: Vec<&str> = CSV_HEADER.to_vec();
@@ -281,37 +420,15 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
     let cells_of_id = |id: &str| {
         dir.map(|d| directory_cells(d.directory.find_id(id).and_then(|e| d.directory.entry(e))))
     };
-    for &i in input.shown {
-        let row = &input.rows[i as usize];
-        let r = &row.record;
-        let state = input
-            .states
-            .get(i as usize)
-            .copied()
-            .unwrap_or(UsageState::Unknown);
-        let gib = |amount: Option<f64>| {
-            amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
-        };
-        let mut record = vec![
-            r.user_id.clone(),
-            r.quota.clone(),
-            r.used.map_or_else(String::new, number),
-            row.ratio.map_or_else(String::new, number),
-            state.as_str().to_owned(),
-            time_utc(r.create_time.as_deref()),
-            time_utc(r.effective_time.as_deref()),
-            time_utc(r.expiration_time.as_deref()),
-            gib(row.quota.map(|q| q as f64)),
-            gib(row.used),
-            row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
-            row.free_exact().unwrap_or_default(),
-            gib(row.free),
-        ];
-        if let Some(d) = dir {
-            record.extend(directory_cells(d.entry_of_row(i)));
+    let mut flush = |writer: &mut Vec<u8>, rows: &mut PartRows| {
+        if rows.full_after_one() {
+            part(writer);
+            writer.clear();
         }
-        record.extend(history_of(i).into_iter().flatten());
-        write_record(&mut writer, &record);
+    };
+    for &i in input.shown {
+        write_csv_user(&mut writer, input, i);
+        flush(&mut writer, &mut rows);
     }
     if input.with_unsettled {
         for (ids, state) in [(input.missing, "missing"), (input.failed, "failed")] {
@@ -322,6 +439,7 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
                 record.extend(cells_of_id(id).into_iter().flatten());
                 record.extend(history_of(u32::MAX).into_iter().flatten());
                 write_record(&mut writer, &record);
+                flush(&mut writer, &mut rows);
             }
         }
         if let Some(d) = dir {
@@ -333,11 +451,13 @@ pub fn to_csv(input: &ExportInput<'_>) -> String {
                 record.extend(directory_cells(entry));
                 record.extend(history_of(u32::MAX).into_iter().flatten());
                 write_record(&mut writer, &record);
+                flush(&mut writer, &mut rows);
             }
         }
     }
-    // Every field is a `String`, so the bytes are UTF-8 and nothing is lost.
-    String::from_utf8(writer).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    if !writer.is_empty() {
+        part(&writer);
+    }
 }
 
 /// A JSON string literal, written by core's one escaper.
@@ -367,9 +487,85 @@ fn json_ids(out: &mut String, ids: &[String]) {
 /// "users": [UserSpaceQuota with usedRatio and state], "missing", "failed",
 /// "completeness"}`, where `completeness` is `"complete"` or `"partial"`
 /// (then `"expectedUsers"` says how many were asked for), and
-/// `"earlierRun": true` marks the results of an earlier run.
+/// `"earlierRun": true` marks the results of an earlier run:
+/// [`json_parts`] put together.
 pub fn to_json(input: &ExportInput<'_>) -> String {
-    let mut out = String::with_capacity(64 + input.shown.len() * 200);
+    let mut whole = Vec::new();
+    json_parts(input, ROWS_PER_PART, &mut |part| {
+        whole.extend_from_slice(part)
+    });
+    // Every part is a `String`'s bytes.
+    String::from_utf8(whole).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The JSON object of row `i`, after a `,` when it is not the first.
+fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: bool) {
+    let row = &input.rows[i as usize];
+    let r = &row.record;
+    if !first {
+        out.push(',');
+    }
+    out.push_str("\n{\"userId\":");
+    json_string(out, &r.user_id);
+    out.push_str(",\"quota\":");
+    json_string(out, &r.quota);
+    out.push_str(",\"used\":");
+    let used = r.used.filter(|u| u.is_finite()).map(shortest);
+    out.push_str(used.as_deref().unwrap_or("null"));
+    let free = match (row.quota, row.used, used.as_deref()) {
+        (Some(quota), Some(u), Some(text)) => super::rows::exact_difference(quota, u, text),
+        _ => None,
+    };
+    if let Some(free) = free {
+        // Exact, as a string like `quota`: it may pass 2^53.
+        out.push_str(",\"free\":");
+        json_string(out, &free);
+    }
+    for (name, value, ms) in [
+        ("createTime", &r.create_time, None),
+        ("effectiveTime", &r.effective_time, Some(row.effective_ms)),
+        ("expirationTime", &r.expiration_time, Some(row.expires_ms)),
+    ] {
+        if let Some(v) = value {
+            let _ = write!(out, ",\"{name}\":");
+            // Parsed already, or read now.
+            let ms = || ms.unwrap_or_else(|| time_ms(v));
+            json_string(out, &time_cell(Some(v), ms));
+        }
+    }
+    out.push_str(",\"usedRatio\":");
+    json_number(out, row.ratio);
+    out.push_str(",\"state\":");
+    let state = input
+        .states
+        .get(i as usize)
+        .copied()
+        .unwrap_or(UsageState::Unknown);
+    json_string(out, state.as_str());
+    if let Some(d) = input.directory {
+        out.push_str(",\"directory\":");
+        json_entry(out, d.entry_of_row(i));
+    }
+    if let Some(h) = input.history {
+        let none = <[String; 3]>::default();
+        let cells = h.get(i as usize).unwrap_or(&none);
+        for (name, cell) in super::history::EXPORT_HEADER.iter().zip(cells) {
+            // The cells are plain numbers, or empty when not known.
+            let value = if cell.is_empty() { "null" } else { cell };
+            let _ = write!(out, ",\"{name}\":{value}");
+        }
+    }
+    out.push('}');
+}
+
+/// The shown rows as JSON (see [`to_json`]), in parts of `rows_per_part`
+/// users: `part` gets the top of the object and the first users, then each
+/// further part in turn, the last with the end of the object (each in
+/// UTF-8). One part is held at a time; put one after the other, they are
+/// [`to_json`]'s text.
+pub fn json_parts(input: &ExportInput<'_>, rows_per_part: usize, part: &mut dyn FnMut(&[u8])) {
+    let mut rows = PartRows::new(rows_per_part);
+    let mut out = String::with_capacity(64 + input.shown.len().min(rows.per_part) * 260);
     out.push_str("{\"exportedAt\":");
     json_string(&mut out, &iso_utc(input.now_ms));
     out.push_str(",\"unit\":");
@@ -380,58 +576,11 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
     json_number(&mut out, Some(input.thresholds.critical_at()));
     out.push_str(",\"users\":[");
     for (k, &i) in input.shown.iter().enumerate() {
-        let row = &input.rows[i as usize];
-        let r = &row.record;
-        if k > 0 {
-            out.push(',');
+        write_json_user(&mut out, input, i, k == 0);
+        if rows.full_after_one() {
+            part(out.as_bytes());
+            out.clear();
         }
-        out.push_str("\n{\"userId\":");
-        json_string(&mut out, &r.user_id);
-        out.push_str(",\"quota\":");
-        json_string(&mut out, &r.quota);
-        out.push_str(",\"used\":");
-        json_number(&mut out, r.used);
-        if let Some(free) = row.free_exact() {
-            // Exact, as a string like `quota`: it may pass 2^53.
-            out.push_str(",\"free\":");
-            json_string(&mut out, &free);
-        }
-        for (name, value) in [
-            ("createTime", &r.create_time),
-            ("effectiveTime", &r.effective_time),
-            ("expirationTime", &r.expiration_time),
-        ] {
-            if let Some(v) = value {
-                let _ = write!(out, ",\"{name}\":");
-                json_string(&mut out, &time_utc(Some(v)));
-            }
-        }
-        out.push_str(",\"usedRatio\":");
-        json_number(&mut out, row.ratio);
-        out.push_str(",\"state\":");
-        let state = input
-            .states
-            .get(i as usize)
-            .copied()
-            .unwrap_or(UsageState::Unknown);
-        json_string(&mut out, state.as_str());
-        if let Some(d) = input.directory {
-            out.push_str(",\"directory\":");
-            json_entry(&mut out, d.entry_of_row(i));
-        }
-        if let Some(h) = input.history {
-            let cells = h.get(i as usize).cloned().unwrap_or_default();
-            for (name, cell) in super::history::EXPORT_HEADER.iter().zip(cells) {
-                // The cells are plain numbers, or empty when not known.
-                let value = if cell.is_empty() {
-                    "null".to_owned()
-                } else {
-                    cell
-                };
-                let _ = write!(out, ",\"{name}\":{value}");
-            }
-        }
-        out.push('}');
     }
     out.push_str("\n],\"missing\":");
     json_ids(
@@ -474,7 +623,7 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
         out.push_str(",\"earlierRun\":true");
     }
     out.push_str("}\n");
-    out
+    part(out.as_bytes());
 }
 
 /// A directory entry as JSON, or `null`.
@@ -780,6 +929,92 @@ mod tests {
             "{json}"
         );
         Ok(())
+    }
+
+    #[test]
+    fn exports_in_parts_put_together_are_the_whole_file()
+    -> Result<(), super::super::directory::DirectoryError> {
+        use super::super::directory::DirectoryFile;
+        let file = "userId,name\n1001,\"Lovelace, Ada\"\n777,Only Here\n";
+        let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
+        let directory = file.apply(file.guessed)?;
+        let mut rows = Vec::new();
+        for k in 0..23u32 {
+            let mut record =
+                UserSpaceQuota::new(format!("{}", 1000 + k), 1_048_576, f64::from(k) * 1.5);
+            record.create_time = (k % 2 == 0).then(|| "2025-11-12T16:37:14.613+08:00".to_owned());
+            record.expiration_time = (k % 3 == 0).then(|| "not a time".to_owned());
+            rows.push(Row::new(record));
+        }
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let shown: Vec<u32> = (0..rows.len() as u32).rev().collect();
+        let join = directory.join(&rows);
+        let only = directory.not_joined(&join);
+        let missing: Vec<String> = (0..7).map(|k| format!("40{k}")).collect();
+        let failed = vec!["500".to_owned()];
+        let mut x = input(&rows, &states, &missing);
+        x.shown = &shown;
+        x.failed = &failed;
+        x.directory = Some(DirectoryColumns {
+            directory: &directory,
+            join: &join,
+            only_in_directory: &only,
+        });
+        let (csv, json) = (to_csv(&x), to_json(&x));
+        assert!(csv.contains("\r\n1001,1048576,1.5,"), "{csv}");
+        for per_part in [1, 2, 5, 23, 24, 1000] {
+            for (whole, write) in [
+                (
+                    &csv,
+                    csv_parts as fn(&ExportInput<'_>, usize, &mut dyn FnMut(&[u8])),
+                ),
+                (&json, json_parts),
+            ] {
+                let mut parts: Vec<Vec<u8>> = Vec::new();
+                write(&x, per_part, &mut |p| parts.push(p.to_vec()));
+                assert!(
+                    parts.len() >= 23 / per_part,
+                    "{per_part} rows a part: {} parts",
+                    parts.len()
+                );
+                assert!(parts.iter().all(|p| std::str::from_utf8(p).is_ok()));
+                assert_eq!(parts.concat(), whole.as_bytes(), "{per_part} rows a part");
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn times_already_written_as_exported_go_out_as_they_came() {
+        for text in [
+            "2025-12-12T08:37:14.613Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+            "9999-12-31T23:59:59.999Z",
+            // Not times: exported as received, by either way.
+            "2025-02-29T00:00:00.000Z",
+            "2025-13-01T00:00:00.000Z",
+            "2025-12-12T24:00:00.000Z",
+            "2025-12-12T08:61:00.000Z",
+        ] {
+            assert!(written_as_exported(text), "{text}");
+            let parsed = time_ms(text).map_or_else(|| text.to_owned(), iso_utc);
+            assert_eq!(time_cell(Some(text), || time_ms(text)), parsed, "{text}");
+            assert_eq!(parsed, text);
+        }
+        // A leap second reads as the instant before; other forms are parsed.
+        for (text, exported) in [
+            ("2016-12-31T23:59:60.000Z", "2016-12-31T23:59:59.999Z"),
+            ("2025-12-12T16:37:14.613+08:00", "2025-12-12T08:37:14.613Z"),
+            ("2025-12-12T08:37:14Z", "2025-12-12T08:37:14.000Z"),
+            ("2025-12-12t08:37:14.613z", "2025-12-12T08:37:14.613Z"),
+            ("yesterday", "yesterday"),
+        ] {
+            assert!(!written_as_exported(text), "{text}");
+            assert_eq!(time_cell(Some(text), || time_ms(text)), exported, "{text}");
+        }
     }
 
     #[test]

@@ -216,6 +216,24 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
+/// Whether `key` contains `needle` (both lower-cased already).
+fn key_contains(key: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if rest.is_empty() {
+        return key.contains(&first);
+    }
+    if needle.len() > key.len() {
+        return false;
+    }
+    let last_start = key.len() - needle.len();
+    key[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(p, &b)| b == first && key[p + 1..p + needle.len()] == *rest)
+}
+
 /// One ASCII lower-cased search key per row (its user id, and with a
 /// directory its name, email and department, kept apart by a separator no
 /// one types), built once when the rows arrive, all in one buffer: a
@@ -275,18 +293,29 @@ impl SearchKeys {
     /// Whether row `i`'s key contains `needle` (already lower-cased, see
     /// [`Filters::needle`]).
     pub fn contains(&self, i: usize, needle: &[u8]) -> bool {
-        let key = self.key(i);
-        let Some((&first, rest)) = needle.split_first() else {
-            return true;
-        };
-        if needle.len() > key.len() {
-            return false;
+        key_contains(self.key(i), needle)
+    }
+
+    /// Every row whose key contains `needle`, in the order received (the
+    /// keys as they lie in memory: one pass, no jumps).
+    pub fn filter_all(&self, needle: &str) -> Vec<u32> {
+        let needle = needle.as_bytes();
+        if needle.is_empty() {
+            return (0..self.ends.len() as u32).collect();
         }
-        let last_start = key.len() - needle.len();
-        key[..=last_start]
-            .iter()
-            .enumerate()
-            .any(|(p, &b)| b == first && key[p + 1..p + needle.len()] == *rest)
+        let mut start = 0;
+        // Room for every row: a short filter matches most of them.
+        let mut out = Vec::with_capacity(self.ends.len());
+        for (i, &end) in self.ends.iter().enumerate() {
+            if key_contains(&self.bytes[start as usize..end as usize], needle) {
+                out.push(i as u32);
+            }
+            start = end;
+        }
+        if out.len() < out.capacity() / 2 {
+            out.shrink_to_fit();
+        }
+        out
     }
 
     /// The indices of `order` whose key contains `needle`, in order.
@@ -295,21 +324,42 @@ impl SearchKeys {
         if needle.is_empty() {
             return order.to_vec();
         }
+        if order.len() < self.len() / 4 {
+            return order
+                .iter()
+                .copied()
+                .filter(|&i| self.contains(i as usize, needle))
+                .collect();
+        }
+        // Most of the rows: every key in turn, as they lie in memory (not
+        // in the table's order, which would jump all over the keys), then
+        // `order` picks the rows that matched.
+        let mut start = 0;
+        let matched: Vec<bool> = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let key = &self.bytes[start as usize..end as usize];
+                start = end;
+                key_contains(key, needle)
+            })
+            .collect();
         order
             .iter()
             .copied()
-            .filter(|&i| self.contains(i as usize, needle))
+            .filter(|&i| matched.get(i as usize).copied().unwrap_or(false))
             .collect()
     }
 }
 
-/// The rows of `order` whose key contains `needle`, reusing `previous`, the
-/// rows of the same `order` that matched `previous_needle`, when it can: a
-/// needle that contains the previous one (one more character typed) only
-/// matches rows the previous one matched, so only those are scanned.
+/// The rows of `order` (`None`: every row, in the order received) whose
+/// key contains `needle`, reusing `previous`, the rows of the same order
+/// that matched `previous_needle`, when it can: a needle that contains the
+/// previous one (one more character typed) only matches rows the previous
+/// one matched, so only those are scanned.
 pub fn filter_text(
     keys: &SearchKeys,
-    order: &[u32],
+    order: Option<&[u32]>,
     needle: &str,
     previous: Option<(&str, &[u32])>,
 ) -> Vec<u32> {
@@ -321,7 +371,10 @@ pub fn filter_text(
                 keys.filter(prev, needle)
             }
         }
-        _ => keys.filter(order, needle),
+        _ => match order {
+            Some(order) => keys.filter(order, needle),
+            None => keys.filter_all(needle),
+        },
     }
 }
 
@@ -508,10 +561,33 @@ mod tests {
                 .collect();
             assert_eq!(keys.filter(&order, &f.needle()), expected, "query {q:?}");
             assert_eq!(
-                filter_text(&keys, &order, &f.needle(), None),
+                filter_text(&keys, Some(&order), &f.needle(), None),
                 expected,
                 "query {q:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_filter_finds_the_same_rows_in_any_order_few_or_many() {
+        let rows = many();
+        let keys = SearchKeys::new(&rows, None);
+        let all: Vec<u32> = (0..rows.len() as u32).collect();
+        let backwards: Vec<u32> = all.iter().rev().copied().collect();
+        // A few rows: those are looked up one by one.
+        let few = [5, 3, 0, 301];
+        for q in ["7", "user1", "ab", "", "zz"] {
+            let everyone = keys.filter_all(q);
+            assert_eq!(everyone, keys.filter(&all, q), "query {q:?}");
+            assert_eq!(filter_text(&keys, None, q, None), everyone, "query {q:?}");
+            let reversed: Vec<u32> = everyone.iter().rev().copied().collect();
+            assert_eq!(keys.filter(&backwards, q), reversed, "query {q:?}");
+            let expected: Vec<u32> = few
+                .iter()
+                .copied()
+                .filter(|i| everyone.contains(i))
+                .collect();
+            assert_eq!(keys.filter(&few, q), expected, "query {q:?}");
         }
     }
 
@@ -527,7 +603,7 @@ mod tests {
         for q in steps {
             let got = filter_text(
                 &keys,
-                &order,
+                Some(&order),
                 q,
                 previous.as_ref().map(|(n, p)| (n.as_str(), p.as_slice())),
             );

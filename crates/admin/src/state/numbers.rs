@@ -71,10 +71,50 @@ mod js {
     }
 }
 
-/// The shortest text that reads back as `x` (as JavaScript writes numbers).
+/// The shortest text that reads back as `x` (as JavaScript writes numbers):
+/// a short decimal such as `996147.2` is written here, anything else by the
+/// browser.
 #[cfg(target_arch = "wasm32")]
 pub fn shortest(x: f64) -> String {
-    js::string(x)
+    short_decimal(x).unwrap_or_else(|| js::string(x))
+}
+
+/// `10^d` for the decimals [`short_decimal`] tries.
+const POWERS_OF_TEN: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+
+/// The shortest text of `x` when it is a decimal with at most 6 decimals
+/// and at most 2^50 in its last decimal (`996147.2`, `0.25`, `1048576`),
+/// as JavaScript writes it; `None` for anything else. For these, one
+/// decimal with the fewest decimals reads back as `x` (the float's spacing
+/// is far finer than the last decimal), and a division of two exact
+/// integers rounds as reading that decimal does: no float formatting is needed.
+pub fn short_decimal(x: f64) -> Option<String> {
+    if x == 0.0 {
+        return Some("0".to_owned());
+    }
+    if !x.is_finite() {
+        return None;
+    }
+    let a = x.abs();
+    for (d, &scale) in POWERS_OF_TEN.iter().enumerate() {
+        let scaled = a * scale;
+        if scaled > (1u64 << 50) as f64 {
+            return None;
+        }
+        let n = scaled.round();
+        if n / scale != a {
+            continue;
+        }
+        let n = n as u64;
+        let scale = scale as u64;
+        let sign = if x < 0.0 { "-" } else { "" };
+        return Some(if d == 0 {
+            format!("{sign}{n}")
+        } else {
+            format!("{sign}{}.{:0d$}", n / scale, n % scale)
+        });
+    }
+    None
 }
 
 /// The shortest text that reads back as `x` (as JavaScript writes numbers).
@@ -134,6 +174,40 @@ mod tests {
         assert_eq!(trimmed(1.0, 6), "1");
         assert_eq!(trimmed(0.0, 6), "0");
         assert_eq!(trimmed(17_592_186_044_416.0, 6), "17592186044416");
+    }
+
+    #[test]
+    fn short_decimals_are_written_as_the_shortest_text() {
+        assert_eq!(short_decimal(996_147.2).as_deref(), Some("996147.2"));
+        assert_eq!(short_decimal(-0.05).as_deref(), Some("-0.05"));
+        assert_eq!(short_decimal(-0.0).as_deref(), Some("0"), "as JavaScript");
+        assert_eq!(short_decimal(0.1 + 0.2), None);
+        assert_eq!(short_decimal(1e-7), None);
+        assert_eq!(short_decimal(f64::NAN), None);
+        assert_eq!(short_decimal(f64::INFINITY), None);
+        // Every decimal of up to 6 decimals, and floats of every kind:
+        // either not handled, or exactly what the standard library writes.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut handled = 0;
+        for k in 0..200_000 {
+            let r = next();
+            let x = match k % 3 {
+                0 => (r >> (r % 60)) as f64 / POWERS_OF_TEN[(r % 7) as usize],
+                1 => f64::from_bits(r),
+                _ => (r >> 14) as f64 * 0.1,
+            };
+            if let Some(text) = short_decimal(x) {
+                handled += 1;
+                assert_eq!(text, x.to_string(), "{x:e}");
+            }
+        }
+        assert!(handled > 50_000, "{handled}");
     }
 
     #[test]

@@ -64,7 +64,8 @@ impl Row {
     /// `quota - used` to the last digit, in the wire's unit: the quota's
     /// digits minus `used` as received (negative past the quota).
     pub fn free_exact(&self) -> Option<String> {
-        exact_difference(self.quota?, self.used?)
+        let used = self.used?;
+        exact_difference(self.quota?, used, &super::numbers::shortest(used))
     }
 
     /// Whether the quota has expired at `now_ms`.
@@ -78,14 +79,13 @@ impl Row {
     }
 }
 
-/// `quota - used` in decimal, exactly: `used` is taken as the shortest
-/// decimal that reads back as it (how it was sent), so `1048576 - 996147.2`
-/// is `52428.8`, and quotas past 2^53 lose no digit.
-fn exact_difference(quota: u64, used: f64) -> Option<String> {
-    let text = super::numbers::shortest(used);
+/// `quota - used` in decimal, exactly: `used` is taken as `text`, the
+/// shortest decimal that reads back as it (how it was sent), so
+/// `1048576 - 996147.2` is `52428.8`, and quotas past 2^53 lose no digit.
+pub(crate) fn exact_difference(quota: u64, used: f64, text: &str) -> Option<String> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, text.as_str()),
+        None => (false, text),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let plain = !int.is_empty()
@@ -99,7 +99,9 @@ fn exact_difference(quota: u64, used: f64) -> Option<String> {
             .then(|| super::numbers::shortest(quota as f64 - used));
     }
     let scale = 10i128.checked_pow(frac.len() as u32)?;
-    let mut used_scaled: i128 = format!("{int}{frac}").parse().ok()?;
+    let mut used_scaled = int.bytes().chain(frac.bytes()).try_fold(0i128, |n, b| {
+        n.checked_mul(10)?.checked_add(i128::from(b - b'0'))
+    })?;
     if negative {
         used_scaled = -used_scaled;
     }

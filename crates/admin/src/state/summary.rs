@@ -1,6 +1,7 @@
 //! What the shown rows add up to: [`Summary`] (users, totals, overall usage,
 //! counts per state, expiring soon), the usage [`histogram`] and the
-//! [`top_by_used`] list. Each is one pass over the shown rows.
+//! [`top_by_used`] list. Each is one pass over the shown rows; [`tally`]
+//! makes all three in one pass.
 
 use koodrive_core::UsageState;
 
@@ -37,6 +38,75 @@ impl Summary {
     }
 }
 
+/// Adds rows up into a [`Summary`], one at a time.
+struct Adder {
+    summary: Summary,
+    unit: WireUnit,
+    now_ms: i64,
+}
+
+impl Adder {
+    fn new(unit: WireUnit, now_ms: i64) -> Self {
+        Self {
+            summary: Summary::default(),
+            unit,
+            now_ms,
+        }
+    }
+
+    fn add(&mut self, row: &Row, state: UsageState) {
+        let s = &mut self.summary;
+        s.users += 1;
+        if let (Some(q), Some(u)) = (row.quota, row.used) {
+            s.total_quota_bytes += self.unit.to_bytes(q as f64);
+            s.total_used_bytes += self.unit.to_bytes(u);
+        }
+        s.per_state[state_index(state)] += 1;
+        if row
+            .expires_in_ms(self.now_ms)
+            .is_some_and(|left| left > 0 && left <= EXPIRING_SOON_DAYS * DAY_MS)
+        {
+            s.expiring_soon += 1;
+        }
+        if row.is_expired(self.now_ms) {
+            s.expired += 1;
+        }
+    }
+}
+
+/// The `n` rows with the most used, largest first, one row at a time (ties
+/// keep the order they came in). `n` small: no sort is needed.
+struct Top {
+    n: usize,
+    top: Vec<(f64, u32)>,
+}
+
+impl Top {
+    fn new(n: usize) -> Self {
+        Self {
+            n,
+            top: Vec::with_capacity(n + 1),
+        }
+    }
+
+    fn add(&mut self, i: u32, used: Option<f64>) {
+        let Some(used) = used else {
+            return;
+        };
+        let top = &mut self.top;
+        if top.len() == self.n && top.last().is_some_and(|&(least, _)| used <= least) {
+            return;
+        }
+        let at = top.iter().position(|&(u, _)| used > u).unwrap_or(top.len());
+        top.insert(at, (used, i));
+        top.truncate(self.n);
+    }
+
+    fn rows(self) -> Vec<u32> {
+        self.top.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
 /// Adds up the rows at `shown`.
 pub fn summarize(
     rows: &[Row],
@@ -45,32 +115,15 @@ pub fn summarize(
     unit: WireUnit,
     now_ms: i64,
 ) -> Summary {
-    let mut s = Summary {
-        users: shown.len(),
-        ..Summary::default()
-    };
+    let mut adder = Adder::new(unit, now_ms);
     for &i in shown {
-        let row = &rows[i as usize];
-        if let (Some(q), Some(u)) = (row.quota, row.used) {
-            s.total_quota_bytes += unit.to_bytes(q as f64);
-            s.total_used_bytes += unit.to_bytes(u);
-        }
         let state = states
             .get(i as usize)
             .copied()
             .unwrap_or(UsageState::Unknown);
-        s.per_state[state_index(state)] += 1;
-        if row
-            .expires_in_ms(now_ms)
-            .is_some_and(|left| left > 0 && left <= EXPIRING_SOON_DAYS * DAY_MS)
-        {
-            s.expiring_soon += 1;
-        }
-        if row.is_expired(now_ms) {
-            s.expired += 1;
-        }
+        adder.add(&rows[i as usize], state);
     }
-    s
+    adder.summary
 }
 
 /// Users per usage bucket (see [`bucket_of_row`]) among the rows at
@@ -86,19 +139,59 @@ pub fn histogram(rows: &[Row], shown: &[u32]) -> [usize; BUCKETS] {
 /// The (at most) `n` rows at `shown` with the most used, largest first
 /// (ties keep the shown order). One pass, `n` small: no sort is needed.
 pub fn top_by_used(rows: &[Row], shown: &[u32], n: usize) -> Vec<u32> {
-    let mut top: Vec<(f64, u32)> = Vec::with_capacity(n + 1);
+    let mut top = Top::new(n);
     for &i in shown {
-        let Some(used) = rows[i as usize].used else {
-            continue;
-        };
-        if top.len() == n && top.last().is_some_and(|&(least, _)| used <= least) {
-            continue;
-        }
-        let at = top.iter().position(|&(u, _)| used > u).unwrap_or(top.len());
-        top.insert(at, (used, i));
-        top.truncate(n);
+        top.add(i, rows[i as usize].used);
     }
-    top.into_iter().map(|(_, i)| i).collect()
+    top.rows()
+}
+
+/// Users in the top list ([`Tallies::top`]).
+pub const TOP_USERS: usize = 10;
+
+/// Everything the shown rows add up to, from one pass over them: a million
+/// rows are read once, not once for each panel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tallies {
+    /// Users per usage bucket, among the rows before the bucket's filter
+    /// ([`histogram`]).
+    pub histogram: [usize; BUCKETS],
+    /// The shown rows added up ([`summarize`]).
+    pub summary: Summary,
+    /// The [`TOP_USERS`] shown rows with the most used ([`top_by_used`]).
+    pub top: Vec<u32>,
+}
+
+/// The [`Tallies`] of the rows at `unbucketed` (every filter but the
+/// histogram's bucket passed), of which those that `in_bucket` are shown.
+pub fn tally(
+    rows: &[Row],
+    states: &[UsageState],
+    unbucketed: &[u32],
+    in_bucket: impl Fn(&Row) -> bool,
+    unit: WireUnit,
+    now_ms: i64,
+) -> Tallies {
+    let mut histogram = [0; BUCKETS];
+    let mut adder = Adder::new(unit, now_ms);
+    let mut top = Top::new(TOP_USERS);
+    for &i in unbucketed {
+        let row = &rows[i as usize];
+        histogram[bucket_of_row(row)] += 1;
+        if in_bucket(row) {
+            let state = states
+                .get(i as usize)
+                .copied()
+                .unwrap_or(UsageState::Unknown);
+            adder.add(row, state);
+            top.add(i, row.used);
+        }
+    }
+    Tallies {
+        histogram,
+        summary: adder.summary,
+        top: top.rows(),
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +224,41 @@ mod tests {
         assert_eq!(h.iter().sum::<usize>(), 4, "every user is in one bar");
         assert_eq!(top_by_used(&rows, &all, 2), [3, 1]);
         assert_eq!(top_by_used(&rows, &all, 10), [3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn one_pass_adds_up_as_each_panel_would() {
+        let rows: Vec<Row> = (0..40u32)
+            .map(|i| {
+                let mut r = UserSpaceQuota::new(
+                    i.to_string(),
+                    u64::from(100 + i % 3),
+                    f64::from(i % 17) * 7.5,
+                );
+                r.expiration_time = Some(super::super::times::iso_utc(i64::from(i) * DAY_MS));
+                Row::new(r)
+            })
+            .collect();
+        let t = Thresholds::default();
+        let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
+        let unbucketed: Vec<u32> = (0..40).filter(|i| i % 4 != 1).collect();
+        let in_bucket = |r: &Row| {
+            super::super::filters::bucket_of(r.ratio) == Some(super::super::filters::FULL)
+        };
+        let shown: Vec<u32> = unbucketed
+            .iter()
+            .copied()
+            .filter(|&i| in_bucket(&rows[i as usize]))
+            .collect();
+        let now = 20 * DAY_MS;
+        let tallies = tally(&rows, &states, &unbucketed, in_bucket, WireUnit::KiB, now);
+        assert_eq!(tallies.histogram, histogram(&rows, &unbucketed));
+        assert_eq!(
+            tallies.summary,
+            summarize(&rows, &states, &shown, WireUnit::KiB, now)
+        );
+        assert_eq!(tallies.top, top_by_used(&rows, &shown, TOP_USERS));
+        assert!(tallies.summary.users > 0 && tallies.summary.users < unbucketed.len());
     }
 
     #[test]

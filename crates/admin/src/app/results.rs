@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use super::directory::DirectoryContext;
 use super::history::HistoryContext;
 use crate::state::departments::{Department, DepartmentSort, departments};
-use crate::state::filters::{BUCKETS, FilterContext, Filters, SearchKeys, bucket_of, filter_text};
+use crate::state::filters::{FilterContext, Filters, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
 use crate::state::results::{Results, begin_run, swap_runs};
 use crate::state::rows::Row;
@@ -77,8 +77,6 @@ pub struct ResultsContext {
     pub tallies: Memo<Tallies>,
     /// The rows shown, in the table's order.
     pub shown: Memo<Vec<u32>>,
-    /// Users per usage bucket among the rows every other filter leaves.
-    pub histogram: Memo<[usize; BUCKETS]>,
     /// Every row added up per department (with a directory), unsorted.
     pub departments: Memo<Vec<Department>>,
     /// The order of the departments view.
@@ -257,7 +255,6 @@ impl ResultsContext {
                 })
             })
         });
-        let histogram = Memo::new(move |_| tallies.with(|t| t.histogram));
         let departments = Memo::new(move |_| {
             let now_ms = now.get();
             results.with(|r| {
@@ -302,7 +299,6 @@ impl ResultsContext {
             unbucketed,
             tallies,
             shown,
-            histogram,
             departments,
             department_sort: RwSignal::new(DepartmentSort::default()),
             render_key,

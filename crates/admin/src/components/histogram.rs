@@ -31,7 +31,7 @@ fn toggle(results: ResultsContext, bucket: usize) {
 #[component]
 pub fn UsageHistogram(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let bars = move || {
-        let counts = results.histogram.get();
+        let counts = results.tallies.with(|t| t.histogram);
         let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
         let picked = results.filters.with(|f| f.bucket);
         (0..BUCKETS)

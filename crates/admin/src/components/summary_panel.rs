@@ -11,7 +11,7 @@ use crate::state::units::{format_bytes, format_ratio};
 #[component]
 pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     // Added up with the histogram and the top users, in one pass.
-    let summary = Memo::new(move |_| results.tallies.with(|t| t.summary));
+    let summary = move || results.tallies.with(|t| t.summary);
     let item = move |label: String, value: String| {
         view! { <div class="stat"><dt>{label}</dt><dd>{value}</dd></div> }
     };
@@ -19,7 +19,7 @@ pub fn SummaryPanel(results: ResultsContext, t: &'static Texts) -> impl IntoView
         <section class="panel summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">{t.summary}</h2>
             {move || {
-                let s = summary.get();
+                let s = summary();
                 let missing = results.results.with(|r| r.missing.len());
                 view! {
                     <dl class="stats">

@@ -10,18 +10,17 @@ use crate::state::units::{format_amount, format_ratio};
 /// The top-10 list.
 #[component]
 pub fn TopUsers(results: ResultsContext, t: &'static Texts) -> impl IntoView {
-    let top = Memo::new(move |_| results.tallies.with(|t| t.top.clone()));
     view! {
         <section class="panel top" aria-labelledby="top-heading">
             <h2 id="top-heading">{t.top_used}</h2>
-            <Show when=move || top.with(Vec::is_empty)>
+            <Show when=move || results.tallies.with(|t| t.top.is_empty())>
                 <p class="empty">"—"</p>
             </Show>
             <ol>
                 {move || {
                     let unit = results.unit.get();
                     results.results.with(|r| {
-                        top.get()
+                        results.tallies.with(|t| t.top.clone())
                             .into_iter()
                             .map(|i| {
                                 let row = &r.rows[i as usize];

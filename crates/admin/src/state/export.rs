@@ -306,13 +306,15 @@ fn written_as_exported(text: &str) -> bool {
         && b[17] < b'6'
 }
 
-/// A time as ISO-8601 UTC when readable (`ms()` reads it, or gives it as
-/// parsed beforehand), else as received.
-fn time_cell(text: Option<&str>, ms: impl FnOnce() -> Option<i64>) -> std::borrow::Cow<'_, str> {
+/// A time as ISO-8601 UTC when readable (`parsed`: as parsed beforehand,
+/// or `None` to read it now), else as received.
+fn time_cell(text: Option<&str>, parsed: Option<Option<i64>>) -> std::borrow::Cow<'_, str> {
     match text {
         None => "".into(),
         Some(t) if written_as_exported(t) => t.into(),
-        Some(t) => ms().map_or_else(|| t.into(), |ms| iso_utc(ms).into()),
+        Some(t) => parsed
+            .unwrap_or_else(|| time_ms(t))
+            .map_or_else(|| t.into(), |ms| iso_utc(ms).into()),
     }
 }
 
@@ -343,11 +345,9 @@ fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
         write_field(out, cell);
     }
     for cell in [
-        time_cell(r.create_time.as_deref(), || {
-            r.create_time.as_deref().and_then(time_ms)
-        }),
-        time_cell(r.effective_time.as_deref(), || row.effective_ms),
-        time_cell(r.expiration_time.as_deref(), || row.expires_ms),
+        time_cell(r.create_time.as_deref(), None),
+        time_cell(r.effective_time.as_deref(), Some(row.effective_ms)),
+        time_cell(r.expiration_time.as_deref(), Some(row.expires_ms)),
     ] {
         out.push(b',');
         write_field(out, &cell);
@@ -528,8 +528,6 @@ fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: boo
     ] {
         if let Some(v) = value {
             let _ = write!(out, ",\"{name}\":");
-            // Parsed already, or read now.
-            let ms = || ms.unwrap_or_else(|| time_ms(v));
             json_string(out, &time_cell(Some(v), ms));
         }
     }
@@ -1001,7 +999,7 @@ mod tests {
         ] {
             assert!(written_as_exported(text), "{text}");
             let parsed = time_ms(text).map_or_else(|| text.to_owned(), iso_utc);
-            assert_eq!(time_cell(Some(text), || time_ms(text)), parsed, "{text}");
+            assert_eq!(time_cell(Some(text), None), parsed, "{text}");
             assert_eq!(parsed, text);
         }
         // A leap second reads as the instant before; other forms are parsed.
@@ -1013,7 +1011,7 @@ mod tests {
             ("yesterday", "yesterday"),
         ] {
             assert!(!written_as_exported(text), "{text}");
-            assert_eq!(time_cell(Some(text), || time_ms(text)), exported, "{text}");
+            assert_eq!(time_cell(Some(text), None), exported, "{text}");
         }
     }
 

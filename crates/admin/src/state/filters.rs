@@ -324,30 +324,10 @@ impl SearchKeys {
         if needle.is_empty() {
             return order.to_vec();
         }
-        if order.len() < self.len() / 4 {
-            return order
-                .iter()
-                .copied()
-                .filter(|&i| self.contains(i as usize, needle))
-                .collect();
-        }
-        // Most of the rows: every key in turn, as they lie in memory (not
-        // in the table's order, which would jump all over the keys), then
-        // `order` picks the rows that matched.
-        let mut start = 0;
-        let matched: Vec<bool> = self
-            .ends
-            .iter()
-            .map(|&end| {
-                let key = &self.bytes[start as usize..end as usize];
-                start = end;
-                key_contains(key, needle)
-            })
-            .collect();
         order
             .iter()
             .copied()
-            .filter(|&i| matched.get(i as usize).copied().unwrap_or(false))
+            .filter(|&i| self.contains(i as usize, needle))
             .collect()
     }
 }

@@ -133,9 +133,12 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // form written and read back, the IndexedDB store they live in; it makes
     // a page opened on 100,000 users × 90 snapshots ready in 0.5 s instead of
     // 3.5 s (bench part history). Written without sorting the users (a sort
-    // instance cost 1.8 KB more).
-    ceiling: 401 * 1024,
-    stable_ceiling: 429 * 1024,
+    // instance cost 1.8 KB more). 401.2 KB with the million-row work beside
+    // it (exports in parts, radix sort by one key per row, one-pass
+    // tallies, the listing's refresh spaced out as the table grows: 0.2 KB
+    // net after trims, on the same base).
+    ceiling: 401 * 1024 + 512,
+    stable_ceiling: 430 * 1024,
     causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
              page's components (the directory join's and the usage history's included) and \
              the client; see `cargo xtask dist` for its files",

@@ -214,21 +214,5 @@ async fn open() -> Result<Option<IdbDatabase>, ()> {
 
 /// Offers `bytes` as a file named `name` (a `blob:` URL, revoked afterwards).
 pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), String> {
-    let fail = |what: &str| format!("the download could not start ({what})");
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| fail("blob"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
-    let anchor: web_sys::HtmlAnchorElement = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into().ok())
-        .ok_or_else(|| fail("anchor"))?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    super::files::download_in_parts(name, "application/octet-stream", |write| write(bytes))
 }

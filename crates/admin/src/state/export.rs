@@ -72,6 +72,16 @@ pub struct DirectoryColumns<'a> {
     pub only_in_directory: &'a [u32],
 }
 
+impl ExportInput<'_> {
+    /// The state of row `i` (unknown when the states do not reach it).
+    pub(crate) fn state_of(&self, i: u32) -> UsageState {
+        self.states
+            .get(i as usize)
+            .copied()
+            .unwrap_or(UsageState::Unknown)
+    }
+}
+
 impl DirectoryColumns<'_> {
     /// The directory entry of row `i`, when it has one.
     pub(crate) fn entry_of_row(&self, i: u32) -> Option<Entry<'_>> {
@@ -322,11 +332,7 @@ fn time_cell(text: Option<&str>, parsed: Option<Option<i64>>) -> std::borrow::Co
 fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
     let row = &input.rows[i as usize];
     let r = &row.record;
-    let state = input
-        .states
-        .get(i as usize)
-        .copied()
-        .unwrap_or(UsageState::Unknown);
+    let state = input.state_of(i);
     let gib = |amount: Option<f64>| {
         amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
     };
@@ -534,11 +540,7 @@ fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: boo
     out.push_str(",\"usedRatio\":");
     json_number(out, row.ratio);
     out.push_str(",\"state\":");
-    let state = input
-        .states
-        .get(i as usize)
-        .copied()
-        .unwrap_or(UsageState::Unknown);
+    let state = input.state_of(i);
     json_string(out, state.as_str());
     if let Some(d) = input.directory {
         out.push_str(",\"directory\":");

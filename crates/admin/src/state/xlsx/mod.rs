@@ -16,8 +16,6 @@ mod zip;
 
 use std::fmt::Write as _;
 
-use koodrive_core::UsageState;
-
 use super::export::{DIRECTORY_HEADER, ExportInput, defused_cell, directory_cells, time_ms};
 use super::numbers::parse_number;
 use super::units::WireUnit;
@@ -197,11 +195,7 @@ fn push_row(out: &mut String, row: usize, cells: &[Cell]) {
 fn user_cells(input: &ExportInput<'_>, i: u32) -> Vec<Cell> {
     let row = &input.rows[i as usize];
     let r = &row.record;
-    let state = input
-        .states
-        .get(i as usize)
-        .copied()
-        .unwrap_or(UsageState::Unknown);
+    let state = input.state_of(i);
     let gib = |amount: Option<f64>| {
         number(
             amount.map(|a| input.unit.to_bytes(a) / WireUnit::GiB.bytes()),
@@ -374,7 +368,7 @@ pub fn to_xlsx(input: &ExportInput<'_>) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use koodrive_core::{Thresholds, UserSpaceQuota};
+    use koodrive_core::{Thresholds, UsageState, UserSpaceQuota};
 
     use super::*;
     use crate::state::results::Completeness;

@@ -90,9 +90,9 @@ impl core::fmt::Display for PageProblem {
     }
 }
 
-/// The users already handed back, by id: a 19-digit id (or any decimal id
-/// without a leading zero that fits) is kept as a number, 8 bytes instead of
-/// a string, and any other id as it is.
+/// The users already handed back, by id: a decimal id without a leading
+/// zero that fits in 64 bits (KooDrive's ids, up to 20 digits) is kept as a
+/// number, 8 bytes instead of a string, and any other id as it is.
 #[derive(Debug, Clone, Default)]
 pub struct SeenIds {
     numbers: HashSet<u64>,
@@ -131,7 +131,7 @@ impl SeenIds {
 fn numeric_id(id: &str) -> Option<u64> {
     let b = id.as_bytes();
     let canonical = !b.is_empty()
-        && b.len() <= 19
+        && b.len() <= 20
         && b.iter().all(u8::is_ascii_digit)
         && (b[0] != b'0' || b.len() == 1);
     canonical.then(|| id.parse().ok()).flatten()

@@ -260,7 +260,7 @@ pub fn resume_listing(app: App) {
 fn seen_on_screen(app: &App) -> SeenIds {
     app.results.results.with_untracked(|r| {
         let mut seen = SeenIds::default();
-        for row in &r.rows {
+        for row in r.rows.iter() {
             seen.insert(row.user_id());
         }
         seen
@@ -346,11 +346,12 @@ fn listing(app: App, resume: bool) {
                         let rows = app.results.results.with_untracked(|r| r.rows.len());
                         let wait = Duration::from_millis(refresh_after_ms(rows).into());
                         let (buffer, id) = (Rc::clone(&buffer), call.id);
+                        let total = listing.total.map(|t| t as usize);
                         set_timeout(
                             move || {
                                 let items = std::mem::take(&mut *buffer.borrow_mut());
                                 if app.query.call_id.get_value() == id && !items.is_empty() {
-                                    app.results.update_results(|r| r.append_page(items));
+                                    app.results.update_results(|r| r.append_page(items, total));
                                 }
                             },
                             wait,
@@ -376,7 +377,8 @@ fn listing(app: App, resume: bool) {
         }
         let rest = std::mem::take(&mut *buffer.borrow_mut());
         if !rest.is_empty() {
-            app.results.update_results(|r| r.append_page(rest));
+            let total = listing.total.map(|t| t as usize);
+            app.results.update_results(|r| r.append_page(rest, total));
         }
         listing.run_ended(reached_end);
         let complete = !listing.interrupted;

@@ -257,7 +257,7 @@ impl HistoryContext {
         let snapshot = Snapshot::from_records(
             at,
             SnapshotSource::Listing,
-            results.rows.iter().map(|r| &r.record),
+            results.rows.iter().map(|r| r.record()),
         );
         if snapshot.is_empty() {
             return;

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use super::directory::DirectoryContext;
 use super::history::HistoryContext;
 use crate::state::departments::{Department, DepartmentSort, departments};
-use crate::state::filters::{FilterContext, Filters, SearchKeys, bucket_of, filter_text};
+use crate::state::filters::{FilterContext, Filters, KeyView, SearchKeys, bucket_of, filter_text};
 use crate::state::i18n::Lang;
 use crate::state::results::{Results, begin_run, swap_runs};
 use crate::state::rows::Row;
@@ -64,19 +64,20 @@ pub struct ResultsContext {
     /// Each row's state under the thresholds.
     pub states: Memo<Vec<UsageState>>,
     /// Every row index, in the table's order.
-    pub sorted: Memo<Vec<u32>>,
-    /// Each row's lower-cased search key, built once per change of the rows.
-    pub search_keys: Memo<SearchKeys>,
+    pub sorted: Memo<Arc<Vec<u32>>>,
+    /// Each row's lower-cased search key, built once per change of the rows
+    /// (`None`: the ids are the keys, see [`crate::state::rows::Rows::id_keys`]).
+    pub search_keys: Memo<Option<SearchKeys>>,
     /// The rows that pass the text filter, in the order received.
-    pub text_matched: Memo<Vec<u32>>,
+    pub text_matched: Memo<Arc<Vec<u32>>>,
     /// The rows that pass every filter but the histogram bucket, in the
     /// order received.
-    pub unbucketed: Memo<Vec<u32>>,
+    pub unbucketed: Memo<Arc<Vec<u32>>>,
     /// What the shown rows add up to (histogram, summary, top users), in
     /// one pass over them in the order received: a sort does not change it.
     pub tallies: Memo<Tallies>,
     /// The rows shown, in the table's order.
-    pub shown: Memo<Vec<u32>>,
+    pub shown: Memo<Arc<Vec<u32>>>,
     /// Every row added up per department (with a directory), unsorted.
     pub departments: Memo<Vec<Department>>,
     /// The order of the departments view.
@@ -120,7 +121,7 @@ impl ResultsContext {
                     })
                 });
             }
-            order
+            Arc::new(order)
         });
         let context = move || FilterContext {
             unit: unit.get(),
@@ -140,24 +141,27 @@ impl ResultsContext {
         // sorting only puts the shown rows in order again (`shown`), and
         // what adds them up (summary, histogram, top users) reads the rows
         // as they lie in memory.
-        let text_matched = Memo::new(move |prev: Option<&Vec<u32>>| {
+        let text_matched = Memo::new(move |prev: Option<&Arc<Vec<u32>>>| {
             search_keys.with(|keys| {
-                let generation = keys_gen.get_value();
-                let previous = text_cache.with_value(|(g, n)| {
-                    (*g == generation)
-                        .then_some(prev)
-                        .flatten()
-                        .map(|p| (n.clone(), p.as_slice()))
-                });
-                needle.with(|n| {
-                    let out = filter_text(
-                        keys,
-                        None,
-                        n,
-                        previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
-                    );
-                    text_cache.set_value((generation, n.clone()));
-                    out
+                results.with(|r| {
+                    let keys = KeyView::of(keys.as_ref(), &r.rows);
+                    let generation = keys_gen.get_value();
+                    let previous = text_cache.with_value(|(g, n)| {
+                        (*g == generation)
+                            .then_some(prev)
+                            .flatten()
+                            .map(|p| (n.clone(), p.as_slice()))
+                    });
+                    needle.with(|n| {
+                        let out = filter_text(
+                            keys,
+                            None,
+                            n,
+                            previous.as_ref().map(|(pn, p)| (pn.as_str(), *p)),
+                        );
+                        text_cache.set_value((generation, n.clone()));
+                        Arc::new(out)
+                    })
                 })
             })
         });
@@ -168,9 +172,10 @@ impl ResultsContext {
             let server_now = history.server_now(ctx.now_ms);
             filters.with(|f| {
                 text_matched.with(|matched| {
+                    // Shared, not copied, when no other filter leaves any out.
                     let matched = match within {
-                        None => matched,
-                        Some(days) => &history.keys.with(|keys| {
+                        None => Arc::clone(matched),
+                        Some(days) => Arc::new(history.keys.with(|keys| {
                             matched
                                 .iter()
                                 .copied()
@@ -179,12 +184,12 @@ impl ResultsContext {
                                         .is_some_and(|k| k.full_within(days, server_now))
                                 })
                                 .collect::<Vec<u32>>()
-                        }),
+                        })),
                     };
                     if !f.others_active() {
-                        return matched.clone();
+                        return matched;
                     }
-                    results.with(|r| {
+                    let kept = results.with(|r| {
                         states.with(|st| {
                             dir.with_join(|dj| {
                                 let entry =
@@ -194,7 +199,7 @@ impl ResultsContext {
                                     .copied()
                                     .filter(|&i| {
                                         f.matches_except_text_and_bucket(
-                                            &r.rows[i as usize],
+                                            r.rows.at(i),
                                             st[i as usize],
                                             &ctx,
                                         ) && f.matches_directory(
@@ -202,16 +207,17 @@ impl ResultsContext {
                                             entry(i).unwrap_or(crate::state::directory::NONE),
                                         )
                                     })
-                                    .collect()
+                                    .collect::<Vec<u32>>()
                             })
                         })
-                    })
+                    });
+                    Arc::new(kept)
                 })
             })
         });
         // Whether a row is in the histogram's bucket picked, if one is.
-        let in_bucket = move |bucket: Option<usize>, row: &Row| {
-            bucket.is_none_or(|b| bucket_of(row.ratio) == Some(b))
+        let in_bucket = move |bucket: Option<usize>, row: Row<'_>| {
+            bucket.is_none_or(|b| bucket_of(row.ratio()) == Some(b))
         };
         let tallies = Memo::new(move |_| {
             let bucket = filters.with(|f| f.bucket);
@@ -237,11 +243,11 @@ impl ResultsContext {
                 sorted.with(|order| {
                     if bucket.is_none() && rows.len() == order.len() {
                         // Every row: the order is all there is to it.
-                        return order.clone();
+                        return Arc::clone(order);
                     }
                     let mut passes = vec![false; order.len()];
                     results.with(|r| {
-                        for &i in rows {
+                        for &i in rows.iter() {
                             if let (Some(p), Some(row)) =
                                 (passes.get_mut(i as usize), r.rows.get(i as usize))
                             {
@@ -251,7 +257,7 @@ impl ResultsContext {
                     });
                     let mut shown = Vec::with_capacity(rows.len());
                     shown.extend(order.iter().copied().filter(|&i| passes[i as usize]));
-                    shown
+                    Arc::new(shown)
                 })
             })
         });

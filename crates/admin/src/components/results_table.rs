@@ -168,7 +168,7 @@ fn row_view(
         let Some(row) = r.rows.get(index as usize) else {
             return ().into_any();
         };
-        let record = &row.record;
+        let record = row.record();
         let amount = |value: Option<f64>, raw: String| match value {
             Some(v) => view! { <span title=format!("{raw} {}", unit.symbol())>{format_amount(v, unit)}</span> }.into_any(),
             None => {
@@ -176,18 +176,18 @@ fn row_view(
                 view! { <span class="bad" title=raw>{shown}</span> }.into_any()
             }
         };
-        let quota = amount(row.quota.map(|q| q as f64), record.quota.clone());
-        let used = amount(row.used, record.used.map(shortest).unwrap_or_default());
-        let free = amount(row.free, row.free_exact().unwrap_or_default());
+        let quota = amount(row.quota().map(|q| q as f64), record.quota.clone());
+        let used = amount(row.used(), record.used.map(shortest).unwrap_or_default());
+        let free = amount(row.free(), row.free_exact().unwrap_or_default());
         // An expired quota is marked beside its state.
         let expired = row
             .is_expired(now)
             .then(|| view! { " " <span class="tag expired">{t.expired()}</span> });
-        let pct = row.ratio.map_or(0.0, |r| (r * 100.0).clamp(0.0, 100.0));
+        let pct = row.ratio().map_or(0.0, |r| (r * 100.0).clamp(0.0, 100.0));
         let state_class = format!("state state-{}", state.as_str());
         let problem = record.problem().map(|p| p.to_string());
-        let effective = time_cell(row.effective_ms, |ms| date_only(ms, &zone, local_offset_minutes(ms)), &zone);
-        let expires = time_cell(row.expires_ms, |ms| relative_expiry(ms - now, lang), &zone);
+        let effective = time_cell(row.effective_ms(), |ms| date_only(ms, &zone, local_offset_minutes(ms)), &zone);
+        let expires = time_cell(row.expires_ms(), |ms| relative_expiry(ms - now, lang), &zone);
         let trend_cells = history_cells(history, row.user_id(), unit, now, lang);
         let user_id = row.user_id().to_owned();
         view! {
@@ -203,7 +203,7 @@ fn row_view(
                         <rect class="track" x="0" y="0" width="100" height="8"></rect>
                         <rect class=format!("fill fill-{}", state.as_str()) x="0" y="0" width=trimmed(pct, 1) height="8"></rect>
                     </svg>
-                    <span class="num">{format_ratio(row.ratio)}</span>
+                    <span class="num">{format_ratio(row.ratio())}</span>
                 </td>
                 <td class="state-cell"><span class=state_class title=problem>{t.state_names[state_index(state)]}</span>{expired}</td>
                 <td class="effective" data-label=t.col_effective>{effective}</td>
@@ -392,12 +392,12 @@ pub fn ResultsTable(
         page_scroll.remove();
         press.remove();
     });
-    let count = move || results.shown.with(Vec::len);
+    let count = move || results.shown.with(|s| s.len());
     let with_directory = move || dir.directory.with(Option::is_some);
     let with_history = move || history.shown();
     let shape = move || {
         (
-            results.shown.with_untracked(Vec::len),
+            results.shown.with_untracked(|s| s.len()),
             column_count(
                 dir.directory.with_untracked(Option::is_some),
                 history.shown_untracked(),

@@ -12,7 +12,7 @@ use crate::state::i18n::Texts;
 #[component]
 pub fn StatusLine(results: ResultsContext, t: &'static Texts) -> impl IntoView {
     let text = move || {
-        let shown = results.shown.with(Vec::len);
+        let shown = results.shown.with(|s| s.len());
         let (missing, failed, completeness, earlier) = results.results.with(|r| {
             (
                 r.missing.len(),

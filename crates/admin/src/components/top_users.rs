@@ -23,9 +23,9 @@ pub fn TopUsers(results: ResultsContext, t: &'static Texts) -> impl IntoView {
                         results.tallies.with(|t| t.top.clone())
                             .into_iter()
                             .map(|i| {
-                                let row = &r.rows[i as usize];
-                                let used = format_amount(row.used.unwrap_or(0.0), unit);
-                                let ratio = format_ratio(row.ratio);
+                                let row = r.rows.at(i);
+                                let used = format_amount(row.used().unwrap_or(0.0), unit);
+                                let ratio = format_ratio(row.ratio());
                                 view! {
                                     <li>
                                         <span class="mono id">{row.user_id().to_owned()}</span>

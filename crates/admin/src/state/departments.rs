@@ -16,7 +16,7 @@ use super::directory::{Directory, NONE};
 use super::export::{BOM, defused, json_string, write_record};
 use super::history::HistoryKey;
 use super::numbers::{fixed, shortest};
-use super::rows::{Row, state_index};
+use super::rows::{Rows, state_index};
 use super::summary::EXPIRING_SOON_DAYS;
 use super::times::{DAY_MS, iso_utc};
 use super::units::{WireUnit, amount_in};
@@ -94,7 +94,7 @@ impl Department {
 /// order, then the users without a department, then those not in it.
 pub fn departments(
     directory: &Directory,
-    rows: &[Row],
+    rows: &Rows,
     states: &[UsageState],
     join: &[u32],
     now_ms: i64,
@@ -124,7 +124,7 @@ pub fn departments(
             continue;
         };
         d.users += 1;
-        if let (Some(q), Some(u)) = (row.quota, row.used) {
+        if let (Some(q), Some(u)) = (row.quota(), row.used()) {
             d.quota += u128::from(q);
             d.used += u;
         }
@@ -391,7 +391,7 @@ mod tests {
 
     const NOW: i64 = 1_765_000_000_000;
 
-    fn setup() -> Result<(Directory, Vec<Row>, Vec<UsageState>), DirectoryError> {
+    fn setup() -> Result<(Directory, Rows, Vec<UsageState>), DirectoryError> {
         let file = "userId,name,department\n1,Ann,Sales\n2,Bob,Research\n3,Cy,Sales\n4,Di,\n";
         let f = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
         let directory = f.apply(f.guessed)?;
@@ -399,7 +399,7 @@ mod tests {
         soon.expiration_time = Some(iso_utc(NOW + 3 * DAY_MS));
         let mut bad = UserSpaceQuota::new("9", 1, 1.0);
         bad.quota = "x".into();
-        let rows: Vec<Row> = [
+        let rows: Rows = [
             UserSpaceQuota::new("1", 100, 95.0),
             UserSpaceQuota::new("2", 1000, 10.0),
             soon,
@@ -408,7 +408,6 @@ mod tests {
             bad,
         ]
         .into_iter()
-        .map(Row::new)
         .collect();
         let t = Thresholds::default();
         let states = rows.iter().map(|r| r.state(&t)).collect();

@@ -25,12 +25,12 @@
 
 use std::fmt::Write as _;
 
-use koodrive_core::{Thresholds, UsageState, parse_iso8601};
+use koodrive_core::{Thresholds, UsageState};
 
 use super::directory::{Directory, Entry, NONE};
 use super::numbers::{fixed, shortest};
 use super::results::Completeness;
-use super::rows::Row;
+use super::rows::{Row, Rows, Text, Time};
 use super::times::iso_utc;
 use super::units::{WireUnit, amount_in};
 
@@ -125,7 +125,7 @@ pub(crate) fn directory_cells(entry: Option<Entry<'_>>) -> [String; 5] {
 #[derive(Debug, Clone, Copy)]
 pub struct ExportInput<'a> {
     /// All rows.
-    pub rows: &'a [Row],
+    pub rows: &'a Rows,
     /// Their states under the current thresholds.
     pub states: &'a [UsageState],
     /// The rows shown, in the table's order.
@@ -184,11 +184,6 @@ pub fn file_stamp(now_ms: i64) -> String {
         .collect()
 }
 
-/// A time as received, in Unix milliseconds, when readable.
-pub(crate) fn time_ms(text: &str) -> Option<i64> {
-    parse_iso8601(text).and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
-}
-
 fn number(n: f64) -> String {
     if n.is_finite() {
         shortest(n)
@@ -243,6 +238,15 @@ fn write_field(out: &mut Vec<u8>, field: &str) {
         out.push(b'"');
     } else {
         out.extend_from_slice(field);
+    }
+}
+
+/// Writes a CSV field of a row: as it is when written from its column
+/// (nothing in it to quote or defuse), else as [`write_field`] does.
+fn write_text(out: &mut Vec<u8>, text: &Text<'_>) {
+    match text.written() {
+        Some(bytes) => out.extend_from_slice(bytes),
+        None => write_field(out, text),
     }
 }
 
@@ -316,32 +320,32 @@ fn written_as_exported(text: &str) -> bool {
         && b[17] < b'6'
 }
 
-/// A time as ISO-8601 UTC when readable (`parsed`: as parsed beforehand,
-/// or `None` to read it now), else as received.
-fn time_cell(text: Option<&str>, parsed: Option<Option<i64>>) -> std::borrow::Cow<'_, str> {
-    match text {
-        None => "".into(),
-        Some(t) if written_as_exported(t) => t.into(),
-        Some(t) => parsed
-            .unwrap_or_else(|| time_ms(t))
-            .map_or_else(|| t.into(), |ms| iso_utc(ms).into()),
+/// A time as exported: ISO-8601 UTC when readable (as received when
+/// already written so), else as received.
+fn export_time(row: Row<'_>, which: Time) -> Text<'_> {
+    match row.time_text(which) {
+        None => Text::Borrowed(""),
+        Some(t) if t.written().is_some() || written_as_exported(&t) => t,
+        Some(t) => row.time_ms(which).map_or(t, |ms| Text::Owned(iso_utc(ms))),
     }
 }
 
 /// The CSV record of row `i`.
 fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
-    let row = &input.rows[i as usize];
-    let r = &row.record;
+    let row = input.rows.at(i);
     let state = input.state_of(i);
     let gib = |amount: Option<f64>| {
         amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
     };
-    let used = r.used.map(number);
-    let cells: [&str; 5] = [
-        &r.user_id,
-        &r.quota,
+    let used = row.used_as_received().map(number);
+    let quota = row.quota_text();
+    write_text(out, &Text::Borrowed(row.user_id()));
+    out.push(b',');
+    write_text(out, &quota);
+    out.push(b',');
+    let cells: [&str; 3] = [
         used.as_deref().unwrap_or(""),
-        &row.ratio.map_or_else(String::new, number),
+        &row.ratio().map_or_else(String::new, number),
         state.as_str(),
     ];
     for (k, cell) in cells.into_iter().enumerate() {
@@ -350,25 +354,22 @@ fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
         }
         write_field(out, cell);
     }
-    for cell in [
-        time_cell(r.create_time.as_deref(), None),
-        time_cell(r.effective_time.as_deref(), Some(row.effective_ms)),
-        time_cell(r.expiration_time.as_deref(), Some(row.expires_ms)),
-    ] {
+    for which in [Time::Created, Time::Effective, Time::Expires] {
         out.push(b',');
-        write_field(out, &cell);
+        write_text(out, &export_time(row, which));
     }
     // `quota - used` to the last digit, from the text of `used` above.
-    let free = match (row.quota, row.used, used.as_deref()) {
+    let free = match (row.quota(), row.used(), used.as_deref()) {
         (Some(quota), Some(u), Some(text)) => super::rows::exact_difference(quota, u, text),
         _ => None,
     };
     for cell in [
-        gib(row.quota.map(|q| q as f64)),
-        gib(row.used),
-        row.ratio.map_or_else(String::new, |x| fixed(x * 100.0, 2)),
+        gib(row.quota().map(|q| q as f64)),
+        gib(row.used()),
+        row.ratio()
+            .map_or_else(String::new, |x| fixed(x * 100.0, 2)),
         free.unwrap_or_default(),
-        gib(row.free),
+        gib(row.free()),
     ] {
         out.push(b',');
         write_field(out, &cell);
@@ -471,6 +472,18 @@ pub(crate) fn json_string(out: &mut String, s: &str) {
     koodrive_core::json::push_string(out, s);
 }
 
+/// A JSON string of a row's text: as it is when written from its column
+/// (nothing in it to escape).
+fn json_text(out: &mut String, text: &Text<'_>) {
+    if text.written().is_some() {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        json_string(out, text);
+    }
+}
+
 fn json_number(out: &mut String, n: Option<f64>) {
     match n {
         Some(n) if n.is_finite() => out.push_str(&shortest(n)),
@@ -506,19 +519,21 @@ pub fn to_json(input: &ExportInput<'_>) -> String {
 
 /// The JSON object of row `i`, after a `,` when it is not the first.
 fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: bool) {
-    let row = &input.rows[i as usize];
-    let r = &row.record;
+    let row = input.rows.at(i);
     if !first {
         out.push(',');
     }
     out.push_str("\n{\"userId\":");
-    json_string(out, &r.user_id);
+    json_string(out, row.user_id());
     out.push_str(",\"quota\":");
-    json_string(out, &r.quota);
+    json_text(out, &row.quota_text());
     out.push_str(",\"used\":");
-    let used = r.used.filter(|u| u.is_finite()).map(shortest);
+    let used = row
+        .used_as_received()
+        .filter(|u| u.is_finite())
+        .map(shortest);
     out.push_str(used.as_deref().unwrap_or("null"));
-    let free = match (row.quota, row.used, used.as_deref()) {
+    let free = match (row.quota(), row.used(), used.as_deref()) {
         (Some(quota), Some(u), Some(text)) => super::rows::exact_difference(quota, u, text),
         _ => None,
     };
@@ -527,18 +542,18 @@ fn write_json_user(out: &mut String, input: &ExportInput<'_>, i: u32, first: boo
         out.push_str(",\"free\":");
         json_string(out, &free);
     }
-    for (name, value, ms) in [
-        ("createTime", &r.create_time, None),
-        ("effectiveTime", &r.effective_time, Some(row.effective_ms)),
-        ("expirationTime", &r.expiration_time, Some(row.expires_ms)),
+    for (name, which) in [
+        ("createTime", Time::Created),
+        ("effectiveTime", Time::Effective),
+        ("expirationTime", Time::Expires),
     ] {
-        if let Some(v) = value {
+        if row.time_text(which).is_some() {
             let _ = write!(out, ",\"{name}\":");
-            json_string(out, &time_cell(Some(v), ms));
+            json_text(out, &export_time(row, which));
         }
     }
     out.push_str(",\"usedRatio\":");
-    json_number(out, row.ratio);
+    json_number(out, row.ratio());
     out.push_str(",\"state\":");
     let state = input.state_of(i);
     json_string(out, state.as_str());
@@ -655,19 +670,19 @@ mod tests {
 
     use super::*;
 
-    fn sample() -> (Vec<Row>, Vec<UsageState>) {
+    fn sample() -> (Rows, Vec<UsageState>) {
         let mut a = UserSpaceQuota::new("1001", 1_048_576, 996_147.2);
         a.expiration_time = Some("2025-12-12T16:37:14.613+08:00".into());
         let mut b = UserSpaceQuota::new("x\"y,z", 0, 0.0);
         b.quota = "18446744073709551615".into();
-        let rows = vec![Row::new(a), Row::new(b)];
+        let rows: Rows = [a, b].into_iter().collect();
         let t = Thresholds::default();
         let states = rows.iter().map(|r| r.state(&t)).collect();
         (rows, states)
     }
 
     fn input<'a>(
-        rows: &'a [Row],
+        rows: &'a Rows,
         states: &'a [UsageState],
         missing: &'a [String],
     ) -> ExportInput<'a> {
@@ -742,7 +757,9 @@ mod tests {
         a.quota = "+1+cmd|' /C calc'!A0".into();
         a.create_time = Some("@SUM(A1)".into());
         a.expiration_time = Some("\t=1".into());
-        let rows = vec![Row::new(a), Row::new(UserSpaceQuota::new("1001", 10, 1.0))];
+        let rows: Rows = [a, UserSpaceQuota::new("1001", 10, 1.0)]
+            .into_iter()
+            .collect();
         let states = vec![UsageState::Unknown, UsageState::Normal];
         let missing = vec!["-2+3+cmd|' /C calc'!A0".to_owned()];
         let failed = vec!["\r=1".to_owned()];
@@ -938,13 +955,13 @@ mod tests {
         let file = "userId,name\n1001,\"Lovelace, Ada\"\n777,Only Here\n";
         let file = DirectoryFile::read("d.csv", file.as_bytes().to_vec())?;
         let directory = file.apply(file.guessed)?;
-        let mut rows = Vec::new();
+        let mut rows = Rows::new();
         for k in 0..23u32 {
             let mut record =
                 UserSpaceQuota::new(format!("{}", 1000 + k), 1_048_576, f64::from(k) * 1.5);
             record.create_time = (k % 2 == 0).then(|| "2025-11-12T16:37:14.613+08:00".to_owned());
             record.expiration_time = (k % 3 == 0).then(|| "not a time".to_owned());
-            rows.push(Row::new(record));
+            rows.push(record);
         }
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
@@ -985,6 +1002,20 @@ mod tests {
         Ok(())
     }
 
+    /// A time as received, in Unix milliseconds, when readable.
+    fn time_ms(text: &str) -> Option<i64> {
+        koodrive_core::parse_iso8601(text)
+            .and_then(|dt| i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok())
+    }
+
+    /// How a record's time given as `text` is exported.
+    fn exported_time(text: &str) -> String {
+        let mut record = UserSpaceQuota::new("1", 1, 0.0);
+        record.expiration_time = Some(text.into());
+        let rows: Rows = [record].into_iter().collect();
+        export_time(rows.at(0), Time::Expires).to_string()
+    }
+
     #[test]
     fn times_already_written_as_exported_go_out_as_they_came() {
         for text in [
@@ -1001,7 +1032,7 @@ mod tests {
         ] {
             assert!(written_as_exported(text), "{text}");
             let parsed = time_ms(text).map_or_else(|| text.to_owned(), iso_utc);
-            assert_eq!(time_cell(Some(text), None), parsed, "{text}");
+            assert_eq!(exported_time(text), parsed, "{text}");
             assert_eq!(parsed, text);
         }
         // A leap second reads as the instant before; other forms are parsed.
@@ -1013,7 +1044,7 @@ mod tests {
             ("yesterday", "yesterday"),
         ] {
             assert!(!written_as_exported(text), "{text}");
-            assert_eq!(time_cell(Some(text), None), exported, "{text}");
+            assert_eq!(exported_time(text), exported, "{text}");
         }
     }
 

@@ -6,7 +6,7 @@ use koodrive_core::UsageState;
 
 use super::departments::Group;
 use super::directory::{Directory, NONE};
-use super::rows::Row;
+use super::rows::{Row, Rows};
 use super::times::DAY_MS;
 use super::units::WireUnit;
 
@@ -40,10 +40,10 @@ pub fn bucket_of(ratio: Option<f64>) -> Option<usize> {
 /// The bucket of a row: by its ratio; a quota of `0` with space used is
 /// full (state `exceeded`), and every other row without a ratio is in
 /// [`NO_QUOTA`]. Every row lands in exactly one bucket.
-pub fn bucket_of_row(row: &Row) -> usize {
-    match bucket_of(row.ratio) {
+pub fn bucket_of_row(row: Row<'_>) -> usize {
+    match bucket_of(row.ratio()) {
         Some(b) => b,
-        None if row.quota == Some(0) && row.used.is_some_and(|u| u > 0.0) => FULL,
+        None if row.quota() == Some(0) && row.used().is_some_and(|u| u > 0.0) => FULL,
         None => NO_QUOTA,
     }
 }
@@ -106,14 +106,19 @@ impl Filters {
     }
 
     /// Whether `row`, whose state is `state`, passes every filter.
-    pub fn matches(&self, row: &Row, state: UsageState, ctx: &FilterContext) -> bool {
+    pub fn matches(&self, row: Row<'_>, state: UsageState, ctx: &FilterContext) -> bool {
         self.matches_except_bucket(row, state, ctx)
             && self.bucket.is_none_or(|b| bucket_of_row(row) == b)
     }
 
     /// Whether `row` passes every filter but the histogram bucket (the
     /// histogram shows the rows the other filters leave).
-    pub fn matches_except_bucket(&self, row: &Row, state: UsageState, ctx: &FilterContext) -> bool {
+    pub fn matches_except_bucket(
+        &self,
+        row: Row<'_>,
+        state: UsageState,
+        ctx: &FilterContext,
+    ) -> bool {
         let text = self.text.trim();
         if !text.is_empty() && !contains_ignore_case(row.user_id(), text) {
             return false;
@@ -163,7 +168,7 @@ impl Filters {
     /// bucket (the text is matched over [`SearchKeys`], all rows at once).
     pub fn matches_except_text_and_bucket(
         &self,
-        row: &Row,
+        row: Row<'_>,
         state: UsageState,
         ctx: &FilterContext,
     ) -> bool {
@@ -171,7 +176,7 @@ impl Filters {
             return false;
         }
         if self.quota_min_gib.is_some() || self.quota_max_gib.is_some() {
-            let Some(quota) = row.quota else {
+            let Some(quota) = row.quota() else {
                 return false;
             };
             let gib = ctx.unit.to_bytes(quota as f64) / GIB;
@@ -182,7 +187,7 @@ impl Filters {
             }
         }
         if self.usage_min_pct.is_some() || self.usage_max_pct.is_some() {
-            let Some(ratio) = row.ratio else {
+            let Some(ratio) = row.ratio() else {
                 return false;
             };
             let pct = ratio * 100.0;
@@ -238,23 +243,46 @@ fn key_contains(key: &[u8], needle: &[u8]) -> bool {
 /// directory its name, email and department, kept apart by a separator no
 /// one types), built once when the rows arrive, all in one buffer: a
 /// keystroke in the filter then scans bytes without allocating or
-/// lower-casing anything per row.
+/// lower-casing anything per row. Without a directory, ids that hold no
+/// capital are their own keys ([`Rows::id_keys`]) and none are built.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchKeys {
     bytes: Vec<u8>,
     /// Where the key of row `i` ends in `bytes` (it starts where `i - 1`'s ends).
     ends: Vec<u32>,
+    /// Which characters each key holds ([`char_bits`]).
+    masks: Vec<u32>,
+}
+
+/// Which characters `bytes` hold, as bits: one bit for each digit, the
+/// other bytes sharing the 22 bits left. A key without every bit of a
+/// needle cannot contain it (most keys are skipped without reading them),
+/// and a one-digit needle is decided by its bit alone.
+pub fn char_bits(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0, |bits, &b| {
+        let b = b.to_ascii_lowercase();
+        bits | if b.is_ascii_digit() {
+            1 << (b - b'0')
+        } else {
+            1 << (10 + u32::from(b) % 22)
+        }
+    })
 }
 
 /// Between the parts of a key: a control character no filter contains.
 const SEPARATOR: u8 = 0x1f;
 
 impl SearchKeys {
-    /// The keys of `rows`, with `directory` and its join to the rows.
-    pub fn new(rows: &[Row], directory: Option<(&Directory, &[u32])>) -> Self {
+    /// The keys of `rows`, with `directory` and its join to the rows;
+    /// `None` when the rows' ids are the keys ([`Rows::id_keys`]).
+    pub fn new(rows: &Rows, directory: Option<(&Directory, &[u32])>) -> Option<Self> {
+        if directory.is_none() && rows.id_keys().is_some() {
+            return None;
+        }
         let per_row = if directory.is_some() { 64 } else { 20 };
         let mut bytes = Vec::with_capacity(rows.len() * per_row);
         let mut ends = Vec::with_capacity(rows.len());
+        let mut masks = Vec::with_capacity(rows.len());
         let lower = |bytes: &mut Vec<u8>, text: &str| {
             bytes.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
         };
@@ -266,9 +294,67 @@ impl SearchKeys {
                     lower(&mut bytes, text);
                 }
             }
+            let start = ends.last().map_or(0, |&e| e as usize);
+            masks.push(char_bits(&bytes[start..]));
             ends.push(bytes.len() as u32);
         }
-        Self { bytes, ends }
+        Some(Self { bytes, ends, masks })
+    }
+
+    /// The keys to scan.
+    pub fn view(&self) -> KeyView<'_> {
+        KeyView::new(&self.bytes, &self.ends, &self.masks)
+    }
+}
+
+/// Search keys as they lie in memory: one buffer and where each key ends.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyView<'a> {
+    bytes: &'a [u8],
+    ends: &'a [u32],
+    masks: &'a [u32],
+}
+
+/// A needle as keys are searched for it.
+struct Needle<'a> {
+    bytes: &'a [u8],
+    bits: u32,
+    /// Whether the bits alone decide (one digit).
+    by_bits: bool,
+}
+
+impl<'a> Needle<'a> {
+    fn new(needle: &'a str) -> Self {
+        let bytes = needle.as_bytes();
+        Self {
+            bytes,
+            bits: char_bits(bytes),
+            by_bits: bytes.len() == 1 && bytes[0].is_ascii_digit(),
+        }
+    }
+}
+
+impl<'a> KeyView<'a> {
+    /// The keys in `bytes`, key `i` ending at `ends[i]` (each starts where
+    /// the one before ends) and holding the characters `masks[i]`
+    /// ([`char_bits`]).
+    pub fn new(bytes: &'a [u8], ends: &'a [u32], masks: &'a [u32]) -> Self {
+        Self { bytes, ends, masks }
+    }
+
+    /// Whether key `i`, from `start` to `end`, contains `needle`.
+    fn has(&self, i: usize, start: u32, end: u32, needle: &Needle<'_>) -> bool {
+        let bits = self.masks.get(i).copied().unwrap_or(u32::MAX);
+        bits & needle.bits == needle.bits
+            && (needle.by_bits
+                || key_contains(&self.bytes[start as usize..end as usize], needle.bytes))
+    }
+
+    /// The keys of `rows`: `keys` when they were built, else the ids.
+    pub fn of(keys: Option<&'a SearchKeys>, rows: &'a Rows) -> Self {
+        keys.map(SearchKeys::view)
+            .or_else(|| rows.id_keys())
+            .unwrap_or(Self::new(&[], &[], &[]))
     }
 
     /// How many rows have a key.
@@ -281,33 +367,18 @@ impl SearchKeys {
         self.ends.is_empty()
     }
 
-    /// The key of row `i` (empty past the end).
-    fn key(&self, i: usize) -> &[u8] {
-        let Some(&end) = self.ends.get(i) else {
-            return &[];
-        };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start as usize..end as usize]
-    }
-
-    /// Whether row `i`'s key contains `needle` (already lower-cased, see
-    /// [`Filters::needle`]).
-    pub fn contains(&self, i: usize, needle: &[u8]) -> bool {
-        key_contains(self.key(i), needle)
-    }
-
     /// Every row whose key contains `needle`, in the order received (the
     /// keys as they lie in memory: one pass, no jumps).
     pub fn filter_all(&self, needle: &str) -> Vec<u32> {
-        let needle = needle.as_bytes();
         if needle.is_empty() {
             return (0..self.ends.len() as u32).collect();
         }
+        let needle = Needle::new(needle);
         let mut start = 0;
         // Room for every row: a short filter matches most of them.
         let mut out = Vec::with_capacity(self.ends.len());
         for (i, &end) in self.ends.iter().enumerate() {
-            if key_contains(&self.bytes[start as usize..end as usize], needle) {
+            if self.has(i, start, end, &needle) {
                 out.push(i as u32);
             }
             start = end;
@@ -320,14 +391,23 @@ impl SearchKeys {
 
     /// The indices of `order` whose key contains `needle`, in order.
     pub fn filter(&self, order: &[u32], needle: &str) -> Vec<u32> {
-        let needle = needle.as_bytes();
         if needle.is_empty() {
             return order.to_vec();
         }
+        let needle = Needle::new(needle);
         order
             .iter()
             .copied()
-            .filter(|&i| self.contains(i as usize, needle))
+            .filter(|&i| {
+                let i = i as usize;
+                match self.ends.get(i) {
+                    Some(&end) => {
+                        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                        self.has(i, start, end, &needle)
+                    }
+                    None => false,
+                }
+            })
             .collect()
     }
 }
@@ -338,7 +418,7 @@ impl SearchKeys {
 /// previous one (one more character typed) only matches rows the previous
 /// one matched, so only those are scanned.
 pub fn filter_text(
-    keys: &SearchKeys,
+    keys: KeyView<'_>,
     order: Option<&[u32]>,
     needle: &str,
     previous: Option<(&str, &[u32])>,
@@ -366,32 +446,34 @@ mod tests {
 
     const NOW: i64 = 1_765_000_000_000;
 
-    fn row(id: &str, quota: u64, used: f64, expires_in_days: Option<i64>) -> Row {
+    fn row(id: &str, quota: u64, used: f64, expires_in_days: Option<i64>) -> UserSpaceQuota {
         let mut record = UserSpaceQuota::new(id, quota, used);
         record.expiration_time =
             expires_in_days.map(|d| super::super::times::iso_utc(NOW + d * DAY_MS));
-        Row::new(record)
+        record
     }
 
-    fn shown(filters: &Filters, rows: &[Row]) -> Vec<String> {
+    fn shown(filters: &Filters, rows: &Rows) -> Vec<String> {
         let ctx = FilterContext {
             unit: WireUnit::KiB,
             now_ms: NOW,
         };
         let t = Thresholds::default();
         rows.iter()
-            .filter(|r| filters.matches(r, r.state(&t), &ctx))
+            .filter(|r| filters.matches(*r, r.state(&t), &ctx))
             .map(|r| r.user_id().to_owned())
             .collect()
     }
 
-    fn sample() -> Vec<Row> {
-        vec![
+    fn sample() -> Rows {
+        [
             row("1001", 1_048_576, 104_857.6, Some(3)), // 1 GiB, 10 %, in 3 days
             row("1002", 10_485_760, 9_961_472.0, Some(-2)), // 10 GiB, 95 %, expired
             row("2003", 104_857_600, 104_857_600.0, Some(40)), // 100 GiB, 100 %
             row("2004", 0, 0.0, None),                  // zero quota
         ]
+        .into_iter()
+        .collect()
     }
 
     #[test]
@@ -462,7 +544,7 @@ mod tests {
         rows.push(row("3002", 0, 5.0, None)); // quota 0, used: exceeded
         let mut bad = UserSpaceQuota::new("3003", 1, 1.0);
         bad.quota = "x".into();
-        rows.push(Row::new(bad));
+        rows.push(bad);
         let buckets: Vec<usize> = rows.iter().map(bucket_of_row).collect();
         assert_eq!(buckets, [1, 9, FULL, NO_QUOTA, 9, FULL, NO_QUOTA]);
         for (row, b) in rows.iter().zip(&buckets) {
@@ -476,7 +558,7 @@ mod tests {
     }
 
     /// Rows with varied ids: cases, non-ASCII, empty, repeats.
-    fn many() -> Vec<Row> {
+    fn many() -> Rows {
         let mut ids: Vec<String> = (0..300)
             .map(|i| match i % 5 {
                 0 => format!("User{i}"),
@@ -495,7 +577,8 @@ mod tests {
     #[test]
     fn search_keys_match_exactly_as_the_row_filter_does() {
         let rows = many();
-        let keys = SearchKeys::new(&rows, None);
+        let built = SearchKeys::new(&rows, None);
+        let keys = KeyView::of(built.as_ref(), &rows);
         assert_eq!(keys.len(), rows.len());
         let ctx = FilterContext {
             unit: WireUnit::KiB,
@@ -537,11 +620,11 @@ mod tests {
             let expected: Vec<u32> = order
                 .iter()
                 .copied()
-                .filter(|&i| f.matches(&rows[i as usize], rows[i as usize].state(&t), &ctx))
+                .filter(|&i| f.matches(rows.at(i), rows.at(i).state(&t), &ctx))
                 .collect();
             assert_eq!(keys.filter(&order, &f.needle()), expected, "query {q:?}");
             assert_eq!(
-                filter_text(&keys, Some(&order), &f.needle(), None),
+                filter_text(keys, Some(&order), &f.needle(), None),
                 expected,
                 "query {q:?}"
             );
@@ -549,9 +632,35 @@ mod tests {
     }
 
     #[test]
+    fn ids_without_capitals_are_their_own_keys() {
+        let rows: Rows = (0..500u64)
+            .map(|i| row(&(i * 37).to_string(), 100, 1.0, None))
+            .collect();
+        assert!(SearchKeys::new(&rows, None).is_none(), "no copy of the ids");
+        let keys = KeyView::of(None, &rows);
+        let ctx = FilterContext {
+            unit: WireUnit::KiB,
+            now_ms: NOW,
+        };
+        let t = Thresholds::default();
+        for q in ["", "3", "37", "1", "999", "185", " 74 "] {
+            let f = Filters {
+                text: q.into(),
+                ..Filters::default()
+            };
+            let expected: Vec<u32> = (0..rows.len() as u32)
+                .filter(|&i| f.matches(rows.at(i), rows.at(i).state(&t), &ctx))
+                .collect();
+            assert!(!expected.is_empty(), "query {q:?}");
+            assert_eq!(keys.filter_all(&f.needle()), expected, "query {q:?}");
+        }
+    }
+
+    #[test]
     fn a_filter_finds_the_same_rows_in_any_order_few_or_many() {
         let rows = many();
-        let keys = SearchKeys::new(&rows, None);
+        let built = SearchKeys::new(&rows, None);
+        let keys = KeyView::of(built.as_ref(), &rows);
         let all: Vec<u32> = (0..rows.len() as u32).collect();
         let backwards: Vec<u32> = all.iter().rev().copied().collect();
         // A few rows: those are looked up one by one.
@@ -559,7 +668,7 @@ mod tests {
         for q in ["7", "user1", "ab", "", "zz"] {
             let everyone = keys.filter_all(q);
             assert_eq!(everyone, keys.filter(&all, q), "query {q:?}");
-            assert_eq!(filter_text(&keys, None, q, None), everyone, "query {q:?}");
+            assert_eq!(filter_text(keys, None, q, None), everyone, "query {q:?}");
             let reversed: Vec<u32> = everyone.iter().rev().copied().collect();
             assert_eq!(keys.filter(&backwards, q), reversed, "query {q:?}");
             let expected: Vec<u32> = few
@@ -574,7 +683,8 @@ mod tests {
     #[test]
     fn typing_on_narrows_the_previous_result_with_the_same_rows() {
         let rows = many();
-        let keys = SearchKeys::new(&rows, None);
+        let built = SearchKeys::new(&rows, None);
+        let keys = KeyView::of(built.as_ref(), &rows);
         let order: Vec<u32> = (0..rows.len() as u32).rev().collect();
         let steps = [
             "", "u", "us", "use", "user", "user1", "user", "us", "7", "7a", "7ab", "ab",
@@ -582,7 +692,7 @@ mod tests {
         let mut previous: Option<(String, Vec<u32>)> = None;
         for q in steps {
             let got = filter_text(
-                &keys,
+                keys,
                 Some(&order),
                 q,
                 previous.as_ref().map(|(n, p)| (n.as_str(), p.as_slice())),
@@ -600,7 +710,8 @@ mod tests {
             now_ms: NOW,
         };
         let t = Thresholds::default();
-        let keys = SearchKeys::new(&rows, None);
+        let built = SearchKeys::new(&rows, None);
+        let keys = KeyView::of(built.as_ref(), &rows);
         let order: Vec<u32> = (0..rows.len() as u32).collect();
         let f = Filters {
             text: "10".into(),
@@ -613,7 +724,7 @@ mod tests {
             .filter(&order, &f.needle())
             .into_iter()
             .filter(|&i| {
-                let r = &rows[i as usize];
+                let r = rows.at(i);
                 f.matches_except_text_and_bucket(r, r.state(&t), &ctx)
             })
             .collect();
@@ -621,7 +732,7 @@ mod tests {
             .iter()
             .copied()
             .filter(|&i| {
-                let r = &rows[i as usize];
+                let r = rows.at(i);
                 f.matches_except_bucket(r, r.state(&t), &ctx)
             })
             .collect();
@@ -655,7 +766,8 @@ mod tests {
         let directory = file.apply(file.guessed)?;
         let rows = sample();
         let join = directory.join(&rows);
-        let keys = SearchKeys::new(&rows, Some((&directory, &join)));
+        let built = SearchKeys::new(&rows, Some((&directory, &join)));
+        let keys = KeyView::of(built.as_ref(), &rows);
         let order: Vec<u32> = (0..rows.len() as u32).collect();
         assert_eq!(keys.filter(&order, "lovelace"), [0]);
         assert_eq!(keys.filter(&order, "@x.org"), [0, 1]);

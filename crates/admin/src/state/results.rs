@@ -10,13 +10,17 @@ use std::collections::{HashMap, HashSet};
 
 use koodrive_core::{BatchReport, ErrorKind, FailedChunk, KooDriveError, UserSpaceQuota};
 
-use super::rows::Row;
+use super::rows::Rows;
+
+/// The most users a listing makes room for before they come: a `total`
+/// far beyond the users that come wastes no more than this.
+pub const RESERVE_AT_MOST: usize = 2_000_000;
 
 /// What the page has settled so far.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Results {
     /// Users found, in the order they were asked for (or listed).
-    pub rows: Vec<Row>,
+    pub rows: Rows,
     /// Ids the server does not know.
     pub missing: Vec<String>,
     /// Requests that failed after their retries, or were cancelled before an answer.
@@ -128,7 +132,7 @@ impl Results {
             pending,
         } = report;
         failed.extend(pending_chunk(pending));
-        self.rows = items.into_iter().map(Row::new).collect();
+        self.rows = items.into_iter().collect();
         self.listed_all = false;
         self.missing = missing;
         self.failed = failed;
@@ -157,10 +161,10 @@ impl Results {
             .collect();
         for item in items {
             match at.get(&item.user_id) {
-                Some(&i) => self.rows[i] = Row::new(item),
+                Some(&i) => self.rows.replace(i, item),
                 None => {
                     at.insert(item.user_id.clone(), self.rows.len());
-                    self.rows.push(Row::new(item));
+                    self.rows.push(item);
                 }
             }
         }
@@ -202,9 +206,18 @@ impl Results {
         };
     }
 
-    /// One page of a listing.
-    pub fn append_page(&mut self, items: Vec<UserSpaceQuota>) {
-        self.rows.extend(items.into_iter().map(Row::new));
+    /// One page of a listing (or several). The first pages make room for
+    /// the server's `total` (up to [`RESERVE_AT_MOST`] users), so a million
+    /// rows do not outgrow their room, and leave a copy behind, twenty
+    /// times over.
+    pub fn append_page(&mut self, items: Vec<UserSpaceQuota>, total: Option<usize>) {
+        if self.rows.is_empty() && !items.is_empty() {
+            let more = total.unwrap_or(0).min(RESERVE_AT_MOST);
+            let id_bytes: usize = items.iter().map(|r| r.user_id.len()).sum();
+            self.rows
+                .reserve(more, more.saturating_mul(id_bytes) / items.len());
+        }
+        self.rows.extend(items);
     }
 }
 
@@ -224,7 +237,11 @@ mod tests {
     }
 
     fn ids(results: &Results) -> Vec<(&str, Option<f64>)> {
-        results.rows.iter().map(|r| (r.user_id(), r.used)).collect()
+        results
+            .rows
+            .iter()
+            .map(|r| (r.user_id(), r.used()))
+            .collect()
     }
 
     #[test]
@@ -312,7 +329,7 @@ mod tests {
     fn a_listing_that_stops_early_is_partial_against_the_servers_total() {
         let mut r = Results::default();
         r.start_listing();
-        r.append_page(vec![user("1", 1.0), user("2", 1.0)]);
+        r.append_page(vec![user("1", 1.0), user("2", 1.0)], Some(20));
         assert_eq!(r.completeness, Completeness::Running);
         r.end_listing(false, Some(20));
         assert_eq!(r.completeness, Completeness::Partial { expected: 20 });
@@ -328,8 +345,8 @@ mod tests {
             ..BatchReport::default()
         });
         r.start_listing();
-        r.append_page(vec![user("1", 1.0)]);
-        r.append_page(vec![user("2", 2.0)]);
+        r.append_page(vec![user("1", 1.0)], None);
+        r.append_page(vec![user("2", 2.0)], None);
         assert_eq!(ids(&r).len(), 2);
         assert!(r.missing.is_empty());
     }

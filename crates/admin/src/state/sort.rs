@@ -9,7 +9,7 @@ use koodrive_core::UsageState;
 use super::collate::sort_u32;
 use super::directory::{Directory, Field};
 use super::history::HistoryKey;
-use super::rows::{Row, state_index};
+use super::rows::{Rows, state_index};
 
 /// A column of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +199,7 @@ fn radix_sort(items: &mut Vec<(u64, u32)>) {
 /// as text, go through [`sort_u32`].
 pub fn sort_indices(
     indices: &mut [u32],
-    rows: &[Row],
+    rows: &Rows,
     states: &[UsageState],
     sort: Sort,
     directory: Option<(&Directory, &[u32])>,
@@ -207,7 +207,7 @@ pub fn sort_indices(
 ) {
     if sort.column == SortColumn::UserId {
         let compare = |a: u32, b: u32| {
-            let o = compare_ids(rows[a as usize].user_id(), rows[b as usize].user_id());
+            let o = compare_ids(rows.at(a).user_id(), rows.at(b).user_id());
             if sort.descending { o.reverse() } else { o }
         };
         sort_u32(indices, &compare);
@@ -226,19 +226,19 @@ pub fn sort_indices(
     };
     // A row's value as a `u64` in the column's ascending order.
     let value = |i: usize| -> Option<u64> {
-        let row = &rows[i];
+        let row = rows.at(i as u32);
         match sort.column {
             SortColumn::UserId => None,
             SortColumn::Name => rank(i, Field::Name).map(u64::from),
             SortColumn::Email => rank(i, Field::Email).map(u64::from),
             SortColumn::Department => rank(i, Field::Department).map(u64::from),
-            SortColumn::Quota => row.quota,
-            SortColumn::Used => row.used.map(f64_key),
-            SortColumn::Free => row.free.map(f64_key),
-            SortColumn::Usage => row.ratio.map(f64_key),
+            SortColumn::Quota => row.quota(),
+            SortColumn::Used => row.used().map(f64_key),
+            SortColumn::Free => row.free().map(f64_key),
+            SortColumn::Usage => row.ratio().map(f64_key),
             SortColumn::State => severity(i).map(|s| s as u64),
-            SortColumn::Effective => row.effective_ms.map(i64_key),
-            SortColumn::Expires => row.expires_ms.map(i64_key),
+            SortColumn::Effective => row.effective_ms().map(i64_key),
+            SortColumn::Expires => row.expires_ms().map(i64_key),
             SortColumn::Growth => key(i).growth.map(f64_key),
             SortColumn::FullIn => key(i).full_at_ms.map(i64_key),
         }
@@ -265,15 +265,17 @@ mod tests {
 
     use super::*;
 
-    fn rows() -> Vec<Row> {
+    fn rows() -> Rows {
         let mut bad = UserSpaceQuota::new("30", 10, 1.0);
         bad.quota = "x".into();
-        vec![
-            Row::new(UserSpaceQuota::new("200", 100, 50.0)),
-            Row::new(bad),
-            Row::new(UserSpaceQuota::new("1000", 100, 99.5)),
-            Row::new(UserSpaceQuota::new("9", 1000, 10.0)),
+        [
+            UserSpaceQuota::new("200", 100, 50.0),
+            bad,
+            UserSpaceQuota::new("1000", 100, 99.5),
+            UserSpaceQuota::new("9", 1000, 10.0),
         ]
+        .into_iter()
+        .collect()
     }
 
     fn order(sort: Sort) -> Vec<String> {
@@ -283,7 +285,7 @@ mod tests {
         let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
         sort_indices(&mut idx, &rows, &states, sort, None, &[]);
         idx.iter()
-            .map(|i| rows[*i as usize].user_id().to_owned())
+            .map(|&i| rows.at(i).user_id().to_owned())
             .collect()
     }
 
@@ -328,7 +330,7 @@ mod tests {
             f64::NAN,
             7.0,
         ];
-        let mut rows = Vec::new();
+        let mut rows = Rows::new();
         for k in 0..2000 {
             let r = next();
             let used = if r % 5 == 0 {
@@ -344,11 +346,8 @@ mod tests {
             }
             record.expiration_time =
                 (r % 3 != 0).then(|| super::super::times::iso_utc((r >> 30) as i64 - (1 << 33)));
-            let mut row = Row::new(record);
-            // The wire cannot send these, but the order must not care.
-            row.used = row.used.map(|_| used);
-            row.free = row.quota.zip(row.used).map(|(q, u)| q as f64 - u);
-            rows.push(row);
+            // Those the wire cannot send make the record unusable: no value.
+            rows.push(record);
         }
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
@@ -374,19 +373,21 @@ mod tests {
                 let mut slow: Vec<u32> = (0..rows.len() as u32).collect();
                 slow.sort_by(|&a, &b| {
                     let (i, j) = (a as usize, b as usize);
-                    let (x, y) = (&rows[i], &rows[j]);
+                    let (x, y) = (rows.at(a), rows.at(b));
                     let f = |a: &f64, b: &f64| a.total_cmp(b);
                     let d = descending;
                     match column {
-                        SortColumn::Quota => by_option(x.quota, y.quota, d, Ord::cmp),
-                        SortColumn::Used => by_option(x.used, y.used, d, f),
-                        SortColumn::Free => by_option(x.free, y.free, d, f),
-                        SortColumn::Usage => by_option(x.ratio, y.ratio, d, f),
+                        SortColumn::Quota => by_option(x.quota(), y.quota(), d, Ord::cmp),
+                        SortColumn::Used => by_option(x.used(), y.used(), d, f),
+                        SortColumn::Free => by_option(x.free(), y.free(), d, f),
+                        SortColumn::Usage => by_option(x.ratio(), y.ratio(), d, f),
                         SortColumn::State => by_option(severity(i), severity(j), d, Ord::cmp),
                         SortColumn::Effective => {
-                            by_option(x.effective_ms, y.effective_ms, d, Ord::cmp)
+                            by_option(x.effective_ms(), y.effective_ms(), d, Ord::cmp)
                         }
-                        SortColumn::Expires => by_option(x.expires_ms, y.expires_ms, d, Ord::cmp),
+                        SortColumn::Expires => {
+                            by_option(x.expires_ms(), y.expires_ms(), d, Ord::cmp)
+                        }
                         SortColumn::Growth => by_option(history[i].growth, history[j].growth, d, f),
                         _ => by_option(history[i].full_at_ms, history[j].full_at_ms, d, Ord::cmp),
                     }
@@ -489,7 +490,7 @@ mod tests {
                 &[],
             );
             idx.iter()
-                .map(|i| rows[*i as usize].user_id().to_owned())
+                .map(|&i| rows.at(i).user_id().to_owned())
                 .collect::<Vec<_>>()
         };
         assert_eq!(

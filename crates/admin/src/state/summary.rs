@@ -6,7 +6,7 @@
 use koodrive_core::UsageState;
 
 use super::filters::{BUCKETS, bucket_of_row};
-use super::rows::{Row, state_index};
+use super::rows::{Row, Rows, state_index};
 use super::times::DAY_MS;
 use super::units::WireUnit;
 
@@ -54,10 +54,10 @@ impl Adder {
         }
     }
 
-    fn add(&mut self, row: &Row, state: UsageState) {
+    fn add(&mut self, row: Row<'_>, state: UsageState) {
         let s = &mut self.summary;
         s.users += 1;
-        if let (Some(q), Some(u)) = (row.quota, row.used) {
+        if let (Some(q), Some(u)) = (row.quota(), row.used()) {
             s.total_quota_bytes += self.unit.to_bytes(q as f64);
             s.total_used_bytes += self.unit.to_bytes(u);
         }
@@ -109,7 +109,7 @@ impl Top {
 
 /// Adds up the rows at `shown`.
 pub fn summarize(
-    rows: &[Row],
+    rows: &Rows,
     states: &[UsageState],
     shown: &[u32],
     unit: WireUnit,
@@ -121,27 +121,27 @@ pub fn summarize(
             .get(i as usize)
             .copied()
             .unwrap_or(UsageState::Unknown);
-        adder.add(&rows[i as usize], state);
+        adder.add(rows.at(i), state);
     }
     adder.summary
 }
 
 /// Users per usage bucket (see [`bucket_of_row`]) among the rows at
 /// `shown`: every one of them lands in one bucket.
-pub fn histogram(rows: &[Row], shown: &[u32]) -> [usize; BUCKETS] {
+pub fn histogram(rows: &Rows, shown: &[u32]) -> [usize; BUCKETS] {
     let mut counts = [0; BUCKETS];
     for &i in shown {
-        counts[bucket_of_row(&rows[i as usize])] += 1;
+        counts[bucket_of_row(rows.at(i))] += 1;
     }
     counts
 }
 
 /// The (at most) `n` rows at `shown` with the most used, largest first
 /// (ties keep the shown order). One pass, `n` small: no sort is needed.
-pub fn top_by_used(rows: &[Row], shown: &[u32], n: usize) -> Vec<u32> {
+pub fn top_by_used(rows: &Rows, shown: &[u32], n: usize) -> Vec<u32> {
     let mut top = Top::new(n);
     for &i in shown {
-        top.add(i, rows[i as usize].used);
+        top.add(i, rows.at(i).used());
     }
     top.rows()
 }
@@ -165,10 +165,10 @@ pub struct Tallies {
 /// The [`Tallies`] of the rows at `unbucketed` (every filter but the
 /// histogram's bucket passed), of which those that `in_bucket` are shown.
 pub fn tally(
-    rows: &[Row],
+    rows: &Rows,
     states: &[UsageState],
     unbucketed: &[u32],
-    in_bucket: impl Fn(&Row) -> bool,
+    in_bucket: impl Fn(Row<'_>) -> bool,
     unit: WireUnit,
     now_ms: i64,
 ) -> Tallies {
@@ -176,7 +176,7 @@ pub fn tally(
     let mut adder = Adder::new(unit, now_ms);
     let mut top = Top::new(TOP_USERS);
     for &i in unbucketed {
-        let row = &rows[i as usize];
+        let row = rows.at(i);
         histogram[bucket_of_row(row)] += 1;
         if in_bucket(row) {
             let state = states
@@ -184,7 +184,7 @@ pub fn tally(
                 .copied()
                 .unwrap_or(UsageState::Unknown);
             adder.add(row, state);
-            top.add(i, row.used);
+            top.add(i, row.used());
         }
     }
     Tallies {
@@ -202,10 +202,10 @@ mod tests {
 
     #[test]
     fn sums_counts_and_tops() {
-        let rows: Vec<Row> = [(100, 50.0), (100, 95.0), (0, 0.0), (200, 250.0)]
+        let rows: Rows = [(100, 50.0), (100, 95.0), (0, 0.0), (200, 250.0)]
             .into_iter()
             .enumerate()
-            .map(|(i, (q, u))| Row::new(UserSpaceQuota::new(i.to_string(), q, u)))
+            .map(|(i, (q, u))| UserSpaceQuota::new(i.to_string(), q, u))
             .collect();
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn one_pass_adds_up_as_each_panel_would() {
-        let rows: Vec<Row> = (0..40u32)
+        let rows: Rows = (0..40u32)
             .map(|i| {
                 let mut r = UserSpaceQuota::new(
                     i.to_string(),
@@ -236,19 +236,19 @@ mod tests {
                     f64::from(i % 17) * 7.5,
                 );
                 r.expiration_time = Some(super::super::times::iso_utc(i64::from(i) * DAY_MS));
-                Row::new(r)
+                r
             })
             .collect();
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
         let unbucketed: Vec<u32> = (0..40).filter(|i| i % 4 != 1).collect();
-        let in_bucket = |r: &Row| {
-            super::super::filters::bucket_of(r.ratio) == Some(super::super::filters::FULL)
+        let in_bucket = |r: Row<'_>| {
+            super::super::filters::bucket_of(r.ratio()) == Some(super::super::filters::FULL)
         };
         let shown: Vec<u32> = unbucketed
             .iter()
             .copied()
-            .filter(|&i| in_bucket(&rows[i as usize]))
+            .filter(|&i| in_bucket(rows.at(i)))
             .collect();
         let now = 20 * DAY_MS;
         let tallies = tally(&rows, &states, &unbucketed, in_bucket, WireUnit::KiB, now);
@@ -265,12 +265,12 @@ mod tests {
     fn the_summary_counts_expiry_as_the_filters_do() {
         use super::super::filters::{FilterContext, Filters};
         let now = 1_765_000_000_000;
-        let rows: Vec<Row> = [-400, -1, 1, 29, 31]
+        let rows: Rows = [-400, -1, 1, 29, 31]
             .into_iter()
             .map(|days: i64| {
                 let mut r = UserSpaceQuota::new(days.to_string(), 100, 1.0);
                 r.expiration_time = Some(super::super::times::iso_utc(now + days * DAY_MS));
-                Row::new(r)
+                r
             })
             .collect();
         let t = Thresholds::default();
@@ -284,7 +284,7 @@ mod tests {
         let count = |f: Filters| {
             rows.iter()
                 .zip(&states)
-                .filter(|(r, st)| f.matches(r, **st, &ctx))
+                .filter(|(r, st)| f.matches(*r, **st, &ctx))
                 .count()
         };
         let within = Filters {

@@ -175,17 +175,19 @@ impl Snapshot {
         }
     }
 
-    /// A snapshot of the usable records among `records` (records whose
-    /// numbers cannot be used are left out).
-    pub fn from_records<'a>(
+    /// A snapshot of the usable records among `records`, borrowed or owned
+    /// (records whose numbers cannot be used are left out).
+    pub fn from_records<R: std::borrow::Borrow<UserSpaceQuota>>(
         taken_at_ms: i64,
         source: SnapshotSource,
-        records: impl IntoIterator<Item = &'a UserSpaceQuota>,
+        records: impl IntoIterator<Item = R>,
     ) -> Self {
         Self::new(
             taken_at_ms,
             source,
-            records.into_iter().filter_map(SnapshotUser::from_record),
+            records
+                .into_iter()
+                .filter_map(|r| SnapshotUser::from_record(r.borrow())),
         )
     }
 

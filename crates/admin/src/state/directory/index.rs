@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::file::{DirectoryFile, Mapping};
 use super::{Field, NONE};
 use crate::state::collate::{cmp_folded, cmp_ignore_case, sort_u32};
-use crate::state::rows::Row;
+use crate::state::rows::Rows;
 
 /// One entry of the directory, borrowed from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,7 +358,7 @@ impl Directory {
     }
 
     /// The entry of each row, [`NONE`] for a user not in the directory.
-    pub fn join(&self, rows: &[Row]) -> Vec<u32> {
+    pub fn join(&self, rows: &Rows) -> Vec<u32> {
         rows.iter()
             .map(|r| self.find_id(r.user_id()).unwrap_or(NONE))
             .collect()
@@ -424,9 +424,9 @@ mod tests {
     #[test]
     fn the_join_marks_users_on_one_side_only() -> Result<(), DirectoryError> {
         let d = directory()?;
-        let rows: Vec<Row> = ["1004", "7777", "1001"]
+        let rows: Rows = ["1004", "7777", "1001"]
             .into_iter()
-            .map(|id| Row::new(UserSpaceQuota::new(id, 10, 1.0)))
+            .map(|id| UserSpaceQuota::new(id, 10, 1.0))
             .collect();
         let join = d.join(&rows);
         assert_eq!(join[1], NONE);
@@ -457,13 +457,13 @@ mod tests {
         let last = d.find_id("1000000000000199999").and_then(|i| d.entry(i));
         assert_eq!(last.map(|e| e.email), Some("p199999@example.com"));
         assert_eq!(d.find_email("P123456@EXAMPLE.COM").len(), 1);
-        let rows: Vec<Row> = (0..1000u64)
+        let rows: Rows = (0..1000u64)
             .map(|i| {
-                Row::new(UserSpaceQuota::new(
+                UserSpaceQuota::new(
                     (1_000_000_000_000_000_000u64 + i * 199).to_string(),
                     10,
                     1.0,
-                ))
+                )
             })
             .collect();
         let join = d.join(&rows);

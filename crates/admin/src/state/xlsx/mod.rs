@@ -16,8 +16,9 @@ mod zip;
 
 use std::fmt::Write as _;
 
-use super::export::{DIRECTORY_HEADER, ExportInput, defused_cell, directory_cells, time_ms};
+use super::export::{DIRECTORY_HEADER, ExportInput, defused_cell, directory_cells};
 use super::numbers::parse_number;
+use super::rows::{Row, Time};
 use super::units::WireUnit;
 
 /// The cell styles of `styles.xml`, by index.
@@ -71,13 +72,11 @@ fn number(value: Option<f64>, style: Style) -> Cell {
 }
 
 /// A time as an Excel date (UTC) when readable, else the text as received.
-fn time(value: Option<&str>) -> Cell {
-    match value {
-        None => Cell::Empty,
-        Some(t) => match time_ms(t) {
-            Some(ms) => Cell::Number(ms as f64 / DAY_MS + EXCEL_EPOCH_DAYS, Style::Date),
-            None => text(t),
-        },
+fn time(row: Row<'_>, which: Time) -> Cell {
+    match (row.time_ms(which), row.time_text(which)) {
+        (Some(ms), _) => Cell::Number(ms as f64 / DAY_MS + EXCEL_EPOCH_DAYS, Style::Date),
+        (None, Some(t)) => text(&t),
+        (None, None) => Cell::Empty,
     }
 }
 
@@ -193,8 +192,7 @@ fn push_row(out: &mut String, row: usize, cells: &[Cell]) {
 
 /// The cells of one shown row.
 fn user_cells(input: &ExportInput<'_>, i: u32) -> Vec<Cell> {
-    let row = &input.rows[i as usize];
-    let r = &row.record;
+    let row = input.rows.at(i);
     let state = input.state_of(i);
     let gib = |amount: Option<f64>| {
         number(
@@ -203,19 +201,19 @@ fn user_cells(input: &ExportInput<'_>, i: u32) -> Vec<Cell> {
         )
     };
     let mut cells = vec![
-        exact(&r.user_id),
-        exact(&r.quota),
-        number(r.used, Style::Plain),
-        number(row.ratio, Style::Plain),
+        exact(row.user_id()),
+        exact(&row.quota_text()),
+        number(row.used_as_received(), Style::Plain),
+        number(row.ratio(), Style::Plain),
         text(state.as_str()),
-        time(r.create_time.as_deref()),
-        time(r.effective_time.as_deref()),
-        time(r.expiration_time.as_deref()),
-        gib(row.quota.map(|q| q as f64)),
-        gib(row.used),
-        number(row.ratio.map(|x| x * 100.0), Style::Percent),
+        time(row, Time::Created),
+        time(row, Time::Effective),
+        time(row, Time::Expires),
+        gib(row.quota().map(|q| q as f64)),
+        gib(row.used()),
+        number(row.ratio().map(|x| x * 100.0), Style::Percent),
         exact(&row.free_exact().unwrap_or_default()),
-        gib(row.free),
+        gib(row.free()),
     ];
     if let Some(d) = input.directory {
         cells.extend(directory_cells(d.entry_of_row(i)).iter().map(|c| text(c)));
@@ -372,7 +370,7 @@ mod tests {
 
     use super::*;
     use crate::state::results::Completeness;
-    use crate::state::rows::Row;
+    use crate::state::rows::Rows;
 
     /// The part `name` of a ZIP written by [`zip::ZipWriter`], inflated.
     fn part(file: &[u8], name: &str) -> String {
@@ -394,12 +392,13 @@ mod tests {
         String::new()
     }
 
-    fn export(rows: &[Row], missing: &[String]) -> Vec<u8> {
+    fn export(records: &[UserSpaceQuota], missing: &[String]) -> Vec<u8> {
+        let rows: Rows = records.iter().cloned().collect();
         let t = Thresholds::default();
         let states: Vec<UsageState> = rows.iter().map(|r| r.state(&t)).collect();
         let shown: Vec<u32> = (0..rows.len() as u32).collect();
         to_xlsx(&ExportInput {
-            rows,
+            rows: &rows,
             states: &states,
             shown: &shown,
             missing,
@@ -420,7 +419,7 @@ mod tests {
         let mut a = UserSpaceQuota::new("1505084218764547200", 1_048_576, 524_288.0);
         a.quota = "18446744073709551615".into();
         a.expiration_time = Some("2026-01-01T08:00:00.000+08:00".into());
-        let file = export(&[Row::new(a)], &[]);
+        let file = export(&[a], &[]);
         let sheet = part(&file, "xl/worksheets/sheet1.xml");
         assert!(
             sheet.contains(
@@ -452,7 +451,7 @@ mod tests {
     fn formula_looking_text_is_defused_and_markup_escaped() {
         let a = UserSpaceQuota::new("=HYPERLINK(\"x\")", 10, 1.0);
         let b = UserSpaceQuota::new("<b>&_x0041_\u{1}", 10, 1.0);
-        let file = export(&[Row::new(a), Row::new(b)], &["@SUM(1)".to_owned()]);
+        let file = export(&[a, b], &["@SUM(1)".to_owned()]);
         let sheet = part(&file, "xl/worksheets/sheet1.xml");
         assert!(
             sheet.contains("<t>'=HYPERLINK(&quot;x&quot;)</t>"),
@@ -468,9 +467,11 @@ mod tests {
 
     #[test]
     fn with_history_growth_and_days_to_full_are_numbers() {
-        let rows = [Row::new(UserSpaceQuota::new("1001", 100, 50.0))];
+        let rows: Rows = [UserSpaceQuota::new("1001", 100, 50.0)]
+            .into_iter()
+            .collect();
         let t = Thresholds::default();
-        let states = [rows[0].state(&t)];
+        let states = [rows.at(0).state(&t)];
         let cells = [["2048".to_owned(), "12.5".to_owned(), String::new()]];
         let file = to_xlsx(&ExportInput {
             rows: &rows,

@@ -28,9 +28,9 @@ pub struct DirectoryContext {
     pub scope: RwSignal<String>,
     /// The directory entry of each row ([`crate::state::directory::NONE`]
     /// for none); empty without a directory.
-    pub join: Memo<Vec<u32>>,
+    pub join: Memo<Arc<Vec<u32>>>,
     /// Directory entries KooDrive does not know (after a complete listing).
-    pub only_in_directory: Memo<Vec<u32>>,
+    pub only_in_directory: Memo<Arc<Vec<u32>>>,
 }
 
 impl DirectoryContext {
@@ -39,15 +39,15 @@ impl DirectoryContext {
         let directory = RwSignal::new(None::<Arc<Directory>>);
         let join = Memo::new(move |_| {
             directory.with(|d| match d {
-                Some(d) => results.with(|r| d.join(&r.rows)),
-                None => Vec::new(),
+                Some(d) => Arc::new(results.with(|r| d.join(&r.rows))),
+                None => Arc::default(),
             })
         });
         let only_in_directory = Memo::new(move |_| {
             let listed_all = results.with(|r| r.listed_all);
             directory.with(|d| match d {
-                Some(d) if listed_all => join.with(|j| d.not_joined(j)),
-                _ => Vec::new(),
+                Some(d) if listed_all => Arc::new(join.with(|j| d.not_joined(j))),
+                _ => Arc::default(),
             })
         });
         Self {

@@ -65,7 +65,7 @@ pub fn MissingList(
 /// Directory users KooDrive does not know (after a complete listing).
 #[component]
 pub fn DirectoryOnlyList(dir: DirectoryContext, t: &'static Texts) -> impl IntoView {
-    let count = move || dir.only_in_directory.with(Vec::len);
+    let count = move || dir.only_in_directory.with(|only| only.len());
     let items = move || {
         let directory = dir.directory.get()?;
         let items = dir.only_in_directory.with(|only| {

@@ -11,8 +11,6 @@
 //! thresholds, so it is not stored: it is derived with `koodrive-core`'s
 //! rules ([`Row::state`]).
 
-use std::collections::HashMap;
-
 use koodrive_core::{Thresholds, UsageState, UserSpaceQuota, parse_iso8601};
 
 use super::filters::{KeyView, char_bits};
@@ -39,9 +37,9 @@ pub struct Rows {
     effective: Vec<i64>,
     expires: Vec<i64>,
     flags: Vec<u8>,
-    /// The records kept whole, by row: those their columns would not give
-    /// back exactly.
-    whole: HashMap<u32, UserSpaceQuota>,
+    /// The records kept whole, by row, in row order: those their columns
+    /// would not give back exactly (few: a sorted list is enough).
+    whole: Vec<(u32, UserSpaceQuota)>,
     /// Whether an id holds an ASCII capital (then the ids are not their own
     /// search keys).
     capitals: bool,
@@ -144,7 +142,8 @@ impl Rows {
         self.expires.push(expires);
         self.flags.push(c.flags);
         if c.whole {
-            self.whole.insert(at, record);
+            // Rows only grow at the end: the list stays in row order.
+            self.whole.push((at, record));
         }
     }
 
@@ -159,10 +158,14 @@ impl Rows {
         self.used[i] = c.used;
         [self.created[i], self.effective[i], self.expires[i]] = c.times;
         self.flags[i] = c.flags;
-        if c.whole {
-            self.whole.insert(i as u32, record);
-        } else {
-            self.whole.remove(&(i as u32));
+        let at = i as u32;
+        match (self.whole.binary_search_by_key(&at, |(r, _)| *r), c.whole) {
+            (Ok(k), true) => self.whole[k].1 = record,
+            (Ok(k), false) => {
+                self.whole.remove(k);
+            }
+            (Err(k), true) => self.whole.insert(k, (at, record)),
+            (Err(_), false) => {}
         }
     }
 
@@ -234,7 +237,13 @@ impl<'a> Row<'a> {
         if self.rows.flags[self.i] & WHOLE == 0 {
             return None;
         }
-        self.rows.whole.get(&(self.i as u32))
+        let at = self.i as u32;
+        let k = self
+            .rows
+            .whole
+            .binary_search_by_key(&at, |(r, _)| *r)
+            .ok()?;
+        Some(&self.rows.whole[k].1)
     }
 
     /// The user's id.

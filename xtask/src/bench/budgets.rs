@@ -137,11 +137,23 @@ pub const ADMIN_FIRST_LOAD: Budget = Budget {
     // it (exports in parts, radix sort by one key per row, one-pass
     // tallies, the listing's refresh spaced out as the table grows: 0.2 KB
     // net after trims, on the same base).
-    ceiling: 401 * 1024 + 512,
+    // 363.1 KB (371,814 B) once the page loads in parts (38.1 KB off
+    // 401.2 KB, `cargo xtask dist`): the exports (12.9 KB gzip), the
+    // directory's file reading, mapping, Departments view and list (39.3
+    // KB), the histogram and top users (9.6 KB) and two small shared wasm
+    // files (2.0 KB) are fetched the first time they are used; the glue
+    // minified by esbuild (7.7 KB gzip) where Trunk's minifier gave up on
+    // the loader's import. The main module carries the exports the parts
+    // link to (`--keep-lld-exports`). The goal is now 150 KB; the stable
+    // ceiling was not measured again on the split build (it only shrinks).
+    ceiling: 363 * 1024 + 512,
     stable_ceiling: 430 * 1024,
-    causes: "one wasm (some 367 KB gzip) holding Leptos and its reactive runtime, the \
-             page's components (the directory join's and the usage history's included) and \
-             the client; see `cargo xtask dist` for its files",
+    causes: "the main wasm (some 350 KB gzip) still holds Leptos and its reactive runtime, \
+             the client, the results table and its state, the usage history (its state, \
+             IndexedDB store and panel, read at start) and the directory's join used by the \
+             table; next to split: the history panel behind a disclosure, the directory's \
+             index and resolution, the sorts and filters of columns not shown; see `cargo \
+             xtask dist` for the first load and each part",
 };
 
 impl Budget {

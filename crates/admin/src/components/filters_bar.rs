@@ -60,16 +60,20 @@ fn NumberFilter(
 
 /// The formats what is shown exports to.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
+    /// Comma-separated values.
     Csv,
+    /// JSON.
     Json,
+    /// An Excel workbook.
     Xlsx,
 }
 
 /// Exports what is shown, as CSV, JSON or an Excel workbook. CSV and JSON
 /// are handed to the browser in parts of [`ROWS_PER_PART`] users, so the
-/// whole file is never held as one string.
-fn export(
+/// whole file is never held as one string. Runs in the exports' part of
+/// the page (see `crate::parts`).
+pub fn export(
     results: ResultsContext,
     dir: DirectoryContext,
     notice: RwSignal<Option<Notice>>,
@@ -183,6 +187,8 @@ pub fn FiltersBar(
             }
         })
     };
+    let told = crate::parts::Told::new(notice);
+    let export = move |format| crate::parts::export(results, dir, told, format);
     view! {
         <div class="filters" role="group" aria-label=t.filters>
             <div class="field grow">
@@ -256,9 +262,9 @@ pub fn FiltersBar(
                     on:click=move |_| results.filters.set(Filters::default())>
                     {t.clear_filters}
                 </button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Csv)>{t.export_csv}</button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Xlsx)>{t.export_xlsx()}</button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Json)>{t.export_json}</button>
+                <button type="button" on:click=move |_| export(Format::Csv)>{t.export_csv}</button>
+                <button type="button" on:click=move |_| export(Format::Xlsx)>{t.export_xlsx()}</button>
+                <button type="button" on:click=move |_| export(Format::Json)>{t.export_json}</button>
             </div>
         </div>
     }

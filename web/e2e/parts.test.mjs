@@ -1,7 +1,8 @@
 // The parts of the admin page fetched the first time they are used: the
 // first load holds what the first screen needs, and the exports and the
 // directory come as wasm files of their own once the administrator uses
-// them (`cargo xtask dist` splits the build). A part that cannot be fetched
+// them (`cargo xtask dist` splits the build), as do the usage history's
+// file imports and exports. A part that cannot be fetched
 // says so, with a Retry that fetches it again.
 
 import { describe, test } from "node:test";
@@ -10,7 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { HANG_GUARD_MS, SANDBOX_URL, browserForFile, listAll, resetSandbox } from "./support.mjs";
+import { HANG_GUARD_MS, SANDBOX_URL, browserForFile, listAll, resetSandbox, until } from "./support.mjs";
 
 const shared = browserForFile();
 
@@ -34,7 +35,7 @@ async function openRecorded() {
 }
 
 describe("parts fetched on first use", () => {
-  test("the first load and a listing fetch no export or directory part; each comes when used", async () => {
+  test("the first load and a listing fetch no export, directory or history part; each comes when used", async () => {
     const { page, requests } = await openRecorded();
     try {
       await listAll(page);
@@ -44,7 +45,7 @@ describe("parts fetched on first use", () => {
       );
       const first = partsFetched(requests);
       assert.deepEqual(
-        first.filter((n) => /exports|directory/.test(n)),
+        first.filter((n) => /exports|directory|history/.test(n)),
         [],
         `first load and listing fetched: ${first.join(", ")}`,
       );
@@ -65,6 +66,18 @@ describe("parts fetched on first use", () => {
 
       const dir = await mkdtemp(path.join(tmpdir(), "koodrive-e2e-parts-"));
       try {
+        assert.ok(
+          !partsFetched(requests).some((n) => n.startsWith("split_history")),
+          "the history's part is not fetched by an export",
+        );
+        const exported = path.join(dir, download.suggestedFilename());
+        await download.saveAs(exported);
+        await page.getByLabel("Import past CSV exports", { exact: true }).setInputFiles(exported);
+        await until(
+          () => partsFetched(requests),
+          (names) => names.some((n) => n.startsWith("split_history")),
+          "the history's part, with the first history import",
+        );
         const file = path.join(dir, "directory.csv");
         await writeFile(file, "KooDrive User ID,Full Name,E-mail\n1,Ada Lovelace,ada@example.com\n");
         await page.getByLabel("Import directory CSV").setInputFiles(file);

@@ -11,9 +11,10 @@
 //!    parts reach the main module's memory, table and functions through
 //!    the exports the linker made);
 //! 3. `wasm-opt -Oz` shrinks each wasm, esbuild minifies the JavaScript;
-//! 4. each part and the loader get a name with a hash of their content, so
-//!    a page opened before a redeploy never runs a part of another build
-//!    (it fails to fetch it, and says so with a Retry);
+//! 4. each part and the loader (`wasm-split-<hash>.js`) get a name with a
+//!    hash of their content, so a page opened before a redeploy never runs
+//!    a part of another build (it fails to fetch it, and says so with a
+//!    Retry);
 //! 5. they replace Trunk's wasm and glue in the dist folder, and the
 //!    `integrity` of `index.html` follows.
 
@@ -178,7 +179,8 @@ pub fn split(raw: &Path, dist: &Path) -> Result<Vec<SplitFile>> {
     write(&loader_tmp, &loader)?;
     let loader_min = work.join("__wasm_split.min.js");
     minify(&loader_tmp, &loader_min)?;
-    let loader_name = hashed_name("__wasm_split.js", &loader_min)?;
+    // Not `/__…`: the gateway keeps those paths for its controls.
+    let loader_name = hashed_name("wasm-split.js", &loader_min)?;
     std::fs::rename(&loader_min, dist.join(&loader_name))
         .map_err(|e| format!("{}: {e}", dist.join(&loader_name).display()))?;
     // The main module's glue, importing the renamed loader.

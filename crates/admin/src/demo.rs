@@ -18,7 +18,7 @@ use web_sys::{Response, ResponseInit};
 use crate::app::ConnectionContext;
 use crate::browser::clock::now_ms;
 use crate::state::connection::Connection;
-use crate::state::notice::{Notice, Part};
+use crate::state::notice::Part;
 
 /// The demo's endpoint: clearly not a real one; requests never leave the page.
 pub const DEMO_ENDPOINT: &str = "http://in-browser-demo.invalid";
@@ -118,12 +118,12 @@ pub fn platform() -> Result<WebPlatform, String> {
 /// made-up users) is fetched, then the connection switches to the demo's
 /// endpoint with the sandbox's credentials, and every query is answered in
 /// the page.
-pub fn start(conn: ConnectionContext, notice: RwSignal<Option<Notice>>) {
-    let told = crate::parts::Told::new(notice);
+pub fn start(conn: ConnectionContext, told: crate::parts::Told) {
+    let notice = told.notice;
     leptos::task::spawn_local(async move {
         match crate::parts::demo_platform().await {
             Ok(make) => LOADED.with(|l| l.set(Some(make))),
-            Err(_) => return told.not_loaded(Part::Demo, move || start(conn, notice)),
+            Err(_) => return told.not_loaded(Part::Demo, move || start(conn, told)),
         }
         let lang = conn.connection.with_untracked(|c| c.lang);
         let mut connection = Connection::sandbox_defaults(DEMO_ENDPOINT);

@@ -19,11 +19,12 @@ use leptos::task::spawn_local;
 
 use std::future::Future;
 
-use crate::app::{DirectoryContext, ResultsContext};
+use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::components::directory_panel::{DirectoryInUse, MappingForm};
 use crate::components::filters_bar::{self, Format};
 use crate::components::{DepartmentsView, DirectoryOnlyList, TopUsers, UsageHistogram};
 use crate::state::directory::{Directory, DirectoryError, DirectoryFile, Mapping};
+use crate::state::i18n::Lang;
 use crate::state::i18n::Texts;
 use crate::state::notice::{Notice, Part, Problem};
 
@@ -73,6 +74,15 @@ impl Told {
         }
     }
 
+    /// The page's notice and Retry, from the page's context (none outside
+    /// the page, as in a component test).
+    pub fn of_page() -> Option<Self> {
+        use_context::<crate::app::QueryContext>().map(|q| Self {
+            notice: q.notice,
+            retry: Some(q.retry),
+        })
+    }
+
     /// Tells that `part` could not be fetched; Retry runs `again`.
     pub fn not_loaded(self, part: Part, again: impl Fn() + Send + Sync + 'static) {
         if let Some(retry) = self.retry {
@@ -88,18 +98,31 @@ split_point! {
         results: ResultsContext,
         dir: DirectoryContext,
         notice: RwSignal<Option<Notice>>,
+        history: Option<HistoryContext>,
         format: Format,
     ) -> () {
-        filters_bar::export(results, dir, notice, format);
+        filters_bar::export(results, dir, notice, history, format);
         Ok(())
     }
 }
 
-/// Exports what is shown in `format`, once the exports' part is there.
-pub fn export(results: ResultsContext, dir: DirectoryContext, told: Told, format: Format) {
+/// Exports what is shown in `format` (with the usage history's columns
+/// when `history` has trends), once the exports' part is there.
+pub fn export(
+    results: ResultsContext,
+    dir: DirectoryContext,
+    told: Told,
+    history: Option<HistoryContext>,
+    format: Format,
+) {
     spawn_local(async move {
-        if export_now(results, dir, told.notice, format).await.is_err() {
-            told.not_loaded(Part::Exports, move || export(results, dir, told, format));
+        if export_now(results, dir, told.notice, history, format)
+            .await
+            .is_err()
+        {
+            told.not_loaded(Part::Exports, move || {
+                export(results, dir, told, history, format)
+            });
         }
     });
 }
@@ -273,4 +296,110 @@ split_point! {
     pub(crate) fn demo_platform() -> fn() -> Result<koodrive_client::WebPlatform, String> {
         Ok(crate::demo::make_platform)
     }
+}
+
+/// Files picked in the History region: names and bytes.
+type Picked = Vec<(String, Vec<u8>)>;
+
+split_point! {
+    history:
+    /// Adds the snapshots of picked `.kdhistory` files.
+    pub(crate) fn import_history_files_now(history: HistoryContext, files: Picked, lang: Lang) -> () {
+        for (name, bytes) in files {
+            history.import_file(&name, &bytes, lang);
+        }
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Adds snapshots read from picked CSV exports.
+    pub(crate) fn import_history_csv_now(
+        history: HistoryContext,
+        files: Picked,
+        picked_ms: Option<i64>,
+        lang: Lang,
+    ) -> () {
+        history.import_csv_exports(&files, picked_ms, lang);
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Saves the usage history as a file.
+    pub(crate) fn export_history_now(history: HistoryContext) -> () {
+        crate::components::history_panel::export_history_file(history);
+        Ok(())
+    }
+}
+
+/// Tells that the history's part could not be fetched (in the notice when
+/// the page has one, else in the History region); Retry runs `again`.
+fn history_not_loaded(
+    history: HistoryContext,
+    told: Option<Told>,
+    lang: Lang,
+    again: impl Fn() + Send + Sync + 'static,
+) {
+    match told {
+        Some(told) => told.not_loaded(Part::History, again),
+        None => history
+            .message
+            .set(Some(crate::app::history::HistoryMessage {
+                text: lang.texts().problem(&Problem::PartNotLoaded(Part::History)),
+                error: true,
+            })),
+    }
+}
+
+/// Adds the snapshots of picked `.kdhistory` files, once the history's part is there.
+pub(crate) fn import_history_files(
+    history: HistoryContext,
+    told: Option<Told>,
+    files: Picked,
+    lang: Lang,
+) {
+    spawn_local(async move {
+        if import_history_files_now(history, files.clone(), lang)
+            .await
+            .is_err()
+        {
+            history_not_loaded(history, told, lang, move || {
+                import_history_files(history, told, files.clone(), lang);
+            });
+        }
+    });
+}
+
+/// Adds snapshots read from picked CSV exports, once the history's part is there.
+pub(crate) fn import_history_csv(
+    history: HistoryContext,
+    told: Option<Told>,
+    files: Picked,
+    picked_ms: Option<i64>,
+    lang: Lang,
+) {
+    spawn_local(async move {
+        if import_history_csv_now(history, files.clone(), picked_ms, lang)
+            .await
+            .is_err()
+        {
+            history_not_loaded(history, told, lang, move || {
+                import_history_csv(history, told, files.clone(), picked_ms, lang);
+            });
+        }
+    });
+}
+
+/// Saves the usage history as a file, once the history's part is there.
+pub(crate) fn export_history(history: HistoryContext, told: Option<Told>, lang: Lang) {
+    spawn_local(async move {
+        if export_history_now(history).await.is_err() {
+            history_not_loaded(history, told, lang, move || {
+                export_history(history, told, lang)
+            });
+        }
+    });
 }

@@ -111,6 +111,7 @@ fn forget(dir: DirectoryContext, results: ResultsContext, notice: NoticeSignal) 
 /// endpoint).
 pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
     let scope = dir.scope.get_untracked();
+    let told = crate::parts::Told::new(notice);
     spawn_local(async move {
         let kept = match keep::load(&scope, now_ms()).await {
             Ok(Some(kept)) => kept,
@@ -123,7 +124,6 @@ pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
         let read = match read {
             Ok(read) => read,
             Err(_) => {
-                let told = crate::parts::Told::new(notice);
                 return told.not_loaded(Part::Directory, move || restore_directory(dir, notice));
             }
         };
@@ -148,7 +148,8 @@ pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
 }
 
 /// Reads the file picked in "Import directory CSV".
-fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Event) {
+fn import_file(dir: DirectoryContext, told: crate::parts::Told, ev: leptos::ev::Event) {
+    let notice = told.notice;
     let Some(input) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -158,7 +159,6 @@ fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Even
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };
-    let told = crate::parts::Told::new(notice);
     spawn_local(async move {
         let name = file.name();
         match read_bytes(&file).await {
@@ -361,6 +361,7 @@ pub fn DirectoryPanel(
     notice: NoticeSignal,
     t: &'static Texts,
 ) -> impl IntoView {
+    let told = crate::parts::Told::new(notice);
     view! {
         <section class="panel directory" aria-labelledby="directory-heading">
             <h2 id="directory-heading">{t.directory}</h2>
@@ -368,7 +369,7 @@ pub fn DirectoryPanel(
                 <label for="import-directory">{t.import_directory}</label>
                 <input id="import-directory" type="file" accept=".csv,text/csv,text/plain"
                     aria-describedby="import-directory-help"
-                    on:change=move |ev| import_file(dir, notice, ev) />
+                    on:change=move |ev| import_file(dir, told, ev) />
                 <p class="help" id="import-directory-help">{t.directory_help}</p>
             </div>
             {crate::parts::directory_panel_parts(dir, results, notice, t)}

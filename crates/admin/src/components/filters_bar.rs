@@ -5,7 +5,7 @@
 use koodrive_core::UsageState;
 use leptos::prelude::*;
 
-use crate::app::{DirectoryContext, ResultsContext};
+use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download_in_parts;
 use crate::browser::history::download_bytes;
@@ -77,6 +77,7 @@ pub fn export(
     results: ResultsContext,
     dir: DirectoryContext,
     notice: RwSignal<Option<Notice>>,
+    history: Option<HistoryContext>,
     format: Format,
 ) {
     let now = now_ms();
@@ -88,8 +89,7 @@ pub fn export(
     let (completeness, earlier_run) = results
         .results
         .with_untracked(|r| (r.completeness, r.earlier_run));
-    let history_cells =
-        use_context::<crate::app::HistoryContext>().and_then(|h| h.export_cells(results, now));
+    let history_cells = history.and_then(|h| h.export_cells(results, now));
     let extension = match format {
         Format::Csv => "csv",
         Format::Json => "json",
@@ -188,7 +188,9 @@ pub fn FiltersBar(
         })
     };
     let told = crate::parts::Told::new(notice);
-    let export = move |format| crate::parts::export(results, dir, told, format);
+    // Read here, where the page's contexts are: the export runs later.
+    let history = use_context::<HistoryContext>();
+    let export = move |format| crate::parts::export(results, dir, told, history, format);
     view! {
         <div class="filters" role="group" aria-label=t.filters>
             <div class="field grow">

@@ -11,7 +11,7 @@ pub(crate) mod directory_panel;
 mod display_settings;
 pub(crate) mod filters_bar;
 mod histogram;
-mod history_panel;
+pub(crate) mod history_panel;
 mod notice;
 mod query_form;
 mod results_table;

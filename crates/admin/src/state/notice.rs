@@ -80,6 +80,8 @@ pub enum Part {
     Charts,
     /// The in-browser demo (the sandbox answering inside the page).
     Demo,
+    /// The usage history's files: importing and exporting them.
+    History,
 }
 
 /// What the page asked of the browser, when it refused.

@@ -66,6 +66,8 @@ impl Texts {
             (Part::Charts, false) => "charts (usage histogram, top users)",
             (Part::Demo, true) => "浏览器内演示",
             (Part::Demo, false) => "in-browser demo",
+            (Part::History, true) => "用量历史文件（导入、导出）",
+            (Part::History, false) => "usage history files (import, export)",
         }
     }
 
@@ -239,7 +241,13 @@ mod tests {
         all
     }
 
-    const PARTS: [Part; 4] = [Part::Exports, Part::Directory, Part::Charts, Part::Demo];
+    const PARTS: [Part; 5] = [
+        Part::Exports,
+        Part::Directory,
+        Part::Charts,
+        Part::Demo,
+        Part::History,
+    ];
 
     /// Whether `text` has a word of Latin letters other than a file name,
     /// a column name or a unit (what a Chinese sentence may quote).

@@ -31,6 +31,7 @@ mod run;
 mod sandbox;
 mod serve;
 mod soak;
+mod split;
 mod stages;
 mod tools;
 

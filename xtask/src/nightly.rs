@@ -54,6 +54,17 @@ impl WasmToolchain {
         }
     }
 
+    /// As [`Self::apply`], with `extra` added to the compiler's flags of
+    /// the wasm (the stable build gets `extra` alone).
+    pub fn apply_with_flags(&self, cmd: Cmd, extra: &str) -> Cmd {
+        match self {
+            Self::Nightly(_) => self
+                .apply(cmd)
+                .env("RUSTFLAGS", format!("{RUSTFLAGS} {extra}")),
+            Self::Stable { .. } => cmd.env("RUSTFLAGS", extra),
+        }
+    }
+
     /// `cargo` for a release wasm build: rustup's proxy for the nightly
     /// (which picks the toolchain of `RUSTUP_TOOLCHAIN`), else `$CARGO`.
     pub fn cargo(&self) -> Cmd {

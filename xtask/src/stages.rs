@@ -99,9 +99,14 @@ pub const SHOW_OUTPUT: &[&str] = &["fault_matrix"];
 /// wasm-only.
 pub const WASM_LIBRARIES: &[&str] = &["koodrive-sandbox", "koodrive-js"];
 
-/// Packages checked by the clippy stage for wasm32 with a feature on:
-/// the admin page with its in-browser demo.
-pub const WASM_FEATURES: &[(&str, &str)] = &[("koodrive-admin", "demo")];
+/// Packages checked by the clippy stage for wasm32 with features on:
+/// the admin page with its in-browser demo, and split into the parts it
+/// fetches on demand as `cargo xtask dist` builds it.
+pub const WASM_FEATURES: &[(&str, &str)] = &[
+    ("koodrive-admin", "demo"),
+    ("koodrive-admin", "split"),
+    ("koodrive-admin", "demo,split"),
+];
 
 /// What the stages share while they run.
 #[derive(Debug, Default)]

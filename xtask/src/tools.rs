@@ -2,7 +2,8 @@
 //! the Rust components and the wasm32 target, `wasm-bindgen-cli` at exactly the
 //! `wasm-bindgen` version in `Cargo.lock`, Chromium and ChromeDriver, Node.js
 //! and the npm packages of `web/` (wasm-opt from `binaryen`, `playwright-core`),
-//! and the pinned nightly of the release wasm builds (see [`crate::nightly`]).
+//! Trunk and `wasm-split-cli` (the admin page's build and its split), and the
+//! pinned nightly of the release wasm builds (see [`crate::nightly`]).
 
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -39,6 +40,7 @@ pub fn ensure_all() -> Result<Tools> {
     versions.extend(browser_versions);
     versions.extend(ensure_node_packages()?);
     versions.push(crate::admin::ensure_trunk()?);
+    versions.push(crate::split::ensure_wasm_split()?);
     versions.push(format!(
         "release wasm toolchain: {}",
         crate::nightly::wasm_toolchain().describe()

@@ -4,7 +4,7 @@
 //! answers the client's requests in memory, through a `fetch` function
 //! given to the client. Nothing leaves the page.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect};
@@ -18,7 +18,7 @@ use web_sys::{Response, ResponseInit};
 use crate::app::ConnectionContext;
 use crate::browser::clock::now_ms;
 use crate::state::connection::Connection;
-use crate::state::notice::Notice;
+use crate::state::notice::Part;
 
 /// The demo's endpoint: clearly not a real one; requests never leave the page.
 pub const DEMO_ENDPOINT: &str = "http://in-browser-demo.invalid";
@@ -94,18 +94,42 @@ fn demo_fetch() -> Function {
     closure.into_js_value().unchecked_into()
 }
 
-/// The client platform of the demo.
-pub fn platform() -> Result<WebPlatform, String> {
+/// Makes the client platform of the demo (in the demo's part of the page).
+pub(crate) fn make_platform() -> Result<WebPlatform, String> {
     WebPlatform::with_fetch(demo_fetch().into())
 }
 
-/// Starts the demo: the connection switches to the demo's endpoint with the
-/// sandbox's credentials, and every query is answered in the page.
-pub fn start(conn: ConnectionContext, notice: RwSignal<Option<Notice>>) {
-    let lang = conn.connection.with_untracked(|c| c.lang);
-    let mut connection = Connection::sandbox_defaults(DEMO_ENDPOINT);
-    connection.lang = lang;
-    conn.connection.set(connection);
-    conn.demo.set(true);
-    notice.set(None);
+/// What makes the demo's platform, once the demo's part is fetched.
+type MakePlatform = fn() -> Result<WebPlatform, String>;
+
+thread_local! {
+    static LOADED: Cell<Option<MakePlatform>> = const { Cell::new(None) };
+}
+
+/// The client platform of the demo (once started).
+pub fn platform() -> Result<WebPlatform, String> {
+    match LOADED.with(Cell::get) {
+        Some(make) => make(),
+        None => Err("the in-browser demo is not loaded: press Try the demo again".to_owned()),
+    }
+}
+
+/// Starts the demo: its part of the page (the sandbox's handler and its
+/// made-up users) is fetched, then the connection switches to the demo's
+/// endpoint with the sandbox's credentials, and every query is answered in
+/// the page.
+pub fn start(conn: ConnectionContext, told: crate::parts::Told) {
+    let notice = told.notice;
+    leptos::task::spawn_local(async move {
+        match crate::parts::demo_platform().await {
+            Ok(make) => LOADED.with(|l| l.set(Some(make))),
+            Err(_) => return told.not_loaded(Part::Demo, move || start(conn, told)),
+        }
+        let lang = conn.connection.with_untracked(|c| c.lang);
+        let mut connection = Connection::sandbox_defaults(DEMO_ENDPOINT);
+        connection.lang = lang;
+        conn.connection.set(connection);
+        conn.demo.set(true);
+        notice.set(None);
+    });
 }

@@ -31,6 +31,8 @@ pub mod components;
 #[cfg(all(target_arch = "wasm32", feature = "demo"))]
 pub mod demo;
 #[cfg(target_arch = "wasm32")]
+pub mod parts;
+#[cfg(target_arch = "wasm32")]
 pub mod views;
 
 /// Mounts the admin page on `<body>`.

@@ -30,6 +30,9 @@ pub struct QueryContext {
     pub cancel: StoredValue<Option<CancelSignal>, LocalStorage>,
     /// Numbers the calls: a call that a newer one replaced leaves no trace.
     pub call_id: StoredValue<u64>,
+    /// What the notice's Retry does when a part of the page loaded on first
+    /// use could not be fetched: the action that needed it, again.
+    pub retry: StoredValue<Option<Callback<()>>>,
 }
 
 impl QueryContext {
@@ -43,6 +46,7 @@ impl QueryContext {
             list_notes: RwSignal::new(Vec::new()),
             listing: RwSignal::new(None),
             cancel: StoredValue::new_local(None),
+            retry: StoredValue::new(None),
             call_id: StoredValue::new(0),
         }
     }

@@ -51,8 +51,9 @@ fn demo_button(
     notice: RwSignal<Option<Notice>>,
     t: &'static Texts,
 ) -> impl IntoView {
+    let told = crate::parts::Told::new(notice);
     view! {
-        <button type="button" on:click=move |_| crate::demo::start(conn, notice)>
+        <button type="button" on:click=move |_| crate::demo::start(conn, told)>
             {t.demo_button}
         </button>
     }

@@ -14,10 +14,10 @@ use crate::app::{DirectoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::read_bytes;
 use crate::browser::keep::{self, Kept};
-use crate::state::directory::{Directory, DirectoryFile, Field, Mapping};
+use crate::state::directory::{Directory, Field, Mapping};
 use crate::state::i18n::Texts;
 use crate::state::keeping::{MAX_KEEP_DAYS, parse_keep_days};
-use crate::state::notice::{BrowserAction, Notice, Problem};
+use crate::state::notice::{BrowserAction, Notice, Part, Problem};
 
 /// Where the directory panel tells what went wrong.
 type NoticeSignal = RwSignal<Option<Notice>>;
@@ -111,6 +111,7 @@ fn forget(dir: DirectoryContext, results: ResultsContext, notice: NoticeSignal) 
 /// endpoint).
 pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
     let scope = dir.scope.get_untracked();
+    let told = crate::parts::Told::new(notice);
     spawn_local(async move {
         let kept = match keep::load(&scope, now_ms()).await {
             Ok(Some(kept)) => kept,
@@ -118,7 +119,15 @@ pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
             Err(e) => return refused(notice, BrowserAction::LoadKeptDirectory, e),
         };
         let mapping = Mapping::from_numbers(&kept.mapping);
-        match DirectoryFile::read(&kept.file_name, kept.bytes).and_then(|f| f.apply(mapping)) {
+        let read =
+            crate::parts::read_kept_directory(kept.file_name.clone(), kept.bytes, mapping).await;
+        let read = match read {
+            Ok(read) => read,
+            Err(_) => {
+                return told.not_loaded(Part::Directory, move || restore_directory(dir, notice));
+            }
+        };
+        match read {
             Ok(directory) => {
                 dir.keep.set(true);
                 dir.directory.set(Some(Arc::new(directory)));
@@ -139,7 +148,8 @@ pub fn restore_directory(dir: DirectoryContext, notice: NoticeSignal) {
 }
 
 /// Reads the file picked in "Import directory CSV".
-fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Event) {
+fn import_file(dir: DirectoryContext, told: crate::parts::Told, ev: leptos::ev::Event) {
+    let notice = told.notice;
     let Some(input) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -152,14 +162,7 @@ fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Even
     spawn_local(async move {
         let name = file.name();
         match read_bytes(&file).await {
-            Ok(bytes) => match DirectoryFile::read(&name, bytes) {
-                Ok(read) => {
-                    notice.set(None);
-                    dir.mapping.set(read.guessed);
-                    dir.file.set(Some(Arc::new(read)));
-                }
-                Err(error) => problem(notice, Problem::DirectoryFile { file: name, error }),
-            },
+            Ok(bytes) => read_directory(dir, told, name, bytes).await,
             Err(e) => refused(notice, BrowserAction::ReadFile, e),
         }
         // The same file can be picked again.
@@ -167,9 +170,31 @@ fn import_file(dir: DirectoryContext, notice: NoticeSignal, ev: leptos::ev::Even
     });
 }
 
+/// Reads the bytes of a picked directory file (in the directory's part of
+/// the page, fetched first when needed: Retry reads the same bytes again).
+async fn read_directory(
+    dir: DirectoryContext,
+    told: crate::parts::Told,
+    name: String,
+    bytes: Vec<u8>,
+) {
+    let notice = told.notice;
+    match crate::parts::read_directory_file(name.clone(), bytes.clone()).await {
+        Ok(Ok(read)) => {
+            notice.set(None);
+            dir.mapping.set(read.guessed);
+            dir.file.set(Some(Arc::new(read)));
+        }
+        Ok(Err(error)) => problem(notice, Problem::DirectoryFile { file: name, error }),
+        Err(_) => told.not_loaded(Part::Directory, move || {
+            spawn_local(read_directory(dir, told, name.clone(), bytes.clone()));
+        }),
+    }
+}
+
 /// The column mapping of a file read, with Use directory and Cancel import.
 #[component]
-fn MappingForm(
+pub(crate) fn MappingForm(
     dir: DirectoryContext,
     results: ResultsContext,
     notice: NoticeSignal,
@@ -247,7 +272,7 @@ fn MappingForm(
 
 /// What the directory in use holds, with Keep and Forget.
 #[component]
-fn DirectoryInUse(
+pub(crate) fn DirectoryInUse(
     dir: DirectoryContext,
     results: ResultsContext,
     notice: NoticeSignal,
@@ -336,6 +361,7 @@ pub fn DirectoryPanel(
     notice: NoticeSignal,
     t: &'static Texts,
 ) -> impl IntoView {
+    let told = crate::parts::Told::new(notice);
     view! {
         <section class="panel directory" aria-labelledby="directory-heading">
             <h2 id="directory-heading">{t.directory}</h2>
@@ -343,11 +369,10 @@ pub fn DirectoryPanel(
                 <label for="import-directory">{t.import_directory}</label>
                 <input id="import-directory" type="file" accept=".csv,text/csv,text/plain"
                     aria-describedby="import-directory-help"
-                    on:change=move |ev| import_file(dir, notice, ev) />
+                    on:change=move |ev| import_file(dir, told, ev) />
                 <p class="help" id="import-directory-help">{t.directory_help}</p>
             </div>
-            <MappingForm dir results notice t />
-            <DirectoryInUse dir results notice t />
+            {crate::parts::directory_panel_parts(dir, results, notice, t)}
         </section>
     }
 }

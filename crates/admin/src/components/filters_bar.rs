@@ -5,7 +5,7 @@
 use koodrive_core::UsageState;
 use leptos::prelude::*;
 
-use crate::app::{DirectoryContext, ResultsContext};
+use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
 use crate::browser::clock::now_ms;
 use crate::browser::files::download_in_parts;
 use crate::browser::history::download_bytes;
@@ -60,19 +60,24 @@ fn NumberFilter(
 
 /// The formats what is shown exports to.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
+    /// Comma-separated values.
     Csv,
+    /// JSON.
     Json,
+    /// An Excel workbook.
     Xlsx,
 }
 
 /// Exports what is shown, as CSV, JSON or an Excel workbook. CSV and JSON
 /// are handed to the browser in parts of [`ROWS_PER_PART`] users, so the
-/// whole file is never held as one string.
-fn export(
+/// whole file is never held as one string. Runs in the exports' part of
+/// the page (see `crate::parts`).
+pub fn export(
     results: ResultsContext,
     dir: DirectoryContext,
     notice: RwSignal<Option<Notice>>,
+    history: Option<HistoryContext>,
     format: Format,
 ) {
     let now = now_ms();
@@ -84,8 +89,7 @@ fn export(
     let (completeness, earlier_run) = results
         .results
         .with_untracked(|r| (r.completeness, r.earlier_run));
-    let history_cells =
-        use_context::<crate::app::HistoryContext>().and_then(|h| h.export_cells(results, now));
+    let history_cells = history.and_then(|h| h.export_cells(results, now));
     let extension = match format {
         Format::Csv => "csv",
         Format::Json => "json",
@@ -183,6 +187,10 @@ pub fn FiltersBar(
             }
         })
     };
+    let told = crate::parts::Told::new(notice);
+    // Read here, where the page's contexts are: the export runs later.
+    let history = use_context::<HistoryContext>();
+    let export = move |format| crate::parts::export(results, dir, told, history, format);
     view! {
         <div class="filters" role="group" aria-label=t.filters>
             <div class="field grow">
@@ -256,9 +264,9 @@ pub fn FiltersBar(
                     on:click=move |_| results.filters.set(Filters::default())>
                     {t.clear_filters}
                 </button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Csv)>{t.export_csv}</button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Xlsx)>{t.export_xlsx()}</button>
-                <button type="button" on:click=move |_| export(results, dir, notice, Format::Json)>{t.export_json}</button>
+                <button type="button" on:click=move |_| export(Format::Csv)>{t.export_csv}</button>
+                <button type="button" on:click=move |_| export(Format::Xlsx)>{t.export_xlsx()}</button>
+                <button type="button" on:click=move |_| export(Format::Json)>{t.export_json}</button>
             </div>
         </div>
     }

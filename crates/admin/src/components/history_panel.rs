@@ -143,6 +143,22 @@ fn chart(
     }
 }
 
+/// Saves the usage history as a `.kdhistory` file (in the history's part
+/// of the page, see `crate::parts`).
+pub(crate) fn export_history_file(history: HistoryContext) {
+    let bytes = history.history.with_untracked(|h| h.export());
+    let at = now_ms().saturating_add(history.server_offset_ms.get_untracked());
+    let name = format!("koodrive-history-{}.kdhistory", file_stamp(at));
+    if let Err(e) = download_bytes(&name, &bytes) {
+        history
+            .message
+            .set(Some(crate::app::history::HistoryMessage {
+                text: e,
+                error: true,
+            }));
+    }
+}
+
 /// The History region.
 #[component]
 pub fn HistoryPanel(
@@ -153,14 +169,11 @@ pub fn HistoryPanel(
     let h = history_texts(t.lang);
     let lang = t.lang;
     let picked_date = RwSignal::new(String::new());
+    let told = crate::parts::Told::of_page();
     let import_file = move |ev: leptos::ev::Event| {
         spawn_local(async move {
             match picked_files(&ev).await {
-                Ok(files) => {
-                    for (name, bytes) in files {
-                        history.import_file(&name, &bytes, lang);
-                    }
-                }
+                Ok(files) => crate::parts::import_history_files(history, told, files, lang),
                 Err(e) => history
                     .message
                     .set(Some(crate::app::history::HistoryMessage {
@@ -175,7 +188,7 @@ pub fn HistoryPanel(
             match picked_files(&ev).await {
                 Ok(files) if !files.is_empty() => {
                     let picked = picked_date.with_untracked(|d| taken_at_from_file_name(d));
-                    history.import_csv_exports(&files, picked, lang);
+                    crate::parts::import_history_csv(history, told, files, picked, lang);
                 }
                 Ok(_) => {}
                 Err(e) => history
@@ -187,19 +200,7 @@ pub fn HistoryPanel(
             }
         });
     };
-    let export = move |_| {
-        let bytes = history.history.with_untracked(|h| h.export());
-        let at = now_ms().saturating_add(history.server_offset_ms.get_untracked());
-        let name = format!("koodrive-history-{}.kdhistory", file_stamp(at));
-        if let Err(e) = download_bytes(&name, &bytes) {
-            history
-                .message
-                .set(Some(crate::app::history::HistoryMessage {
-                    text: e,
-                    error: true,
-                }));
-        }
-    };
+    let export = move |_| crate::parts::export_history(history, told, lang);
     let empty = move || history.history.with(|h| h.is_empty());
     let no_rows = move || empty() && history.server.with(|s| s.listed.is_empty());
     let summary = move || {

@@ -7,11 +7,11 @@
 mod banner;
 mod connection_form;
 mod departments;
-mod directory_panel;
+pub(crate) mod directory_panel;
 mod display_settings;
-mod filters_bar;
+pub(crate) mod filters_bar;
 mod histogram;
-mod history_panel;
+pub(crate) mod history_panel;
 mod notice;
 mod query_form;
 mod results_table;

@@ -10,7 +10,7 @@ use crate::app::{ConnectionContext, QueryContext};
 use crate::browser::files::copy_text;
 use crate::state::i18n::Texts;
 use crate::state::messages::{clock_skew, describe};
-use crate::state::notice::Notice;
+use crate::state::notice::{Notice, Problem};
 
 /// The trace id with a Copy button.
 #[component]
@@ -43,6 +43,9 @@ pub fn NoticeBox(query: QueryContext, conn: ConnectionContext, t: &'static Texts
     });
     let notice = move || {
         query.notice.get().map(|notice| {
+            let retry = matches!(notice, Notice::Problem(Problem::PartNotLoaded(_)))
+                .then(|| query.retry.get_value())
+                .flatten();
             let (text, trace) = match notice {
                 Notice::Failure { error, auth, endpoint } => (
                     describe(&error, auth, &endpoint, conn.server_offset_ms.get(), t.lang),
@@ -54,6 +57,12 @@ pub fn NoticeBox(query: QueryContext, conn: ConnectionContext, t: &'static Texts
                 <div class="notice error" role="alert" id="notice" tabindex="-1">
                     <p>{text}</p>
                     {trace.map(|id| view! { <TraceId t trace_id=id /> })}
+                    {retry.map(|again| view! {
+                        <button type="button" class="small" on:click=move |_| {
+                            query.notice.set(None);
+                            again.run(());
+                        }>{t.retry()}</button>
+                    })}
                     <button type="button" class="small dismiss" on:click=move |_| query.notice.set(None)>
                         {t.dismiss}
                     </button>

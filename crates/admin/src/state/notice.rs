@@ -55,6 +55,10 @@ pub enum Problem {
         /// Whether a directory was in use and entries could not be resolved.
         unresolved: bool,
     },
+    /// A part of the page loaded on first use could not be fetched (the
+    /// network is down, or the page was updated on the server since it was
+    /// opened).
+    PartNotLoaded(Part),
     /// The browser refused something the page asked of it.
     Browser {
         /// What the page asked.
@@ -62,6 +66,22 @@ pub enum Problem {
         /// The browser's own words (in the browser's language).
         detail: String,
     },
+}
+
+/// A part of the page that is fetched the first time it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The CSV, JSON and Excel exports.
+    Exports,
+    /// The company directory: reading its file, the column mapping, the
+    /// Departments view.
+    Directory,
+    /// The usage histogram and the top users.
+    Charts,
+    /// The in-browser demo (the sandbox answering inside the page).
+    Demo,
+    /// The usage history's files: importing and exporting them.
+    History,
 }
 
 /// What the page asked of the browser, when it refused.

@@ -133,8 +133,7 @@ fn page(app: App, t: &'static Texts) -> impl IntoView {
                 <NoticeBox query conn t />
                 <div class="overview">
                     <SummaryPanel results t />
-                    <UsageHistogram results t />
-                    <TopUsers results t />
+                    {crate::parts::charts(results, notice, t)}
                 </div>
             </div>
             <section class="panel results-panel wide" aria-labelledby="results-heading">
@@ -145,11 +144,11 @@ fn page(app: App, t: &'static Texts) -> impl IntoView {
                 <ResultsTable results dir history t />
             </section>
             <div class="wide below">
-                <DepartmentsView results dir notice t />
+                {crate::parts::departments_view(results, dir, notice, t)}
                 <HistoryPanel history results t />
                 <FailedList results t />
                 <MissingList results dir t />
-                <DirectoryOnlyList dir t />
+                {crate::parts::directory_only_list(dir, notice, t)}
             </div>
         </main>
     }

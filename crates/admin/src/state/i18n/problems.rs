@@ -5,7 +5,7 @@ use koodrive_core::PageProblem;
 
 use super::super::directory::DirectoryError;
 use super::super::ids::CsvError;
-use super::super::notice::{BrowserAction, ListNote, Problem};
+use super::super::notice::{BrowserAction, ListNote, Part, Problem};
 use super::Texts;
 
 impl Texts {
@@ -29,6 +29,14 @@ impl Texts {
             Problem::NothingToQuery { unresolved: true } => "No entry under User IDs is an id, or the email or name of exactly one user of the directory: see Not resolved under the box.".to_owned(),
             Problem::NothingToQuery { unresolved: false } if zh => "请先在“用户 ID”中输入或导入至少一个 ID。".to_owned(),
             Problem::NothingToQuery { unresolved: false } => "Enter or import at least one id under User IDs first.".to_owned(),
+            Problem::PartNotLoaded(part) if zh => format!(
+                "无法加载页面的{}部分：网络可能已断开，或服务器上的页面已更新。请检查网络后按“重试”；若仍失败，请重新加载页面。",
+                self.part_name(*part)
+            ),
+            Problem::PartNotLoaded(part) => format!(
+                "The page's {} could not be loaded: the network may be down, or the page was updated on the server. Check the connection and press Retry; if it fails again, reload the page.",
+                self.part_name(*part)
+            ),
             Problem::Browser { action, detail } => {
                 let what = self.browser_action(*action);
                 if detail.is_empty() {
@@ -39,6 +47,27 @@ impl Texts {
                     format!("{what}: {detail}")
                 }
             }
+        }
+    }
+
+    /// The button that tries again to load a part of the page.
+    pub fn retry(&self) -> &'static str {
+        if self.is_zh() { "重试" } else { "Retry" }
+    }
+
+    /// The name of a part loaded on first use, inside a sentence.
+    pub fn part_name(&self, part: Part) -> &'static str {
+        match (part, self.is_zh()) {
+            (Part::Exports, true) => "导出（CSV、JSON、Excel）",
+            (Part::Exports, false) => "exports (CSV, JSON, Excel)",
+            (Part::Directory, true) => "目录（导入、列映射、部门）",
+            (Part::Directory, false) => "directory (import, column mapping, departments)",
+            (Part::Charts, true) => "图表（用量分布、用量最多的用户）",
+            (Part::Charts, false) => "charts (usage histogram, top users)",
+            (Part::Demo, true) => "浏览器内演示",
+            (Part::Demo, false) => "in-browser demo",
+            (Part::History, true) => "用量历史文件（导入、导出）",
+            (Part::History, false) => "usage history files (import, export)",
         }
     }
 
@@ -206,16 +235,29 @@ mod tests {
         }
         all.push(Problem::NothingToQuery { unresolved: true });
         all.push(Problem::NothingToQuery { unresolved: false });
+        for part in PARTS {
+            all.push(Problem::PartNotLoaded(part));
+        }
         all
     }
+
+    const PARTS: [Part; 5] = [
+        Part::Exports,
+        Part::Directory,
+        Part::Charts,
+        Part::Demo,
+        Part::History,
+    ];
 
     /// Whether `text` has a word of Latin letters other than a file name,
     /// a column name or a unit (what a Chinese sentence may quote).
     fn english_words(text: &str) -> Vec<&str> {
-        const QUOTED: [&str; 13] = [
+        const QUOTED: [&str; 15] = [
             "people",
             "csv",
             "CSV",
+            "JSON",
+            "Excel",
             "UTF",
             "ID",
             "KooDrive",
@@ -261,6 +303,27 @@ mod tests {
             let text = zh.list_note(&note);
             assert!(english_words(&text).is_empty(), "{note:?} reads {text:?}");
         }
+    }
+
+    #[test]
+    fn a_part_not_fetched_is_named_with_what_to_do_in_both_languages() {
+        let en = Lang::EnUs.texts();
+        let zh = Lang::ZhCn.texts();
+        for part in PARTS {
+            let text = en.problem(&Problem::PartNotLoaded(part));
+            assert!(text.contains(en.part_name(part)), "{text}");
+            assert!(text.contains("could not be loaded"), "{text}");
+            assert!(text.contains(&format!("press {}", en.retry())), "{text}");
+            let text = zh.problem(&Problem::PartNotLoaded(part));
+            assert!(text.contains(zh.part_name(part)), "{text}");
+            assert!(text.contains(&format!("“{}”", zh.retry())), "{text}");
+        }
+        assert_eq!(
+            en.problem(&Problem::PartNotLoaded(Part::Exports)),
+            "The page's exports (CSV, JSON, Excel) could not be loaded: the network may be down, \
+             or the page was updated on the server. Check the connection and press Retry; if it \
+             fails again, reload the page."
+        );
     }
 
     #[test]

@@ -240,7 +240,10 @@ fn ids_are_remembered_as_numbers_when_that_is_exact() {
     assert_eq!(seen.len(), 6);
     // Every id that fits in 64 bits is held as a number, 20 digits too.
     assert_eq!(numeric_id("18446744073709551615"), Some(u64::MAX));
-    assert_eq!(numeric_id("10000000000000000000"), Some(10_000_000_000_000_000_000));
+    assert_eq!(
+        numeric_id("10000000000000000000"),
+        Some(10_000_000_000_000_000_000)
+    );
     assert_eq!(numeric_id("18446744073709551616"), None);
     assert_eq!(numeric_id("01"), None);
     assert!(seen.insert("18446744073709551615"));

@@ -2,14 +2,16 @@
 //! (JavaScript + wasm, gzip -9) beside `openapi-fetch` with the types that
 //! `openapi-typescript` generates from `openapi/space-usage.yaml`, both
 //! also bundled the same way (esbuild `--bundle --minify`, gzip -9); the
-//! admin page's first load; and what takes the room in the wasm (twiggy on
-//! a `wasm-bindgen --keep-debug` build, when twiggy is installed).
+//! admin page's first load; what takes the room in the wasm (twiggy on a
+//! `wasm-bindgen --keep-debug` build, when twiggy is installed); and, on the
+//! built page, a click to a part of the page fetched on first use
+//! (`bench/parts.mjs`).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use super::process::capture_quiet;
+use super::process::{Harness, Planned, capture_quiet, harness_part, run_harness};
 use super::stats::{Figure, Unit};
 use super::table::{Goal, Row};
 use super::{Ctx, PartOutput};
@@ -160,7 +162,44 @@ pub fn run(ctx: &Ctx) -> PartOutput {
     }
 
     out.rows.push(admin_row(&mut out.sections));
+    let parts = harness_part(
+        &parts_page(ctx),
+        vec![
+            Planned::new(
+                Row::new(
+                    PART,
+                    "parts.export",
+                    "admin page in parts: click on Export CSV to the download, the first time \
+                     (the exports' part fetched on the way), 1,000 users, loopback",
+                ),
+                "parts-export-first",
+            )
+            .against(
+                "the same click once the part is there",
+                "parts-export-again",
+            )
+            .goal(Goal::AtMost(300.0)),
+        ],
+    );
+    out.notes.extend(parts.notes);
+    out.rows.extend(parts.rows);
     out
+}
+
+/// The parts harness against a sandbox of 1,000 users serving the built page.
+fn parts_page(ctx: &Ctx) -> Result<Harness> {
+    let sandbox = super::admin_table::built_page_sandbox(
+        ctx,
+        "sandbox (1000 users, admin page in parts)",
+        1000,
+        "parts-sandbox.log",
+    )?;
+    let mut env = ctx.node_env()?;
+    env.push(("BENCH_SANDBOX_URL", sandbox.url().to_owned()));
+    env.push(("BENCH_USERS", "1000".into()));
+    env.push(("BENCH_REPS", if ctx.quick { "2" } else { "5" }.into()));
+    env.push(("CHROMIUM", crate::tools::CHROMIUM.into()));
+    run_harness("parts.mjs", &env)
 }
 
 fn admin_row(sections: &mut Vec<(String, String)>) -> Row {

@@ -28,11 +28,11 @@ use std::fmt::Write as _;
 use koodrive_core::{Thresholds, UsageState};
 
 use super::directory::{Directory, Entry, NONE};
-use super::numbers::{fixed, shortest};
+use super::numbers::{push_fixed, shortest};
 use super::results::Completeness;
 use super::rows::{Row, Rows, Text, Time};
 use super::times::iso_utc;
-use super::units::{WireUnit, amount_in};
+use super::units::WireUnit;
 
 /// The CSV's header row.
 pub const CSV_HEADER: [&str; 13] = [
@@ -334,9 +334,6 @@ fn export_time(row: Row<'_>, which: Time) -> Text<'_> {
 fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
     let row = input.rows.at(i);
     let state = input.state_of(i);
-    let gib = |amount: Option<f64>| {
-        amount.map_or_else(String::new, |a| amount_in(a, input.unit, WireUnit::GiB))
-    };
     let used = row.used_as_received().map(number);
     let quota = row.quota_text();
     write_text(out, &Text::Borrowed(row.user_id()));
@@ -363,17 +360,22 @@ fn write_csv_user(out: &mut Vec<u8>, input: &ExportInput<'_>, i: u32) {
         (Some(quota), Some(u), Some(text)) => super::rows::exact_difference(quota, u, text),
         _ => None,
     };
-    for cell in [
-        gib(row.quota().map(|q| q as f64)),
-        gib(row.used()),
-        row.ratio()
-            .map_or_else(String::new, |x| fixed(x * 100.0, 2)),
-        free.unwrap_or_default(),
-        gib(row.free()),
-    ] {
+    // Plain numbers, written in place: nothing in them to quote or defuse.
+    let in_gib = |out: &mut Vec<u8>, amount: Option<f64>| {
         out.push(b',');
-        write_field(out, &cell);
+        if let Some(a) = amount {
+            push_fixed(out, input.unit.to_bytes(a) / WireUnit::GiB.bytes(), 6, true);
+        }
+    };
+    in_gib(out, row.quota().map(|q| q as f64));
+    in_gib(out, row.used());
+    out.push(b',');
+    if let Some(x) = row.ratio() {
+        push_fixed(out, x * 100.0, 2, false);
     }
+    out.push(b',');
+    write_field(out, free.as_deref().unwrap_or(""));
+    in_gib(out, row.free());
     if let Some(d) = input.directory {
         for cell in directory_cells(d.entry_of_row(i)) {
             out.push(b',');

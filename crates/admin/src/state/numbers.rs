@@ -56,6 +56,63 @@ pub fn trimmed(x: f64, decimals: u32) -> String {
     }
 }
 
+/// Writes [`fixed`] of `x` (with `trim`, [`trimmed`]) at the end of `out`
+/// with no `String` in between: an export writes millions of them.
+pub fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, trim: bool) {
+    let decimals = decimals.min(9);
+    let scale = 10u64.pow(decimals);
+    let scaled = (x.abs() * scale as f64).round();
+    if !x.is_finite() || scaled >= u64::MAX as f64 {
+        let text = if trim {
+            trimmed(x, decimals)
+        } else {
+            fixed(x, decimals)
+        };
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let n = scaled as u64;
+    if x < 0.0 && n != 0 {
+        out.push(b'-');
+    }
+    push_digits(out, n / scale);
+    let (mut frac, mut width) = (n % scale, decimals as usize);
+    if trim {
+        if frac == 0 {
+            return;
+        }
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+    }
+    if width == 0 {
+        return;
+    }
+    out.push(b'.');
+    let mut digits = [b'0'; 9];
+    for d in digits[..width].iter_mut().rev() {
+        *d = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    out.extend_from_slice(&digits[..width]);
+}
+
+/// Writes the decimal digits of `n` at the end of `out`.
+pub fn push_digits(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut k) = (n, digits.len());
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[k..]);
+}
+
 #[cfg(target_arch = "wasm32")]
 mod js {
     use wasm_bindgen::prelude::wasm_bindgen;
@@ -146,6 +203,55 @@ fn parse(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_decimals_written_in_place_are_the_same_text() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            12.5,
+            -12.5,
+            0.000_000_4,
+            0.000_000_5,
+            95.04,
+            99.995,
+            1e-7,
+            -1e-7,
+            123_456.789_012_345,
+            1e15,
+            1.8e19,
+            2e19,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            values.push((seed >> 11) as f64 / (1u64 << (seed % 40)) as f64 - 1000.0);
+        }
+        for x in values {
+            for decimals in [0, 1, 2, 6, 9] {
+                for trim in [false, true] {
+                    let mut out = b"x".to_vec();
+                    push_fixed(&mut out, x, decimals, trim);
+                    let text = if trim {
+                        trimmed(x, decimals)
+                    } else {
+                        fixed(x, decimals)
+                    };
+                    assert_eq!(&out[1..], text.as_bytes(), "{x} {decimals} {trim}");
+                }
+            }
+        }
+        let mut out = Vec::new();
+        push_digits(&mut out, u64::MAX);
+        assert_eq!(out, b"18446744073709551615");
+    }
 
     #[test]
     fn fixed_decimals_round_half_away_from_zero() {

@@ -134,14 +134,7 @@ impl UserSpaceQuota {
         let (Some(quota), Some(used)) = (self.quota_value(), self.used) else {
             return UsageState::Unknown;
         };
-        if quota == 0 {
-            return if used > 0.0 {
-                UsageState::Exceeded
-            } else {
-                UsageState::Normal
-            };
-        }
-        thresholds.classify(used / quota as f64)
+        thresholds.state_of(quota, used)
     }
 
     /// Milliseconds from `now_ms` until `expirationTime`: negative once
@@ -244,6 +237,19 @@ impl Thresholds {
     /// Where `critical` begins.
     pub fn critical_at(&self) -> f64 {
         self.critical_at
+    }
+
+    /// The state of a usable record's `quota` and `used`: a quota of `0`
+    /// is exceeded once anything is used, else the ratio decides.
+    pub fn state_of(&self, quota: u64, used: f64) -> UsageState {
+        if quota == 0 {
+            return if used > 0.0 {
+                UsageState::Exceeded
+            } else {
+                UsageState::Normal
+            };
+        }
+        self.classify(used / quota as f64)
     }
 
     /// The state of a usage ratio.

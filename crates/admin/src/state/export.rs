@@ -307,17 +307,7 @@ impl PartRows {
 /// parsed and written again. A leap second (`:60`) is not, as the parser
 /// reads it as the instant before.
 fn written_as_exported(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 24
-        && b.iter().enumerate().all(|(k, &c)| match k {
-            4 | 7 => c == b'-',
-            10 => c == b'T',
-            13 | 16 => c == b':',
-            19 => c == b'.',
-            23 => c == b'Z',
-            _ => c.is_ascii_digit(),
-        })
-        && b[17] < b'6'
+    super::rows::iso_shaped(text.as_bytes()) && text.as_bytes()[17] < b'6'
 }
 
 /// A time as exported: ISO-8601 UTC when readable (as received when

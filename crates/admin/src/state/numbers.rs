@@ -98,8 +98,9 @@ pub fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, trim: bool) {
     out.extend_from_slice(&digits[..width]);
 }
 
-/// Writes the decimal digits of `n` at the end of `out`.
-pub fn push_digits(out: &mut Vec<u8>, n: u64) {
+/// The decimal digits of `n`, written at the end of the buffer from the
+/// index returned: no `String` in between.
+pub fn decimal_digits(n: u64) -> ([u8; 20], usize) {
     let mut digits = [0u8; 20];
     let (mut n, mut k) = (n, digits.len());
     loop {
@@ -110,7 +111,13 @@ pub fn push_digits(out: &mut Vec<u8>, n: u64) {
             break;
         }
     }
-    out.extend_from_slice(&digits[k..]);
+    (digits, k)
+}
+
+/// Writes the decimal digits of `n` at the end of `out`.
+pub fn push_digits(out: &mut Vec<u8>, n: u64) {
+    let (digits, start) = decimal_digits(n);
+    out.extend_from_slice(&digits[start..]);
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -1,9 +1,10 @@
 // The parts of the admin page fetched the first time they are used: the
 // first load holds what the first screen needs, and the exports and the
 // directory come as wasm files of their own once the administrator uses
-// them (`cargo xtask dist` splits the build), as do the usage history's
-// file imports and exports. A part that cannot be fetched
-// says so, with a Retry that fetches it again.
+// them (`cargo xtask dist` splits the build), as does the usage history
+// (its snapshots, trends and charts, its file imports and exports) once
+// history is in use. A part that cannot be fetched says so, with a Retry
+// that fetches it again.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -113,6 +114,38 @@ describe("parts fetched on first use", () => {
       ]);
       assert.match(download.suggestedFilename(), /\.csv$/);
       await alert.waitFor({ state: "detached" });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test("ticking Keep history fetches the history's part; when it cannot come, the box shows what holds and Retry ticks it", async () => {
+    const { page, requests } = await openRecorded();
+    try {
+      const keep = page.getByLabel("Keep history on this computer");
+      await keep.waitFor();
+      assert.ok(!partsFetched(requests).some((n) => n.startsWith("split_history")), "no history part before it is used");
+      await page.route(/\/split_history[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
+      await keep.click();
+      const alert = page.getByRole("alert").filter({ hasText: "could not be loaded" });
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /usage history \(snapshots, trends, imports, exports\) could not be loaded/);
+      await until(() => keep.isChecked(), (checked) => checked === false, "the box unticked again");
+
+      await page.unroute(/\/split_history[^/]*\.wasm$/);
+      await alert.getByRole("button", { name: "Retry" }).click();
+      await alert.waitFor({ state: "detached" });
+      await until(() => keep.isChecked(), (checked) => checked === true, "the box ticked by Retry");
+      assert.ok(partsFetched(requests).some((n) => n.startsWith("split_history")), "the history's part came");
+
+      // Now in use: a listing keeps its snapshot.
+      await listAll(page);
+      const history = page.getByRole("region", { name: "History" });
+      await until(
+        () => history.locator(".history-summary").textContent(),
+        (text) => /^1 snapshot/.test(text),
+        "the listing's snapshot kept",
+      );
     } finally {
       await page.context().close();
     }

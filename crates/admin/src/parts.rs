@@ -20,8 +20,10 @@ use leptos::task::spawn_local;
 use std::future::Future;
 
 use crate::app::{DirectoryContext, HistoryContext, ResultsContext};
+use crate::browser::history::Kept as KeptHistory;
 use crate::components::directory_panel::{DirectoryInUse, MappingForm};
 use crate::components::filters_bar::{self, Format};
+use crate::components::history_panel::{HistoryCharts, HistorySnapshots};
 use crate::components::{DepartmentsView, DirectoryOnlyList, TopUsers, UsageHistogram};
 use crate::state::directory::{Directory, DirectoryError, DirectoryFile, Mapping};
 use crate::state::i18n::Lang;
@@ -335,6 +337,190 @@ split_point! {
     }
 }
 
+split_point! {
+    history:
+    /// Takes up the history this browser kept.
+    fn take_kept_history_now(history: HistoryContext, kept: KeptHistory) -> () {
+        history.take_kept(kept);
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// After a complete listing: its snapshot, the gateway's read again.
+    fn after_listing_now(history: HistoryContext, results: ResultsContext) -> () {
+        results.results.with_untracked(|r| history.after_listing(r));
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Reads the gateway's snapshots.
+    fn read_server_history_now(history: HistoryContext) -> () {
+        spawn_local(async move { history.read_server_now().await });
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Computes the trends again.
+    fn recompute_history_now(history: HistoryContext) -> () {
+        history.recompute();
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Ticks or unticks "Keep history on this computer".
+    fn set_keep_history_now(history: HistoryContext, keep: bool) -> () {
+        history.set_keep(keep);
+        Ok(())
+    }
+}
+
+split_point! {
+    history:
+    /// Deletes every snapshot.
+    fn remove_all_history_now(history: HistoryContext) -> () {
+        history.remove_all();
+        Ok(())
+    }
+}
+
+/// Runs `now` once the history's part is there; when it cannot be
+/// fetched, the page's notice (or, outside the page, the History region)
+/// says so, and Retry runs `again`.
+fn with_history_part<Fut>(
+    history: HistoryContext,
+    now: Fut,
+    again: impl Fn() + Send + Sync + 'static,
+) where
+    Fut: Future<Output = Result<(), NotLoaded>> + 'static,
+{
+    spawn_local(async move {
+        if now.await.is_ok() {
+            show_history_views(history);
+        } else {
+            let told = history.told.get_value();
+            history_not_loaded(history, told, history.lang_untracked(), again);
+        }
+    });
+}
+
+/// Takes up the history this browser kept, in the history's part.
+pub(crate) fn take_kept_history(history: HistoryContext, kept: KeptHistory) {
+    let again = kept.clone();
+    with_history_part(history, take_kept_history_now(history, kept), move || {
+        take_kept_history(history, again.clone())
+    });
+}
+
+/// After a complete listing, in the history's part: its snapshot while
+/// history is kept, and the gateway's snapshots read again.
+pub(crate) fn after_listing(history: HistoryContext, results: ResultsContext) {
+    with_history_part(history, after_listing_now(history, results), move || {
+        after_listing(history, results)
+    });
+}
+
+/// Reads the gateway's snapshots, in the history's part.
+pub(crate) fn read_server_history(history: HistoryContext) {
+    with_history_part(history, read_server_history_now(history), move || {
+        read_server_history(history)
+    });
+}
+
+/// Computes the trends again, in the history's part.
+pub(crate) fn recompute_history(history: HistoryContext) {
+    with_history_part(history, recompute_history_now(history), move || {
+        recompute_history(history)
+    });
+}
+
+/// Ticks or unticks "Keep history on this computer", in the history's part.
+/// The box shows the choice at once; when the part cannot be fetched, it
+/// shows what holds again.
+pub(crate) fn set_keep_history(history: HistoryContext, keep: bool) {
+    history.keep.set(keep);
+    spawn_local(async move {
+        if set_keep_history_now(history, keep).await.is_ok() {
+            show_history_views(history);
+        } else {
+            history.keep.set(!keep);
+            let told = history.told.get_value();
+            history_not_loaded(history, told, history.lang_untracked(), move || {
+                set_keep_history(history, keep)
+            });
+        }
+    });
+}
+
+/// Deletes every snapshot, in the history's part.
+pub(crate) fn remove_all_history(history: HistoryContext) {
+    with_history_part(history, remove_all_history_now(history), move || {
+        remove_all_history(history)
+    });
+}
+
+/// The views of the History region drawn from the history's part.
+#[derive(Clone, Copy)]
+pub struct HistoryViews {
+    /// The gateway's summary, reading status, and the snapshots' table.
+    snapshots: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
+    /// The tenant's totals and one user's chart.
+    charts: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
+}
+
+split_point! {
+    history: fn history_views() -> HistoryViews {
+        Ok(HistoryViews {
+            snapshots: |history, results, t| view! { <HistorySnapshots history results t /> }.into_any(),
+            charts: |history, results, t| view! { <HistoryCharts history results t /> }.into_any(),
+        })
+    }
+}
+
+/// Once the history's part is there (an action of history has just run
+/// from it): the History region's snapshots and charts, drawn from it.
+fn show_history_views(history: HistoryContext) {
+    if history.views.with_untracked(Option::is_some) {
+        return;
+    }
+    spawn_local(async move {
+        // The part is there, so this does not fetch; were it to fail, the
+        // next action of history tries again.
+        if let Ok(views) = history_views().await {
+            history.views.set(Some(views));
+        }
+    });
+}
+
+impl HistoryViews {
+    /// The gateway's summary, reading status, and the snapshots' table.
+    pub fn snapshots(
+        self,
+        history: HistoryContext,
+        results: ResultsContext,
+        t: &'static Texts,
+    ) -> AnyView {
+        (self.snapshots)(history, results, t)
+    }
+
+    /// The tenant's totals and one user's chart.
+    pub fn charts(
+        self,
+        history: HistoryContext,
+        results: ResultsContext,
+        t: &'static Texts,
+    ) -> AnyView {
+        (self.charts)(history, results, t)
+    }
+}
+
 /// Tells that the history's part could not be fetched (in the notice when
 /// the page has one, else in the History region); Retry runs `again`.
 fn history_not_loaded(
@@ -364,8 +550,10 @@ pub(crate) fn import_history_files(
     spawn_local(async move {
         if import_history_files_now(history, files.clone(), lang)
             .await
-            .is_err()
+            .is_ok()
         {
+            show_history_views(history);
+        } else {
             history_not_loaded(history, told, lang, move || {
                 import_history_files(history, told, files.clone(), lang);
             });
@@ -384,8 +572,10 @@ pub(crate) fn import_history_csv(
     spawn_local(async move {
         if import_history_csv_now(history, files.clone(), picked_ms, lang)
             .await
-            .is_err()
+            .is_ok()
         {
+            show_history_views(history);
+        } else {
             history_not_loaded(history, told, lang, move || {
                 import_history_csv(history, told, files.clone(), picked_ms, lang);
             });

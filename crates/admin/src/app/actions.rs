@@ -401,9 +401,7 @@ fn listing(app: App, resume: bool) {
         app.query.listing.set(Some(listing));
         finish(&app, &client);
         if complete {
-            app.results
-                .results
-                .with_untracked(|r| app.history.after_listing(r));
+            app.history.listed(app.results);
         }
     });
 }

@@ -78,6 +78,12 @@ pub struct HistoryContext {
     pub server_status: RwSignal<ServerStatus>,
     /// Whether they are being read now.
     server_busy: StoredValue<bool>,
+    /// Where the page tells that the history's part could not be fetched
+    /// (set by [`wire`]; none outside the page).
+    pub(crate) told: StoredValue<Option<crate::parts::Told>>,
+    /// The History region's snapshots and charts, once the history's part
+    /// is there (see `crate::parts`).
+    pub(crate) views: RwSignal<Option<crate::parts::HistoryViews>>,
     /// The connection (the gateway, its token).
     connection: RwSignal<Connection>,
 }
@@ -118,6 +124,8 @@ impl HistoryContext {
             server_on: RwSignal::new(false),
             server_status: RwSignal::new(ServerStatus::Quiet),
             server_busy: StoredValue::new(false),
+            told: StoredValue::new(None),
+            views: RwSignal::new(None),
             connection,
         }
     }
@@ -126,6 +134,21 @@ impl HistoryContext {
     /// is a snapshot.
     pub fn shown(&self) -> bool {
         self.trends.with(Option::is_some)
+    }
+
+    /// Whether usage history is in use on this page (untracked): kept on
+    /// this computer, read from the gateway serving the page, or holding
+    /// snapshots (imported ones, say). Until it is, the page has not
+    /// fetched the history's part (`crate::parts`).
+    pub fn in_use_untracked(&self) -> bool {
+        self.keep.get_untracked()
+            || self.server_on.get_untracked()
+            || self.history.with_untracked(|h| !h.is_empty())
+    }
+
+    /// The page's language, untracked.
+    pub fn lang_untracked(&self) -> Lang {
+        self.connection.with_untracked(|c| c.lang)
     }
 
     /// Whether the table shows `Growth` and `Full in`, untracked.
@@ -157,7 +180,8 @@ impl HistoryContext {
         })
     }
 
-    fn tell(&self, text: String, error: bool) {
+    /// Tells `text` in the History region (`error`: as a refusal or failure).
+    pub(crate) fn tell(&self, text: String, error: bool) {
         self.message.set(Some(HistoryMessage { text, error }));
     }
 
@@ -337,43 +361,34 @@ impl HistoryContext {
         }
     }
 
-    /// Reads the history kept in this browser under `scope`, if any, with
-    /// the trends kept beside it when they are still those of its
-    /// snapshots at this critical threshold (else they are computed again).
-    pub fn load(&self, scope: String) {
-        self.scope.set(scope.clone());
-        let this = *self;
-        spawn_local(async move {
-            match store::load(&scope).await {
-                Ok(kept) if !kept.keep => {}
-                Ok(kept) => {
-                    this.keep.set(true);
-                    match History::from_stored(kept.snapshots) {
-                        Ok(history) => {
-                            let critical = this.critical_at.get_untracked();
-                            let trends = kept
-                                .trends
-                                .filter(|_| this.trends_are_the_browsers())
-                                .and_then(|b| stored_trends_for(&b, &history, critical).ok())
-                                .flatten();
-                            this.history.set(history);
-                            match trends {
-                                Some(trends) => {
-                                    this.trends.set(Some(Arc::new(trends)));
-                                    this.version.update(|v| *v += 1);
-                                }
-                                None => this.recompute(),
-                            }
-                        }
-                        Err(e) => this.tell(
-                            format!("the history kept on this computer could not be read ({e}): untick and tick Keep history to start it again"),
-                            true,
-                        ),
+    /// Takes up the history this browser kept for this page (`kept`, read
+    /// by `wire`), with the trends kept beside it when they are still those
+    /// of its snapshots at this critical threshold (else they are computed
+    /// again).
+    pub(crate) fn take_kept(&self, kept: store::Kept) {
+        self.keep.set(true);
+        match History::from_stored(kept.snapshots) {
+            Ok(history) => {
+                let critical = self.critical_at.get_untracked();
+                let trends = kept
+                    .trends
+                    .filter(|_| self.trends_are_the_browsers())
+                    .and_then(|b| stored_trends_for(&b, &history, critical).ok())
+                    .flatten();
+                self.history.set(history);
+                match trends {
+                    Some(trends) => {
+                        self.trends.set(Some(Arc::new(trends)));
+                        self.version.update(|v| *v += 1);
                     }
+                    None => self.recompute(),
                 }
-                Err(e) => this.tell(e, true),
             }
-        });
+            Err(e) => self.tell(
+                format!("the history kept on this computer could not be read ({e}): untick and tick Keep history to start it again"),
+                true,
+            ),
+        }
     }
 
     /// Reads the gateway's snapshots in the background, when the page is
@@ -383,6 +398,14 @@ impl HistoryContext {
     /// region and leaves the history of this computer as it is. Not while
     /// the gateway's token is needed and not entered.
     pub fn read_server(&self) {
+        if self.server_wanted() {
+            crate::parts::read_server_history(*self);
+        }
+    }
+
+    /// Whether the gateway's snapshots are to be read now (and whether the
+    /// page is served by a gateway that keeps them, in `server_on`).
+    fn server_wanted(&self) -> bool {
         let (on, token) = self.connection.with_untracked(|c| {
             let gateway = c.gateway.as_ref();
             let token = c.gateway_token.trim().to_owned();
@@ -392,19 +415,28 @@ impl HistoryContext {
             )
         });
         self.server_on.set(on);
-        if !on || token.as_deref() == Some("") || self.server_busy.get_value() {
+        on && token.as_deref() != Some("") && !self.server_busy.get_value()
+    }
+
+    /// Reads the gateway's snapshots (see [`Self::read_server`]; in the
+    /// history's part of the page).
+    pub(crate) async fn read_server_now(&self) {
+        if !self.server_wanted() {
             return;
         }
+        let token = self.connection.with_untracked(|c| {
+            c.gateway
+                .as_ref()
+                .is_some_and(|g| g.needs_token)
+                .then(|| c.gateway_token.trim().to_owned())
+        });
         let origin = crate::browser::page_origin();
         self.server_busy.set_value(true);
-        let this = *self;
-        spawn_local(async move {
-            let read = this.read_server_from(&origin, token.as_deref()).await;
-            this.server_busy.set_value(false);
-            this.server_status.set(match read {
-                Ok(()) => ServerStatus::Quiet,
-                Err(problem) => ServerStatus::Failed(problem),
-            });
+        let read = self.read_server_from(&origin, token.as_deref()).await;
+        self.server_busy.set_value(false);
+        self.server_status.set(match read {
+            Ok(()) => ServerStatus::Quiet,
+            Err(problem) => ServerStatus::Failed(problem),
         });
     }
 
@@ -526,11 +558,18 @@ impl HistoryContext {
 
 /// Sets up history for the page, once: the kept history comes back once
 /// the page knows whom it talks to (the first endpoint check has settled),
-/// and the trends follow the critical threshold.
+/// and the trends follow the critical threshold. What reads and computes
+/// history is in the history's part of the page (`crate::parts`), fetched
+/// only once history is in use: kept on this computer, kept by the gateway
+/// serving the page, or imported.
 pub fn wire(app: &App) {
     let conn = app.connection;
     let history = app.history;
     let thresholds = app.results.thresholds;
+    history.told.set_value(Some(crate::parts::Told {
+        notice: app.query.notice,
+        retry: Some(app.query.retry),
+    }));
     let loaded = StoredValue::new(false);
     Effect::new(move |_| {
         if conn.health.get().is_none() || loaded.get_value() {
@@ -543,6 +582,32 @@ pub fn wire(app: &App) {
     Effect::new(move |_| {
         let critical = thresholds.with(|t| t.critical_at());
         history.critical_at.set(critical);
-        history.recompute();
+        if history.in_use_untracked() {
+            crate::parts::recompute_history(history);
+        }
     });
+}
+
+impl HistoryContext {
+    /// Reads whether this browser keeps history for `scope`, and if so
+    /// takes it up (in the history's part of the page).
+    pub fn load(&self, scope: String) {
+        self.scope.set(scope.clone());
+        let this = *self;
+        spawn_local(async move {
+            match store::load(&scope).await {
+                Ok(kept) if !kept.keep => {}
+                Ok(kept) => crate::parts::take_kept_history(this, kept),
+                Err(e) => this.tell(e, true),
+            }
+        });
+    }
+
+    /// After a complete listing, when history is in use: see
+    /// [`Self::after_listing`] (in the history's part of the page).
+    pub fn listed(&self, results: super::ResultsContext) {
+        if self.keep.get_untracked() || self.server_wanted() {
+            crate::parts::after_listing(*self, results);
+        }
+    }
 }

@@ -159,7 +159,11 @@ pub(crate) fn export_history_file(history: HistoryContext) {
     }
 }
 
-/// The History region.
+/// The History region. Its heading, "Keep history on this computer", the
+/// summary, the buttons and the imports are here from the first load; the
+/// snapshots' table and the charts come with the history's part of the
+/// page, once history is first used (kept on this computer, kept by the
+/// gateway serving the page, or imported).
 #[component]
 pub fn HistoryPanel(
     history: HistoryContext,
@@ -170,16 +174,12 @@ pub fn HistoryPanel(
     let lang = t.lang;
     let picked_date = RwSignal::new(String::new());
     let told = crate::parts::Told::of_page();
+    let views = history.views;
     let import_file = move |ev: leptos::ev::Event| {
         spawn_local(async move {
             match picked_files(&ev).await {
                 Ok(files) => crate::parts::import_history_files(history, told, files, lang),
-                Err(e) => history
-                    .message
-                    .set(Some(crate::app::history::HistoryMessage {
-                        text: e,
-                        error: true,
-                    })),
+                Err(e) => history.tell(e, true),
             }
         });
     };
@@ -191,22 +191,76 @@ pub fn HistoryPanel(
                     crate::parts::import_history_csv(history, told, files, picked, lang);
                 }
                 Ok(_) => {}
-                Err(e) => history
-                    .message
-                    .set(Some(crate::app::history::HistoryMessage {
-                        text: e,
-                        error: true,
-                    })),
+                Err(e) => history.tell(e, true),
             }
         });
     };
     let export = move |_| crate::parts::export_history(history, told, lang);
     let empty = move || history.history.with(|h| h.is_empty());
-    let no_rows = move || empty() && history.server.with(|s| s.listed.is_empty());
     let summary = move || {
         history
             .history
             .with(|x| history_summary(x.len(), x.stored_bytes(), lang))
+    };
+    view! {
+        <section class="panel history-panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">{h.history}</h2>
+            <div class="field checkbox">
+                <label>
+                    <input type="checkbox" aria-describedby="keep-history-help"
+                        prop:checked=move || history.keep.get()
+                        on:change=move |ev| crate::parts::set_keep_history(history, event_target_checked(&ev)) />
+                    {h.keep}
+                </label>
+                <p class="help" id="keep-history-help">{h.keep_help}</p>
+            </div>
+            {move || history.message.get().map(|m| if m.error {
+                view! { <p class="history-message error" role="alert">{m.text}</p> }.into_any()
+            } else {
+                view! { <p class="history-message" role="status">{m.text}</p> }.into_any()
+            })}
+            <p class="history-summary">{summary}</p>
+            {move || match views.get() {
+                Some(v) => v.snapshots(history, results, t),
+                None => view! { <p class="empty">{h.empty}</p> }.into_any(),
+            }}
+            <div class="buttons">
+                <button type="button" disabled=empty on:click=move |_| crate::parts::remove_all_history(history)>{h.delete_all}</button>
+                <button type="button" disabled=empty on:click=export>{h.export}</button>
+            </div>
+            <div class="field">
+                <label for="import-history">{h.import}</label>
+                <input id="import-history" type="file" accept=".kdhistory,application/octet-stream"
+                    on:change=import_file />
+            </div>
+            <div class="field">
+                <label for="import-exports">{h.import_csv}</label>
+                <input id="import-exports" type="file" multiple accept=".csv,text/csv"
+                    on:change=import_csv />
+            </div>
+            <div class="field">
+                <label for="import-date">{h.import_date}</label>
+                <input id="import-date" type="date"
+                    on:change=move |ev| picked_date.set(event_target_value(&ev)) />
+            </div>
+            {move || views.get().map(|v| v.charts(history, results, t))}
+        </section>
+    }
+}
+
+/// The History region's snapshots (in the history's part of the page): the
+/// gateway's summary and how far its snapshots are read, and the table of
+/// snapshots with their Delete buttons.
+#[component]
+pub fn HistorySnapshots(
+    history: HistoryContext,
+    results: ResultsContext,
+    t: &'static Texts,
+) -> impl IntoView {
+    let h = history_texts(t.lang);
+    let lang = t.lang;
+    let no_rows = move || {
+        history.history.with(|h| h.is_empty()) && history.server.with(|s| s.listed.is_empty())
     };
     let rows = move || {
         let zone = results.zone.get();
@@ -240,6 +294,45 @@ pub fn HistoryPanel(
             })
             .collect_view()
     };
+    view! {
+        <Show when=move || history.server_on.get()>
+            <p class="server-summary">{move || history.server.with(|s| server_summary(s.listed.len(), lang))}</p>
+            <p class="help">{h.server_help}</p>
+        </Show>
+        {move || history.server_status.with(|s| s.text(lang)).map(|(text, error)| view! {
+            <p class=if error { "server-message error" } else { "server-message" }
+                role=if error { "alert" } else { "status" }>{text}</p>
+        })}
+        <Show when=move || !no_rows() fallback=move || view! { <p class="empty">{h.empty}</p> }>
+            <div class="history-table">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{h.taken_at}</th>
+                            <th scope="col">{h.source}</th>
+                            <th scope="col">{h.users}</th>
+                            <th scope="col">{h.stored_size}</th>
+                            <th scope="col">{h.kept_on}</th>
+                            <th scope="col"><span class="sr-only">{h.delete}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </Show>
+    }
+}
+
+/// The History region's charts (in the history's part of the page): the
+/// tenant's totals over time, and the chart of one user.
+#[component]
+pub fn HistoryCharts(
+    history: HistoryContext,
+    results: ResultsContext,
+    t: &'static Texts,
+) -> impl IntoView {
+    let h = history_texts(t.lang);
+    let lang = t.lang;
     let totals_chart = move || {
         let unit = results.unit.get();
         history.trends.with(|trends| {
@@ -303,80 +396,18 @@ pub fn HistoryPanel(
         )
     };
     view! {
-        <section class="panel history-panel" aria-labelledby="history-heading">
-            <h2 id="history-heading">{h.history}</h2>
-            <div class="field checkbox">
-                <label>
-                    <input type="checkbox" aria-describedby="keep-history-help"
-                        prop:checked=move || history.keep.get()
-                        on:change=move |ev| history.set_keep(event_target_checked(&ev)) />
-                    {h.keep}
-                </label>
-                <p class="help" id="keep-history-help">{h.keep_help}</p>
-            </div>
-            {move || history.message.get().map(|m| if m.error {
-                view! { <p class="history-message error" role="alert">{m.text}</p> }.into_any()
-            } else {
-                view! { <p class="history-message" role="status">{m.text}</p> }.into_any()
-            })}
-            <p class="history-summary">{summary}</p>
-            <Show when=move || history.server_on.get()>
-                <p class="server-summary">{move || history.server.with(|s| server_summary(s.listed.len(), lang))}</p>
-                <p class="help">{h.server_help}</p>
-            </Show>
-            {move || history.server_status.with(|s| s.text(lang)).map(|(text, error)| view! {
-                <p class=if error { "server-message error" } else { "server-message" }
-                    role=if error { "alert" } else { "status" }>{text}</p>
-            })}
-            <Show when=move || !no_rows() fallback=move || view! { <p class="empty">{h.empty}</p> }>
-                <div class="history-table">
-                    <table>
-                        <thead>
-                            <tr>
-                                <th scope="col">{h.taken_at}</th>
-                                <th scope="col">{h.source}</th>
-                                <th scope="col">{h.users}</th>
-                                <th scope="col">{h.stored_size}</th>
-                                <th scope="col">{h.kept_on}</th>
-                                <th scope="col"><span class="sr-only">{h.delete}</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            </Show>
-            <div class="buttons">
-                <button type="button" disabled=empty on:click=move |_| history.remove_all()>{h.delete_all}</button>
-                <button type="button" disabled=empty on:click=export>{h.export}</button>
-            </div>
+        {totals_chart}
+        <Show when=move || history.shown()>
             <div class="field">
-                <label for="import-history">{h.import}</label>
-                <input id="import-history" type="file" accept=".kdhistory,application/octet-stream"
-                    on:change=import_file />
+                <label for="chart-user">{h.chart_user}</label>
+                <input id="chart-user" type="text" autocomplete="off" spellcheck="false"
+                    prop:value=move || history.chart_user.get().unwrap_or_default()
+                    on:change=move |ev| {
+                        let id = event_target_value(&ev).trim().to_owned();
+                        history.chart_user.set((!id.is_empty()).then_some(id));
+                    } />
             </div>
-            <div class="field">
-                <label for="import-exports">{h.import_csv}</label>
-                <input id="import-exports" type="file" multiple accept=".csv,text/csv"
-                    on:change=import_csv />
-            </div>
-            <div class="field">
-                <label for="import-date">{h.import_date}</label>
-                <input id="import-date" type="date"
-                    on:change=move |ev| picked_date.set(event_target_value(&ev)) />
-            </div>
-            {totals_chart}
-            <Show when=move || history.shown()>
-                <div class="field">
-                    <label for="chart-user">{h.chart_user}</label>
-                    <input id="chart-user" type="text" autocomplete="off" spellcheck="false"
-                        prop:value=move || history.chart_user.get().unwrap_or_default()
-                        on:change=move |ev| {
-                            let id = event_target_value(&ev).trim().to_owned();
-                            history.chart_user.set((!id.is_empty()).then_some(id));
-                        } />
-                </div>
-            </Show>
-            {user_chart}
-        </section>
+        </Show>
+        {user_chart}
     }
 }

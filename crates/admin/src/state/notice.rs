@@ -80,7 +80,8 @@ pub enum Part {
     Charts,
     /// The in-browser demo (the sandbox answering inside the page).
     Demo,
-    /// The usage history's files: importing and exporting them.
+    /// The usage history: its snapshots, trends, charts, and its files'
+    /// imports and exports.
     History,
 }
 

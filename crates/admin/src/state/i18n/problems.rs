@@ -66,8 +66,8 @@ impl Texts {
             (Part::Charts, false) => "charts (usage histogram, top users)",
             (Part::Demo, true) => "浏览器内演示",
             (Part::Demo, false) => "in-browser demo",
-            (Part::History, true) => "用量历史文件（导入、导出）",
-            (Part::History, false) => "usage history files (import, export)",
+            (Part::History, true) => "用量历史（快照、趋势、导入、导出）",
+            (Part::History, false) => "usage history (snapshots, trends, imports, exports)",
         }
     }
 

@@ -46,7 +46,7 @@ describe("parts fetched on first use", () => {
       );
       const first = partsFetched(requests);
       assert.deepEqual(
-        first.filter((n) => /exports|directory|history/.test(n)),
+        first.filter((n) => /exports|directory|history|idsfile/.test(n)),
         [],
         `first load and listing fetched: ${first.join(", ")}`,
       );
@@ -145,6 +145,41 @@ describe("parts fetched on first use", () => {
         () => history.locator(".history-summary").textContent(),
         (text) => /^1 snapshot/.test(text),
         "the listing's snapshot kept",
+      );
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test("a CSV of User IDs is read by a part fetched with the first file; when it cannot come, Retry reads the file", async () => {
+    const { page, requests } = await openRecorded();
+    try {
+      const file = {
+        name: "ids.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from("userId,name\n1505084218764547200,Ada\n1505084218764547201,Grace\n"),
+      };
+      const picker = page.getByLabel("Import CSV", { exact: true });
+      const box = page.getByLabel("User IDs", { exact: true });
+      await page.route(/\/split_idsfile[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
+      await picker.setInputFiles(file);
+      const alert = page.getByRole("alert").filter({ hasText: "could not be loaded" });
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /reader of User ID CSV files could not be loaded/);
+      assert.equal(await box.inputValue(), "", "nothing taken while the reader is missing");
+
+      await page.unroute(/\/split_idsfile[^/]*\.wasm$/);
+      await alert.getByRole("button", { name: "Retry" }).click();
+      await alert.waitFor({ state: "detached" });
+      await until(
+        () => box.inputValue(),
+        (text) => text === "1505084218764547200\n1505084218764547201",
+        "the file's ids in the box",
+      );
+      assert.ok(partsFetched(requests).some((n) => n.startsWith("split_idsfile")), "the reader's part came");
+      assert.ok(
+        !partsFetched(requests).some((n) => /^split_(exports|directory|history)/.test(n)),
+        `only the reader came: ${partsFetched(requests).join(", ")}`,
       );
     } finally {
       await page.context().close();

@@ -28,6 +28,7 @@ use crate::components::{DepartmentsView, DirectoryOnlyList, TopUsers, UsageHisto
 use crate::state::directory::{Directory, DirectoryError, DirectoryFile, Mapping};
 use crate::state::i18n::Lang;
 use crate::state::i18n::Texts;
+use crate::state::ids::{CsvError, CsvImport};
 use crate::state::notice::{Notice, Part, Problem};
 
 /// A part of the page could not be fetched.
@@ -165,6 +166,14 @@ where
         }
     });
     slot
+}
+
+split_point! {
+    idsfile:
+    /// Reads a CSV file of User IDs picked in the query form.
+    pub(crate) fn read_ids_csv(bytes: Vec<u8>) -> Result<CsvImport, CsvError> {
+        Ok(CsvImport::read(&bytes))
+    }
 }
 
 split_point! {

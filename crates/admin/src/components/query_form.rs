@@ -14,7 +14,7 @@ use crate::state::directory::resolve_entries;
 use crate::state::i18n::Texts;
 use crate::state::ids::{CsvImport, parse_ids};
 use crate::state::listing::Listing;
-use crate::state::notice::{BrowserAction, Notice, Problem};
+use crate::state::notice::{BrowserAction, Notice, Part, Problem};
 
 /// Unresolved entries listed at most under the User IDs box.
 const MAX_UNRESOLVED: usize = 100;
@@ -45,25 +45,43 @@ fn import_file(query: QueryContext, ev: leptos::ev::Event) {
         return;
     };
     leptos::task::spawn_local(async move {
-        let read = match read_bytes(&file).await {
-            Ok(bytes) => CsvImport::read(&bytes).map_err(|error| Problem::IdsFile {
-                file: file.name(),
-                error,
-            }),
-            Err(detail) => Err(Problem::Browser {
+        let read = read_bytes(&file).await;
+        // The same file can be picked again.
+        input.set_value("");
+        match read {
+            Ok(bytes) => take_ids_file(query, file.name(), bytes),
+            Err(detail) => query.notice.set(Some(Notice::Problem(Problem::Browser {
                 action: BrowserAction::ReadFile,
                 detail,
-            }),
-        };
-        match read {
-            Ok(import) => match import.id_column {
+            }))),
+        }
+    });
+}
+
+/// Takes the ids of a picked CSV file (`name`, `bytes`), read by the part
+/// of the page that reads them (fetched with the first file; when it
+/// cannot be, the notice says so and Retry reads the file again).
+fn take_ids_file(query: QueryContext, name: String, bytes: Vec<u8>) {
+    leptos::task::spawn_local(async move {
+        match crate::parts::read_ids_csv(bytes.clone()).await {
+            Ok(Ok(import)) => match import.id_column {
                 Some(column) => use_column(query, &import, column),
                 None => query.csv.set(Some(import)),
             },
-            Err(problem) => query.notice.set(Some(Notice::Problem(problem))),
+            Ok(Err(error)) => query.notice.set(Some(Notice::Problem(Problem::IdsFile {
+                file: name,
+                error,
+            }))),
+            Err(crate::parts::NotLoaded) => {
+                let told = crate::parts::Told {
+                    notice: query.notice,
+                    retry: Some(query.retry),
+                };
+                told.not_loaded(Part::IdsFile, move || {
+                    take_ids_file(query, name.clone(), bytes.clone())
+                });
+            }
         }
-        // The same file can be picked again.
-        input.set_value("");
     });
 }
 

@@ -83,6 +83,8 @@ pub enum Part {
     /// The usage history: its snapshots, trends, charts, and its files'
     /// imports and exports.
     History,
+    /// Reading a CSV file of User IDs picked in the query form.
+    IdsFile,
 }
 
 /// What the page asked of the browser, when it refused.

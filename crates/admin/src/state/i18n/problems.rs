@@ -68,6 +68,8 @@ impl Texts {
             (Part::Demo, false) => "in-browser demo",
             (Part::History, true) => "用量历史（快照、趋势、导入、导出）",
             (Part::History, false) => "usage history (snapshots, trends, imports, exports)",
+            (Part::IdsFile, true) => "用户 ID 的 CSV 文件读取",
+            (Part::IdsFile, false) => "reader of User ID CSV files",
         }
     }
 
@@ -241,12 +243,13 @@ mod tests {
         all
     }
 
-    const PARTS: [Part; 5] = [
+    const PARTS: [Part; 6] = [
         Part::Exports,
         Part::Directory,
         Part::Charts,
         Part::Demo,
         Part::History,
+        Part::IdsFile,
     ];
 
     /// Whether `text` has a word of Latin letters other than a file name,

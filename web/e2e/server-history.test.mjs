@@ -238,4 +238,26 @@ describe("snapshots kept by the gateway, in the page it serves", () => {
     assert.deepEqual(requests, []);
     assert.deepEqual(problems(page), []);
   });
+
+  test("a gateway that keeps snapshots and needs its token: the region says so before the token, and lists them after", async () => {
+    await page?.context().close();
+    page = null;
+    await gateway.stop();
+    const tokenFile = path.join(dir, "gateway-token");
+    await writeFile(tokenFile, "gateway-token-for-e2e-5678\n", { mode: 0o600 });
+    gateway = await startGateway(sandbox.url, [
+      "--app-id", "sandbox-app", "--app-secret-file", secretFile, "--acting-user-id", ACTING_USER,
+      "--snapshot-every", "24h", "--snapshot-db", path.join(dir, "snapshots.db"),
+      "--gateway-token-file", tokenFile,
+    ]);
+    page = await openThroughGateway();
+    // Nothing can be read yet, but the region says the gateway keeps snapshots.
+    await history().getByText(/^The gateway that serves this page takes snapshots by itself/).waitFor();
+    await history().getByText("0 snapshots on the server").waitFor();
+    assert.equal(await snapshotRows().count(), 0);
+
+    await page.getByLabel("Gateway token").fill("gateway-token-for-e2e-5678");
+    await listAll(page, users.length);
+    await until(() => keptMarks(), (m) => m.filter((x) => x === "server").length >= SNAPSHOTS, "the gateway's snapshots listed");
+  });
 });

@@ -398,7 +398,9 @@ impl HistoryContext {
     /// region and leaves the history of this computer as it is. Not while
     /// the gateway's token is needed and not entered.
     pub fn read_server(&self) {
-        if self.server_wanted() {
+        // Also while the gateway's token is missing (nothing is read then):
+        // the region, from the history's part, says the gateway keeps them.
+        if self.server_wanted() || self.server_on.get_untracked() {
             crate::parts::read_server_history(*self);
         }
     }
@@ -419,7 +421,7 @@ impl HistoryContext {
     }
 
     /// Reads the gateway's snapshots (see [`Self::read_server`]; in the
-    /// history's part of the page).
+    /// history's part of the page), when they are to be read now.
     pub(crate) async fn read_server_now(&self) {
         if !self.server_wanted() {
             return;

@@ -68,7 +68,7 @@ impl Texts {
             (Part::Demo, false) => "in-browser demo",
             (Part::History, true) => "用量历史（快照、趋势、导入、导出）",
             (Part::History, false) => "usage history (snapshots, trends, imports, exports)",
-            (Part::IdsFile, true) => "用户 ID 的 CSV 文件读取",
+            (Part::IdsFile, true) => "用户 ID CSV 文件读取",
             (Part::IdsFile, false) => "reader of User ID CSV files",
         }
     }

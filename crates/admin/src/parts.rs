@@ -421,10 +421,10 @@ fn with_history_part<Fut>(
 }
 
 /// Takes up the history this browser kept, in the history's part.
+/// Its Retry reads what was kept again rather than holding a copy of it.
 pub(crate) fn take_kept_history(history: HistoryContext, kept: KeptHistory) {
-    let again = kept.clone();
     with_history_part(history, take_kept_history_now(history, kept), move || {
-        take_kept_history(history, again.clone())
+        history.load(history.scope.get_untracked())
     });
 }
 
@@ -479,9 +479,9 @@ pub(crate) fn remove_all_history(history: HistoryContext) {
 #[derive(Clone, Copy)]
 pub struct HistoryViews {
     /// The gateway's summary, reading status, and the snapshots' table.
-    snapshots: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
+    pub(crate) snapshots: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
     /// The tenant's totals and one user's chart.
-    charts: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
+    pub(crate) charts: fn(HistoryContext, ResultsContext, &'static Texts) -> AnyView,
 }
 
 split_point! {
@@ -506,28 +506,6 @@ fn show_history_views(history: HistoryContext) {
             history.views.set(Some(views));
         }
     });
-}
-
-impl HistoryViews {
-    /// The gateway's summary, reading status, and the snapshots' table.
-    pub fn snapshots(
-        self,
-        history: HistoryContext,
-        results: ResultsContext,
-        t: &'static Texts,
-    ) -> AnyView {
-        (self.snapshots)(history, results, t)
-    }
-
-    /// The tenant's totals and one user's chart.
-    pub fn charts(
-        self,
-        history: HistoryContext,
-        results: ResultsContext,
-        t: &'static Texts,
-    ) -> AnyView {
-        (self.charts)(history, results, t)
-    }
 }
 
 /// Tells that the history's part could not be fetched (in the notice when

@@ -400,38 +400,34 @@ impl HistoryContext {
     pub fn read_server(&self) {
         // Also while the gateway's token is missing (nothing is read then):
         // the region, from the history's part, says the gateway keeps them.
-        if self.server_wanted() || self.server_on.get_untracked() {
+        if self.server_wanted().is_some() || self.server_on.get_untracked() {
             crate::parts::read_server_history(*self);
         }
     }
 
-    /// Whether the gateway's snapshots are to be read now (and whether the
-    /// page is served by a gateway that keeps them, in `server_on`).
-    fn server_wanted(&self) -> bool {
+    /// The gateway's token (`None` when it needs none) when its snapshots
+    /// are to be read now; `None` when not. Also notes in `server_on`
+    /// whether the page is served by a gateway that keeps them.
+    fn server_wanted(&self) -> Option<Option<String>> {
         let (on, token) = self.connection.with_untracked(|c| {
             let gateway = c.gateway.as_ref();
-            let token = c.gateway_token.trim().to_owned();
             (
                 gateway.is_some_and(|g| g.snapshots),
-                gateway.is_some_and(|g| g.needs_token).then_some(token),
+                gateway
+                    .is_some_and(|g| g.needs_token)
+                    .then(|| c.gateway_token.trim().to_owned()),
             )
         });
         self.server_on.set(on);
-        on && token.as_deref() != Some("") && !self.server_busy.get_value()
+        (on && token.as_deref() != Some("") && !self.server_busy.get_value()).then_some(token)
     }
 
     /// Reads the gateway's snapshots (see [`Self::read_server`]; in the
     /// history's part of the page), when they are to be read now.
     pub(crate) async fn read_server_now(&self) {
-        if !self.server_wanted() {
+        let Some(token) = self.server_wanted() else {
             return;
-        }
-        let token = self.connection.with_untracked(|c| {
-            c.gateway
-                .as_ref()
-                .is_some_and(|g| g.needs_token)
-                .then(|| c.gateway_token.trim().to_owned())
-        });
+        };
         let origin = crate::browser::page_origin();
         self.server_busy.set_value(true);
         let read = self.read_server_from(&origin, token.as_deref()).await;
@@ -608,7 +604,7 @@ impl HistoryContext {
     /// After a complete listing, when history is in use: see
     /// [`Self::after_listing`] (in the history's part of the page).
     pub fn listed(&self, results: super::ResultsContext) {
-        if self.keep.get_untracked() || self.server_wanted() {
+        if self.keep.get_untracked() || self.server_wanted().is_some() {
             crate::parts::after_listing(*self, results);
         }
     }

@@ -54,7 +54,7 @@ fn stores() -> Array {
 }
 
 /// What this browser keeps for a scope.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Kept {
     /// Whether history is kept for it.
     pub keep: bool,

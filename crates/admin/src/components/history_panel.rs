@@ -221,7 +221,7 @@ pub fn HistoryPanel(
             })}
             <p class="history-summary">{summary}</p>
             {move || match views.get() {
-                Some(v) => v.snapshots(history, results, t),
+                Some(v) => (v.snapshots)(history, results, t),
                 None => view! { <p class="empty">{h.empty}</p> }.into_any(),
             }}
             <div class="buttons">
@@ -243,7 +243,7 @@ pub fn HistoryPanel(
                 <input id="import-date" type="date"
                     on:change=move |ev| picked_date.set(event_target_value(&ev)) />
             </div>
-            {move || views.get().map(|v| v.charts(history, results, t))}
+            {move || views.get().map(|v| (v.charts)(history, results, t))}
         </section>
     }
 }
